@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using DnsClient;
+using DnsClient.Protocol;
+using Microsoft.Extensions.Options;
+
+namespace DomainScreen.Core.Dns;
+
+/// <summary>
+/// <see cref="IDnsResolver"/> over one long-lived DnsClient <see cref="LookupClient"/> (it owns the cache and the
+/// UDP/TCP plumbing). DNS errors are returned as data; DnsClient's retries are the only retries.
+/// </summary>
+public sealed class DnsClientResolver : IDnsResolver
+{
+    private readonly LookupClient _client;
+    private readonly int _maxRecords;
+
+    public DnsClientResolver(IOptions<DnsOptions> options)
+    {
+        var o = options.Value;
+        var servers = o.Servers.Select(s => DnsOptions.TryParseEndpoint(s, out var ep) ? new NameServer(ep) : null)
+            .OfType<NameServer>().ToArray();
+        var lookup = servers.Length > 0 ? new LookupClientOptions(servers) : new LookupClientOptions();
+        lookup.Timeout = TimeSpan.FromMilliseconds(o.TimeoutMs);
+        lookup.Retries = o.Retries;
+        lookup.UseCache = o.UseCache;
+        lookup.ThrowDnsErrors = false;
+        lookup.UseTcpFallback = true;
+        lookup.ContinueOnDnsError = true;
+        lookup.ContinueOnEmptyResponse = false;
+        lookup.EnableAuditTrail = false;
+        _client = new LookupClient(lookup);
+        _maxRecords = o.MaxRecordsPerAnswer;
+    }
+
+    public async Task<DnsAnswer> QueryAsync(string name, DnsRecordType type, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        int Elapsed() => (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        try
+        {
+            var response = await _client.QueryAsync(name, ToQueryType(type), QueryClass.IN, cancellationToken).ConfigureAwait(false);
+            var code = response.Header.ResponseCode;
+            var records = response.Answers.Take(_maxRecords).Select(Convert).OfType<DnsRecord>().ToArray();
+            var outcome = code switch
+            {
+                DnsHeaderResponseCode.NoError => records.Any(r => r.Type == type) ? DnsOutcome.Answer : DnsOutcome.NoData,
+                DnsHeaderResponseCode.NotExistentDomain => DnsOutcome.NxDomain,
+                DnsHeaderResponseCode.ServerFailure => DnsOutcome.ServFail,
+                DnsHeaderResponseCode.Refused => DnsOutcome.Refused,
+                _ => DnsOutcome.Error,
+            };
+            return new DnsAnswer(name, type, outcome, RcodeName(code), records, Elapsed(),
+                response.HasError && outcome == DnsOutcome.Error ? response.ErrorMessage : null);
+        }
+        catch (DnsResponseException ex) when (ex.Code == DnsResponseCode.ConnectionTimeout)
+        {
+            return new DnsAnswer(name, type, DnsOutcome.Timeout, null, [], Elapsed(), "no answer within the timeout");
+        }
+        catch (DnsResponseException ex)
+        {
+            return new DnsAnswer(name, type, DnsOutcome.Error, null, [], Elapsed(), Trim(ex.Message));
+        }
+        catch (Exception ex) when (ex is DnsXidMismatchException or ArgumentException or InvalidOperationException or IndexOutOfRangeException or System.Net.Sockets.SocketException)
+        {
+            // Malformed or hostile answers surface as parse errors inside DnsClient; they are evidence, not crashes.
+            return new DnsAnswer(name, type, DnsOutcome.Error, null, [], Elapsed(), Trim($"{ex.GetType().Name}: {ex.Message}"));
+        }
+    }
+
+    private static DnsRecord? Convert(DnsResourceRecord record)
+    {
+        var owner = Normalize(record.DomainName.Value);
+        return record switch
+        {
+            ARecord a => new DnsRecord(owner, DnsRecordType.A, a.TimeToLive, a.Address.ToString()),
+            AaaaRecord a => new DnsRecord(owner, DnsRecordType.AAAA, a.TimeToLive, a.Address.ToString()),
+            CNameRecord c => new DnsRecord(owner, DnsRecordType.CNAME, c.TimeToLive, Normalize(c.CanonicalName.Value)),
+            NsRecord n => new DnsRecord(owner, DnsRecordType.NS, n.TimeToLive, Normalize(n.NSDName.Value)),
+            MxRecord m => new DnsRecord(owner, DnsRecordType.MX, m.TimeToLive, $"{m.Preference} {Normalize(m.Exchange.Value)}"),
+            TxtRecord t => new DnsRecord(owner, DnsRecordType.TXT, t.TimeToLive, Trim(string.Concat(t.Text), 2048)),
+            SoaRecord s => new DnsRecord(owner, DnsRecordType.SOA, s.TimeToLive,
+                $"{Normalize(s.MName.Value)} {Normalize(s.RName.Value)} {s.Serial} {s.Refresh} {s.Retry} {s.Expire} {s.Minimum}"),
+            _ => null,
+        };
+    }
+
+    private static QueryType ToQueryType(DnsRecordType type) => type switch
+    {
+        DnsRecordType.A => QueryType.A,
+        DnsRecordType.AAAA => QueryType.AAAA,
+        DnsRecordType.CNAME => QueryType.CNAME,
+        DnsRecordType.NS => QueryType.NS,
+        DnsRecordType.MX => QueryType.MX,
+        DnsRecordType.TXT => QueryType.TXT,
+        DnsRecordType.SOA => QueryType.SOA,
+        _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
+    };
+
+    private static string RcodeName(DnsHeaderResponseCode code) => code switch
+    {
+        DnsHeaderResponseCode.NoError => "NOERROR",
+        DnsHeaderResponseCode.FormatError => "FORMERR",
+        DnsHeaderResponseCode.ServerFailure => "SERVFAIL",
+        DnsHeaderResponseCode.NotExistentDomain => "NXDOMAIN",
+        DnsHeaderResponseCode.NotImplemented => "NOTIMP",
+        DnsHeaderResponseCode.Refused => "REFUSED",
+        _ => code.ToString().ToUpperInvariant(),
+    };
+
+    private static string Normalize(string name) => name.TrimEnd('.').ToLowerInvariant();
+
+    private static string Trim(string text, int max = 300) => text.Length <= max ? text : text[..max];
+}

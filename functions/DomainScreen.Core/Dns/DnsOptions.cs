@@ -1,0 +1,60 @@
+using System.ComponentModel.DataAnnotations;
+using System.Net;
+
+namespace DomainScreen.Core.Dns;
+
+/// <summary>Settings under <c>Dns</c>.</summary>
+public sealed class DnsOptions : IValidatableObject
+{
+    public const string Section = "Dns";
+
+    /// <summary>Name servers as <c>host</c> or <c>host:port</c> (IPv6 as <c>[addr]:port</c>). Empty: the system's resolvers.</summary>
+    public IList<string> Servers { get; } = [];
+
+    /// <summary>Per-attempt timeout in milliseconds. Default 2000.</summary>
+    [Range(100, 30_000)]
+    public int TimeoutMs { get; set; } = 2000;
+
+    /// <summary>Retries after the first attempt (DnsClient's own; no retries are stacked on top). Default 1.</summary>
+    [Range(0, 5)]
+    public int Retries { get; set; } = 1;
+
+    /// <summary>Longest CNAME chain followed and recorded. Default 8.</summary>
+    [Range(1, 16)]
+    public int MaxCnameChain { get; set; } = 8;
+
+    /// <summary>Most records kept per answer (a hostile server can send many). Default 64.</summary>
+    [Range(1, 1000)]
+    public int MaxRecordsPerAnswer { get; set; } = 64;
+
+    /// <summary>Use DnsClient's response cache (honours TTLs). Default true.</summary>
+    public bool UseCache { get; set; } = true;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var server in Servers)
+        {
+            if (!TryParseEndpoint(server, out _))
+            {
+                yield return new ValidationResult($"Dns:Servers entry '{server}' is not an IP address or address:port", [nameof(Servers)]);
+            }
+        }
+    }
+
+    /// <summary>Parses <c>1.2.3.4</c>, <c>1.2.3.4:5353</c>, <c>::1</c> or <c>[::1]:5353</c>; port 53 by default.</summary>
+    public static bool TryParseEndpoint(string text, out IPEndPoint endpoint)
+    {
+        endpoint = null!;
+        if (IPAddress.TryParse(text, out var address))
+        {
+            endpoint = new IPEndPoint(address, 53);
+            return true;
+        }
+        if (IPEndPoint.TryParse(text, out var parsed) && parsed.Port != 0)
+        {
+            endpoint = parsed;
+            return true;
+        }
+        return false;
+    }
+}

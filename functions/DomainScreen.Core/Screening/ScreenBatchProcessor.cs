@@ -1,0 +1,87 @@
+using System.Text.Json;
+using DomainScreen.Core.Domains;
+using DomainScreen.Core.Submissions;
+using DomainScreen.Core.Sweeps;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace DomainScreen.Core.Screening;
+
+/// <summary>
+/// Handles one queue message: validates it, screens its domains with bounded parallelism, stores every result
+/// and records progress. A message that cannot be read throws <see cref="InvalidScreenRequestException"/>, so the
+/// host retries it and then moves it to the poison queue; one domain's failure is a failed result, not an exception.
+/// </summary>
+public sealed class ScreenBatchProcessor(
+    DomainParser parser,
+    DomainScreener screener,
+    ResultStore results,
+    SubmissionStore submissions,
+    SweepStore sweeps,
+    IOptions<ScreeningOptions> options,
+    ILogger<ScreenBatchProcessor> logger)
+{
+    private const int MaxDomainsPerMessage = 500;
+
+    public async Task<IReadOnlyList<ScreeningResult>> ProcessAsync(string message, CancellationToken cancellationToken)
+    {
+        var request = Read(message);
+        var names = new List<DomainName>();
+        foreach (var domain in request.Domains)
+        {
+            var parsed = parser.TryParse(domain);
+            if (parsed.Name is { } name) names.Add(name);
+            else logger.LogWarning("Request {RequestId}: dropped invalid domain {Domain}: {Reason}", request.RequestId, domain, parsed.Error!.Message);
+        }
+
+        var screened = new ScreeningResult[names.Count];
+        await Parallel.ForAsync(0, names.Count,
+            new ParallelOptions { MaxDegreeOfParallelism = options.Value.Parallelism, CancellationToken = cancellationToken },
+            async (i, ct) =>
+            {
+                screened[i] = await screener.ScreenAsync(names[i], request, ct).ConfigureAwait(false);
+                await results.SaveAsync(screened[i], request.RequestedAt, ct).ConfigureAwait(false);
+            }).ConfigureAwait(false);
+
+        if (request.Source == ScreenRequest.SubmissionSource)
+        {
+            await submissions.RecordAsync(request.RunId, screened, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await sweeps.RecordBatchAsync(request.RunId, request.RequestId, screened, cancellationToken).ConfigureAwait(false);
+        }
+        logger.LogInformation("Request {RequestId}: screened {Count} domains ({Failed} failed)",
+            request.RequestId, screened.Length, screened.Count(r => r.Status == ScreeningResult.Failed));
+        return screened;
+    }
+
+    /// <summary>Parses and checks a message; throws <see cref="InvalidScreenRequestException"/> with the reason.</summary>
+    public static ScreenRequest Read(string message)
+    {
+        ScreenRequest? request;
+        try
+        {
+            request = JsonSerializer.Deserialize(message, CoreJson.Default.ScreenRequest);
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidScreenRequestException($"message is not a screen request: {ex.Message}");
+        }
+        if (request is null) throw new InvalidScreenRequestException("message is empty or null");
+        if (request.V != 1) throw new InvalidScreenRequestException($"unsupported message version {request.V}");
+        if (string.IsNullOrWhiteSpace(request.RequestId) || string.IsNullOrWhiteSpace(request.RunId))
+        {
+            throw new InvalidScreenRequestException("message has no requestId or runId");
+        }
+        if (request.Source is not (ScreenRequest.SubmissionSource or ScreenRequest.SweepSource))
+        {
+            throw new InvalidScreenRequestException($"unknown source '{request.Source}'");
+        }
+        if (request.Domains is null || request.Domains.Count is 0 or > MaxDomainsPerMessage)
+        {
+            throw new InvalidScreenRequestException($"message must list 1 to {MaxDomainsPerMessage} domains");
+        }
+        return request;
+    }
+}

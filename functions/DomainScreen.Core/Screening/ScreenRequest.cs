@@ -1,0 +1,20 @@
+namespace DomainScreen.Core.Screening;
+
+/// <summary>
+/// One queue message: a batch of domains to screen. Version 1. A redelivered message produces the same keys,
+/// so screening it twice changes nothing the second time.
+/// </summary>
+/// <param name="V">Schema version; only 1 exists.</param>
+/// <param name="RequestId">Unique per message; part of every key the message writes.</param>
+/// <param name="Source"><c>submission</c> or <c>sweep</c>.</param>
+/// <param name="RunId">The submission id or sweep id this batch belongs to.</param>
+/// <param name="Domains">Canonical ASCII names (re-validated on receipt).</param>
+/// <param name="RequestedAt">When the batch was queued; orders the domain's history.</param>
+public sealed record ScreenRequest(int V, string RequestId, string Source, string RunId, IReadOnlyList<string> Domains, DateTimeOffset RequestedAt)
+{
+    public const string SubmissionSource = "submission";
+    public const string SweepSource = "sweep";
+}
+
+/// <summary>A queue message that can never succeed (not JSON, wrong version, no domains).</summary>
+public sealed class InvalidScreenRequestException(string message) : Exception(message);

@@ -1,0 +1,75 @@
+using Azure.Core;
+using Azure.Data.Tables;
+using Azure.Identity;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using Microsoft.Extensions.Options;
+
+namespace DomainScreen.Core.Storage;
+
+/// <summary>
+/// The three storage service clients, created once (they are thread-safe and pool connections). Queue clients
+/// use Base64 message encoding, which is what the queue trigger expects by default.
+/// </summary>
+public sealed class StorageClients
+{
+    private readonly Lazy<Task> _created;
+
+    public StorageClients(IOptions<StorageOptions> options)
+    {
+        var o = options.Value;
+        var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+        if (o.UsesConnectionString)
+        {
+            Tables = new TableServiceClient(o.ConnectionString);
+            Queues = new QueueServiceClient(o.ConnectionString, queueOptions);
+            Blobs = new BlobServiceClient(o.ConnectionString);
+        }
+        else
+        {
+            TokenCredential credential = new DefaultAzureCredential(new DefaultAzureCredentialOptions
+            {
+                ManagedIdentityClientId = string.IsNullOrWhiteSpace(o.ClientId) ? null : o.ClientId,
+            });
+            Tables = new TableServiceClient(o.TableServiceUri!, credential);
+            Queues = new QueueServiceClient(o.QueueServiceUri!, credential, queueOptions);
+            Blobs = new BlobServiceClient(o.BlobServiceUri!, credential);
+        }
+        SweepQueue = Queues.GetQueueClient(o.SweepQueue);
+        PriorityQueue = Queues.GetQueueClient(o.PriorityQueue);
+        Submissions = Tables.GetTableClient(StorageNames.SubmissionsTable);
+        Results = Tables.GetTableClient(StorageNames.ResultsTable);
+        Candidates = Tables.GetTableClient(StorageNames.CandidatesTable);
+        Sweeps = Tables.GetTableClient(StorageNames.SweepsTable);
+        Evidence = Blobs.GetBlobContainerClient(StorageNames.EvidenceContainer);
+        _created = new Lazy<Task>(CreateAllAsync, LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    public TableServiceClient Tables { get; }
+    public QueueServiceClient Queues { get; }
+    public BlobServiceClient Blobs { get; }
+    public QueueClient SweepQueue { get; }
+    public QueueClient PriorityQueue { get; }
+    public TableClient Submissions { get; }
+    public TableClient Results { get; }
+    public TableClient Candidates { get; }
+    public TableClient Sweeps { get; }
+    public BlobContainerClient Evidence { get; }
+
+    /// <summary>Creates every table, queue and container once per process; later calls return the same task.</summary>
+    public Task EnsureCreatedAsync() => _created.Value;
+
+    private async Task CreateAllAsync()
+    {
+        await Task.WhenAll(
+            Submissions.CreateIfNotExistsAsync(),
+            Results.CreateIfNotExistsAsync(),
+            Candidates.CreateIfNotExistsAsync(),
+            Sweeps.CreateIfNotExistsAsync(),
+            SweepQueue.CreateIfNotExistsAsync(),
+            PriorityQueue.CreateIfNotExistsAsync(),
+            Queues.GetQueueClient(StorageNames.PoisonQueue(SweepQueue.Name)).CreateIfNotExistsAsync(),
+            Queues.GetQueueClient(StorageNames.PoisonQueue(PriorityQueue.Name)).CreateIfNotExistsAsync(),
+            Evidence.CreateIfNotExistsAsync()).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,56 @@
+namespace DomainScreen.Core.Storage;
+
+/// <summary>
+/// Where tables, queues and blobs live. Read from the same settings the Functions host uses for its own storage
+/// (<c>AzureWebJobsStorage</c> by default), so one setting serves both: either a connection string
+/// (<c>UseDevelopmentStorage=true</c> for Azurite) or identity-based service URIs
+/// (<c>AzureWebJobsStorage__queueServiceUri</c>, <c>__tableServiceUri</c>, <c>__blobServiceUri</c>, and
+/// <c>__clientId</c> for a user-assigned identity) used with <c>DefaultAzureCredential</c>.
+/// </summary>
+public sealed class StorageOptions
+{
+    /// <summary>Name of the connection setting to read. Setting <c>Storage:Connection</c>; default <c>AzureWebJobsStorage</c>.</summary>
+    public string Connection { get; set; } = "AzureWebJobsStorage";
+
+    public string? ConnectionString { get; set; }
+    public Uri? BlobServiceUri { get; set; }
+    public Uri? QueueServiceUri { get; set; }
+    public Uri? TableServiceUri { get; set; }
+
+    /// <summary>Client id of a user-assigned managed identity; empty uses the default credential chain.</summary>
+    public string? ClientId { get; set; }
+
+    /// <summary>Queue holding sweep batches. Default <c>screen-requests</c>.</summary>
+    public string SweepQueue { get; set; } = StorageNames.SweepQueue;
+
+    /// <summary>Queue holding ad-hoc submissions. Default <c>screen-priority</c>.</summary>
+    public string PriorityQueue { get; set; } = StorageNames.PriorityQueue;
+
+    public bool UsesConnectionString => !string.IsNullOrWhiteSpace(ConnectionString);
+
+    /// <summary>Returns the problems with these settings, empty when usable.</summary>
+    public IEnumerable<string> Validate()
+    {
+        if (UsesConnectionString) yield break;
+        if (BlobServiceUri is null || QueueServiceUri is null || TableServiceUri is null)
+        {
+            yield return $"Storage is not configured: set '{Connection}' to a connection string, or set " +
+                $"'{Connection}__blobServiceUri', '{Connection}__queueServiceUri' and '{Connection}__tableServiceUri'.";
+        }
+    }
+}
+
+/// <summary>Names of the tables, queues and containers the service owns.</summary>
+public static class StorageNames
+{
+    public const string SweepQueue = "screen-requests";
+    public const string PriorityQueue = "screen-priority";
+    public const string SubmissionsTable = "Submissions";
+    public const string ResultsTable = "ScreeningResults";
+    public const string CandidatesTable = "Candidates";
+    public const string SweepsTable = "Sweeps";
+    public const string EvidenceContainer = "evidence";
+
+    /// <summary>The queue the Functions host moves a message to after too many failed attempts.</summary>
+    public static string PoisonQueue(string queue) => queue + "-poison";
+}

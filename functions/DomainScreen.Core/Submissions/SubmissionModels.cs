@@ -1,0 +1,40 @@
+namespace DomainScreen.Core.Submissions;
+
+/// <summary>A line that was not accepted, with the parser's specific reason.</summary>
+/// <param name="Line">1-based line (text), record (CSV, header = 1) or array position (JSON).</param>
+public sealed record SubmissionLineError(int Line, string Input, string Code, string Message);
+
+/// <summary>A domain accepted for screening.</summary>
+public sealed record AcceptedDomain(string Domain, string DisplayName);
+
+/// <summary>The 202 answer to POST /api/submissions.</summary>
+public sealed record SubmissionAccepted(
+    string SubmissionId,
+    int AcceptedCount,
+    int DuplicateCount,
+    IReadOnlyList<AcceptedDomain> Accepted,
+    IReadOnlyList<SubmissionLineError> Errors,
+    string StatusUrl);
+
+/// <summary>Status of one domain of a submission.</summary>
+public sealed record SubmissionDomainStatus(string Domain, string Status, string? Stage, DateTimeOffset? ScreenedAt, string? Error);
+
+/// <summary>The answer to GET /api/submissions/{id}.</summary>
+public sealed record SubmissionStatus(
+    string SubmissionId,
+    DateTimeOffset CreatedAt,
+    string? SubmittedBy,
+    int Total,
+    int Pending,
+    int Completed,
+    int Failed,
+    IReadOnlyList<SubmissionDomainStatus> Domains,
+    IReadOnlyList<SubmissionLineError> Errors);
+
+/// <summary>Per-domain states in a submission.</summary>
+public static class DomainStates
+{
+    public const string Queued = "queued";
+    public const string Completed = "completed";
+    public const string Failed = "failed";
+}

@@ -1,0 +1,105 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json;
+using DomainScreen.Core;
+using DomainScreen.Core.Api;
+using DomainScreen.Core.Domains;
+using DomainScreen.Core.Sweeps;
+using DomainScreen.Local.Hosting;
+using DomainScreen.Local.Lab;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DomainScreen.Local.Cli;
+
+/// <summary>
+/// <c>domainscreen demo [--json]</c>, the main job offline: start the lab, a private Azurite and the local
+/// runtime; put the lab's candidates in the candidate list; start a sweep through the real queues; wait for every
+/// result; print a summary.
+/// </summary>
+internal static class DemoCommand
+{
+    public static Command Create()
+    {
+        var json = new Option<bool>("--json") { Description = "Print the summary as JSON on the last line." };
+        var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for the sweep.", DefaultValueFactory = _ => 300 };
+        var command = new Command("demo", "Sweep the built-in lab through the local runtime's real queues and print what was found.") { json, timeout };
+        command.SetAction(async (parse, ct) =>
+        {
+            var summary = await RunAsync(Console.Error, TimeSpan.FromSeconds(parse.GetValue(timeout)), ct).ConfigureAwait(false);
+            DemoReport.PrintTable(Console.Out, summary);
+            if (parse.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(summary.Totals, DemoReport.Json));
+            return summary.Totals.Complete ? 0 : 2;
+        });
+        return command;
+    }
+
+    public static async Task<DemoSummary> RunAsync(TextWriter progress, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        await using var world = await LabWorld.StartAsync(cancellationToken).ConfigureAwait(false);
+        progress.WriteLine($"Lab: DNS {world.Dns.Endpoint}, web 127.0.0.1:{world.Http.HttpPort}, {world.Manifest.Sites.Count} sites");
+        await using var azurite = await AzuriteProcess.StartAsync(log: progress.WriteLine, cancellationToken: cancellationToken).ConfigureAwait(false);
+
+        var key = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+        var settings = new Dictionary<string, string?>(world.Settings)
+        {
+            ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            ["Auth:Mode"] = AuthOptions.ApiKeysMode,
+            ["Auth:ApiKeys:0:Name"] = "demo",
+            ["Auth:ApiKeys:0:Sha256"] = CallerAuthenticator.HashKey(key),
+            ["Auth:ApiKeys:0:Roles:0"] = Roles.Admin,
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        var url = $"http://127.0.0.1:{FreePorts.Tcp()}";
+        await using var app = LocalRuntime.Build(settings, url);
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        progress.WriteLine($"Local runtime on {url}");
+
+        var parser = app.Services.GetRequiredService<DomainParser>();
+        var candidates = world.Manifest.Candidates.Select(s => parser.Parse(s.Domain)).ToList();
+        await app.Services.GetRequiredService<CandidateStore>().AddAsync(candidates, "lab", cancellationToken).ConfigureAwait(false);
+
+        using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        using var start = await http.PostAsync(new Uri("/api/sweeps", UriKind.Relative), null, cancellationToken).ConfigureAwait(false);
+        start.EnsureSuccessStatusCode();
+        var sweep = (await start.Content.ReadFromJsonAsync(CoreJson.Default.SweepStatus, cancellationToken).ConfigureAwait(false))!;
+        progress.WriteLine($"Sweep {sweep.SweepId}: {sweep.Total} candidates in {sweep.Batches} batches on the screen-requests queue");
+
+        var status = await WaitAsync(http, sweep, progress, timeout, cancellationToken).ConfigureAwait(false);
+        var reports = new List<(LabSite Site, DomainReport? Report)>();
+        foreach (var site in world.Manifest.Candidates)
+        {
+            using var response = await http.GetAsync(new Uri("/api/domains/" + Uri.EscapeDataString(site.Domain), UriKind.Relative), cancellationToken)
+                .ConfigureAwait(false);
+            var report = response.IsSuccessStatusCode
+                ? await response.Content.ReadFromJsonAsync(CoreJson.Default.DomainReport, cancellationToken).ConfigureAwait(false)
+                : null;
+            reports.Add((site, report));
+        }
+        await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        return DemoReport.Summarise(reports, status, clock.Elapsed);
+    }
+
+    private static async Task<SweepStatus> WaitAsync(HttpClient http, SweepStatus sweep, TextWriter progress, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = Stopwatch.StartNew();
+        var status = sweep;
+        while (!status.Done && deadline.Elapsed < timeout)
+        {
+            // A CLI waiting on a queue it does not own has nothing to await but the clock.
+            await Task.Delay(250, cancellationToken).ConfigureAwait(false);
+            status = (await http.GetFromJsonAsync(new Uri($"/api/sweeps/{sweep.SweepId}", UriKind.Relative), CoreJson.Default.SweepStatus, cancellationToken)
+                .ConfigureAwait(false))!;
+            progress.Write(string.Create(CultureInfo.InvariantCulture,
+                $"\rScreening: {status.Screened}/{status.Total} domains, {status.BatchesDone}/{status.Batches} batches, {deadline.Elapsed.TotalSeconds:0.0} s   "));
+        }
+        progress.WriteLine();
+        return status;
+    }
+}

@@ -1,0 +1,162 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace DomainScreen.Local.Hosting;
+
+/// <summary>
+/// Azurite (the npm package pinned in the repository's package.json) as a child process: installed with
+/// <c>npm ci</c> when missing, started with telemetry off and the API-version check skipped (the current Azure
+/// SDK speaks a newer version than Azurite 3.37 accepts), stopped on dispose.
+/// </summary>
+public sealed partial class AzuriteProcess : IAsyncDisposable
+{
+    public const string AccountName = "devstoreaccount1";
+
+    // The well-known development key, published in Azurite's and the Azure SDK's documentation; not a secret.
+    public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+    private readonly Process _process;
+
+    private AzuriteProcess(Process process, int blobPort, int queuePort, int tablePort)
+    {
+        _process = process;
+        BlobPort = blobPort;
+        QueuePort = queuePort;
+        TablePort = tablePort;
+    }
+
+    public int BlobPort { get; }
+    public int QueuePort { get; }
+    public int TablePort { get; }
+
+    public string ConnectionString => Connection(BlobPort, QueuePort, TablePort);
+
+    public static string Connection(int blobPort, int queuePort, int tablePort) =>
+        $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};" +
+        $"BlobEndpoint=http://127.0.0.1:{blobPort}/{AccountName};QueueEndpoint=http://127.0.0.1:{queuePort}/{AccountName};" +
+        $"TableEndpoint=http://127.0.0.1:{tablePort}/{AccountName};";
+
+    /// <summary>
+    /// Starts Azurite. Ports 0 let it pick free ones (read back from its output). <paramref name="location"/>
+    /// null keeps everything in memory.
+    /// </summary>
+    public static async Task<AzuriteProcess> StartAsync(int blobPort = 0, int queuePort = 0, int tablePort = 0, string? location = null,
+        Action<string>? log = null, CancellationToken cancellationToken = default)
+    {
+        var root = RepositoryRoot.Find();
+        var exe = await EnsureInstalledAsync(root, log, cancellationToken).ConfigureAwait(false);
+        var start = new ProcessStartInfo(exe)
+        {
+            WorkingDirectory = root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { "--silent", "--disableTelemetry", "--skipApiVersionCheck", "--loose" }) start.ArgumentList.Add(arg);
+        if (location is null) start.ArgumentList.Add("--inMemoryPersistence");
+        else
+        {
+            Directory.CreateDirectory(location);
+            start.ArgumentList.Add("--location");
+            start.ArgumentList.Add(location);
+        }
+        foreach (var (name, port) in new[] { ("--blobPort", blobPort), ("--queuePort", queuePort), ("--tablePort", tablePort) })
+        {
+            start.ArgumentList.Add(name);
+            start.ArgumentList.Add(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("could not start Azurite");
+        var ports = new Dictionary<string, int>();
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var output = new List<string>();
+        void OnLine(string? line)
+        {
+            if (line is null) return;
+            lock (output)
+            {
+                if (output.Count < 200) output.Add(line);
+                var match = ListeningLine().Match(line);
+                if (match.Success) ports[match.Groups[1].Value] = int.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
+                if (ports.Count == 3) ready.TrySetResult();
+            }
+        }
+        process.OutputDataReceived += (_, e) => OnLine(e.Data);
+        process.ErrorDataReceived += (_, e) => OnLine(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        process.EnableRaisingEvents = true;
+        process.Exited += (_, _) => ready.TrySetException(new InvalidOperationException("Azurite exited during start:\n" + string.Join('\n', output)));
+
+        try
+        {
+            await ready.Task.WaitAsync(TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            Kill(process);
+            throw;
+        }
+        log?.Invoke($"Azurite listening: blob {ports["Blob"]}, queue {ports["Queue"]}, table {ports["Table"]}");
+        return new AzuriteProcess(process, ports["Blob"], ports["Queue"], ports["Table"]);
+    }
+
+    /// <summary>Runs <c>npm ci</c> once when the pinned Azurite is not installed; safe when several processes race.</summary>
+    public static async Task<string> EnsureInstalledAsync(string root, Action<string>? log, CancellationToken cancellationToken)
+    {
+        var exe = Path.Combine(root, "node_modules", ".bin", "azurite");
+        if (File.Exists(exe)) return exe;
+        await using var gate = await AcquireLockAsync(Path.Combine(root, ".npm-install.lock"), cancellationToken).ConfigureAwait(false);
+        if (File.Exists(exe)) return exe;
+        log?.Invoke("Installing Azurite (npm ci)...");
+        var npm = new ProcessStartInfo("npm") { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { "ci", "--no-audit", "--no-fund", "--loglevel=error" }) npm.ArgumentList.Add(arg);
+        using var process = Process.Start(npm) ?? throw new InvalidOperationException("could not run npm: is Node.js installed?");
+        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.StandardOutput.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        if (process.ExitCode != 0 || !File.Exists(exe))
+        {
+            throw new InvalidOperationException($"npm ci failed with exit code {process.ExitCode}: {await stderr.ConfigureAwait(false)}");
+        }
+        return exe;
+    }
+
+    private static async Task<FileStream> AcquireLockAsync(string path, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+            }
+            catch (IOException)
+            {
+                // Another process is installing; poll for the lock to be released.
+                await Task.Delay(250, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Kill(_process);
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        _process.Dispose();
+    }
+
+    private static void Kill(Process process)
+    {
+        try
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+    }
+
+    [GeneratedRegex(@"Azurite (Blob|Queue|Table) service is successfully listening at https?://[^:]+:(\d+)")]
+    private static partial Regex ListeningLine();
+}

@@ -1,0 +1,24 @@
+using DomainScreen.Core.Screening;
+using DomainScreen.Core.Storage;
+using DomainScreen.Core.Sweeps;
+using Microsoft.Azure.WebJobs;
+
+namespace DomainScreen.Local.Hosting;
+
+/// <summary>
+/// The same queue and timer triggers as the Functions app, for the WebJobs SDK. Glue only: each calls Core.
+/// </summary>
+public sealed class LocalTriggers(ScreenBatchProcessor processor, SweepService sweeps, TimeProvider time)
+{
+    [FunctionName("ScreenBatch")]
+    public Task ScreenBatch([QueueTrigger(StorageNames.SweepQueue)] string message, CancellationToken cancellationToken) =>
+        processor.ProcessAsync(message, cancellationToken);
+
+    [FunctionName("ScreenBatchPriority")]
+    public Task ScreenBatchPriority([QueueTrigger(StorageNames.PriorityQueue)] string message, CancellationToken cancellationToken) =>
+        processor.ProcessAsync(message, cancellationToken);
+
+    [FunctionName("NightlySweep")]
+    public Task NightlySweep([TimerTrigger("%Sweep:Schedule%", UseMonitor = false)] TimerInfo timer, CancellationToken cancellationToken) =>
+        sweeps.StartScheduledAsync(time.GetUtcNow(), cancellationToken);
+}

@@ -1,0 +1,8 @@
+using System.CommandLine;
+using DomainScreen.Local.Cli;
+
+var root = new RootCommand("domainscreen: screen domains for AI-abuse services, on one machine (local runtime, lab, CLI).");
+root.Subcommands.Add(ServeCommand.Create());
+root.Subcommands.Add(LabCommand.Create());
+root.Subcommands.Add(DemoCommand.Create());
+return await root.Parse(args).InvokeAsync();
