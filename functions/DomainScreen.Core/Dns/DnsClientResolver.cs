@@ -17,7 +17,7 @@ public sealed class DnsClientResolver : IDnsResolver
     public DnsClientResolver(IOptions<DnsOptions> options)
     {
         var o = options.Value;
-        var servers = o.Servers.Select(s => DnsOptions.TryParseEndpoint(s, out var ep) ? new NameServer(ep) : null)
+        var servers = o.Servers.Where(s => !string.IsNullOrWhiteSpace(s)).Select(s => DnsOptions.TryParseEndpoint(s, out var ep) ? new NameServer(ep) : null)
             .OfType<NameServer>().ToArray();
         var lookup = servers.Length > 0 ? new LookupClientOptions(servers) : new LookupClientOptions();
         lookup.Timeout = TimeSpan.FromMilliseconds(o.TimeoutMs);

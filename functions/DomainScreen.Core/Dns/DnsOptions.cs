@@ -32,7 +32,7 @@ public sealed class DnsOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        foreach (var server in Servers)
+        foreach (var server in Servers.Where(s => !string.IsNullOrWhiteSpace(s)))
         {
             if (!TryParseEndpoint(server, out _))
             {

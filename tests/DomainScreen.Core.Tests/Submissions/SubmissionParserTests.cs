@@ -1,0 +1,105 @@
+using System.Text;
+using DomainScreen.Core.Submissions;
+using DomainScreen.Core.Tests.Domains;
+
+namespace DomainScreen.Core.Tests.Submissions;
+
+public sealed class SubmissionParserTests
+{
+    private static readonly SubmissionParser Parser = new(TestSuffixes.Parser);
+
+    private static ParsedSubmission Parse(string body, string? contentType, int maxLines = 100) =>
+        Parser.Parse(Encoding.UTF8.GetBytes(body), contentType, maxLines);
+
+    [Fact]
+    public void Parse_PlainText_OnePerLineSkippingBlanksAndComments()
+    {
+        var result = Parse("example.com\r\n\r\n# a comment\r\n https://例子.公司/x \r\nbad_name.com\r\nEXAMPLE.com.\n", "text/plain; charset=utf-8");
+
+        Assert.Equal(["example.com", "xn--fsqu00a.xn--55qx5d"], result.Accepted.Select(d => d.Ascii));
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(5, error.Line);
+        Assert.Equal("invalid-character", error.Code);
+        Assert.Equal(1, result.Duplicates);
+    }
+
+    [Fact]
+    public void Parse_JsonArray_ReportsNonStringsByPosition()
+    {
+        var result = Parse("""["example.com", 42, "com.cn", "foo.cn"]""", "application/json");
+
+        Assert.Equal(["example.com", "foo.cn"], result.Accepted.Select(d => d.Ascii));
+        Assert.Collection(result.Errors,
+            e => Assert.Equal((2, "invalid-item"), (e.Line, e.Code)),
+            e => Assert.Equal((3, "public-suffix"), (e.Line, e.Code)));
+    }
+
+    [Fact]
+    public void Parse_NoContentType_SniffsJson()
+    {
+        Assert.Single(Parse("""  ["example.com"]""", null).Accepted);
+    }
+
+    [Theory]
+    [InlineData("{\"domains\":[]}")]
+    [InlineData("[\"a.com\"")]
+    [InlineData("[\"a.com\"] trailing")]
+    public void Parse_BadJson_Is400(string body)
+    {
+        var ex = Assert.Throws<SubmissionFormatException>(() => Parse(body, "application/json"));
+
+        Assert.Equal(400, ex.Status);
+    }
+
+    [Fact]
+    public void Parse_Csv_ReadsDomainColumnWithQuotes()
+    {
+        const string csv = "id,Domain,note\r\n1,example.com,ok\r\n2,\"foo.cn\",\"has, comma\"\r\n3,\"bad name.com\",x\r\n4\r\n";
+        var result = Parse(csv, "text/csv");
+
+        Assert.Equal(["example.com", "foo.cn"], result.Accepted.Select(d => d.Ascii));
+        Assert.Equal([4, 5], result.Errors.Select(e => e.Line));
+    }
+
+    [Fact]
+    public void Parse_CsvWithoutDomainColumn_Is400()
+    {
+        var ex = Assert.Throws<SubmissionFormatException>(() => Parse("host,note\nexample.com,x\n", "text/csv"));
+
+        Assert.Equal("missing-domain-column", ex.Code);
+    }
+
+    [Fact]
+    public void Parse_OverLineLimit_Is413()
+    {
+        var body = string.Join('\n', Enumerable.Range(0, 11).Select(i => $"d{i}.example.com"));
+
+        var ex = Assert.Throws<SubmissionFormatException>(() => Parse(body, "text/plain", maxLines: 10));
+
+        Assert.Equal(413, ex.Status);
+    }
+
+    [Fact]
+    public void Parse_AtLineLimit_IsAccepted()
+    {
+        var body = string.Join('\n', Enumerable.Range(0, 10).Select(i => $"d{i}.example.com"));
+
+        Assert.Equal(10, Parse(body, "text/plain", maxLines: 10).Accepted.Count);
+    }
+
+    [Fact]
+    public void Parse_UnsupportedContentType_Is415()
+    {
+        var ex = Assert.Throws<SubmissionFormatException>(() => Parse("x", "application/xml"));
+
+        Assert.Equal(415, ex.Status);
+    }
+
+    [Fact]
+    public void Parse_InvalidUtf8_Is400()
+    {
+        var ex = Assert.Throws<SubmissionFormatException>(() => Parser.Parse([0x65, 0xFF, 0xFE, 0x0A], "text/plain", 10));
+
+        Assert.Equal("invalid-encoding", ex.Code);
+    }
+}

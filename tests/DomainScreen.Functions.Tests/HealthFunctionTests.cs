@@ -1,0 +1,36 @@
+using DomainScreen.Core.Tests.Dns;
+using DomainScreen.Functions.Tests.Support;
+using static DomainScreen.Functions.Tests.Support.FunctionsHarness;
+
+namespace DomainScreen.Functions.Tests;
+
+[Collection(AzuriteCollection.Name)]
+public sealed class HealthFunctionTests(AzuriteFixture azurite)
+{
+    [Fact]
+    public async Task Health_StorageUp_Is200WithoutKey()
+    {
+        await using var harness = new FunctionsHarness(azurite, new FakeDnsResolver());
+        await harness.InitializeAsync();
+        var request = Request("GET");
+
+        var (status, body, _) = await Execute(request, await harness.Create<DomainFunctions>().Health(request, CancellationToken.None));
+
+        Assert.Equal(200, status);
+        Assert.Contains("\"storage\":\"ok\"", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Health_StorageDown_Is503()
+    {
+        await using var harness = new FunctionsHarness(azurite, new FakeDnsResolver(), new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = DomainScreen.Local.Hosting.AzuriteProcess.Connection(1, 1, 1),
+        });
+        var request = Request("GET");
+
+        var (status, _, _) = await Execute(request, await harness.Create<DomainFunctions>().Health(request, CancellationToken.None));
+
+        Assert.Equal(503, status);
+    }
+}

@@ -1,0 +1,93 @@
+using System.Text.Json;
+using DomainScreen.Core;
+using DomainScreen.Core.Dns;
+using DomainScreen.Core.Screening;
+using DomainScreen.Core.Tests.Dns;
+using DomainScreen.Functions.Tests.Support;
+using static DomainScreen.Functions.Tests.Support.FunctionsHarness;
+
+namespace DomainScreen.Functions.Tests;
+
+[Collection(AzuriteCollection.Name)]
+public sealed class ScreenBatchFunctionsTests(AzuriteFixture azurite) : IAsyncLifetime
+{
+    private readonly FunctionsHarness _harness = new(azurite, new FakeDnsResolver()
+        .Add("alive.test", DnsRecordType.A, FakeDnsResolver.A("alive.test", "198.51.100.20"))
+        .Add("alive.test", DnsRecordType.NS, new DnsRecord("alive.test", DnsRecordType.NS, 3600, "ns1.host.test")));
+
+    public Task InitializeAsync() => _harness.InitializeAsync();
+
+    public Task DisposeAsync() => _harness.DisposeAsync().AsTask();
+
+    private async Task<string> SubmitAsync(string body)
+    {
+        var request = Request("POST", body, "text/plain", AnalystKey);
+        var (_, json, _) = await Execute(request, await _harness.Create<SubmissionFunctions>().SubmitDomains(request, CancellationToken.None));
+        return JsonSerializer.Deserialize(json, CoreJson.Default.SubmissionAccepted)!.SubmissionId;
+    }
+
+    [Fact]
+    public async Task ScreenBatchPriority_SubmittedMessage_StoresDnsEvidenceAndCompletesSubmission()
+    {
+        var id = await SubmitAsync("alive.test\nnowhere.test\n");
+        var functions = _harness.Create<ScreenBatchFunctions>();
+        foreach (var message in await _harness.DrainAsync(priority: true))
+        {
+            await functions.ScreenBatchPriority(message.Body.ToString(), CancellationToken.None);
+        }
+
+        var domains = _harness.Create<DomainFunctions>();
+        var get = Request("GET", key: ReaderKey);
+        var (status, body, _) = await Execute(get, await domains.GetDomain(get, "alive.test", CancellationToken.None));
+        Assert.Equal(200, status);
+        var report = JsonSerializer.Deserialize(body, CoreJson.Default.DomainReport)!;
+        Assert.Equal(ScreeningStages.Dns, report.Latest!.Stage);
+        Assert.Equal(["198.51.100.20"], report.Latest.Dns!.Addresses);
+        Assert.Equal(id, report.Latest.RunId);
+        Assert.Contains(report.History, h => h.RunId == id);
+
+        var nx = Request("GET", key: ReaderKey);
+        var (_, nxBody, _) = await Execute(nx, await domains.GetDomain(nx, "NOWHERE.test.", CancellationToken.None));
+        Assert.Equal(DnsOutcome.NxDomain, JsonSerializer.Deserialize(nxBody, CoreJson.Default.DomainReport)!.Latest!.Dns!.Status);
+
+        var sub = Request("GET", key: ReaderKey);
+        var (_, subBody, _) = await Execute(sub, await _harness.Create<SubmissionFunctions>().GetSubmission(sub, id, CancellationToken.None));
+        var submission = JsonSerializer.Deserialize(subBody, CoreJson.Default.SubmissionStatus)!;
+        Assert.Equal((2, 0), (submission.Completed, submission.Pending));
+        Assert.All(submission.Domains, d => Assert.Equal("dns", d.Stage));
+    }
+
+    [Fact]
+    public async Task ScreenBatchPriority_SameMessageTwice_KeepsOneHistoryRow()
+    {
+        await SubmitAsync("alive.test");
+        var message = Assert.Single(await _harness.DrainAsync(priority: true)).Body.ToString();
+        var functions = _harness.Create<ScreenBatchFunctions>();
+
+        await functions.ScreenBatchPriority(message, CancellationToken.None);
+        await functions.ScreenBatchPriority(message, CancellationToken.None);
+
+        var history = await _harness.Get<ResultStore>().GetHistoryAsync("alive.test", 50, CancellationToken.None);
+        Assert.Single(history, h => h.RequestId == ScreenBatchProcessor.Read(message).RequestId);
+    }
+
+    [Theory]
+    [InlineData("this is not json")]
+    [InlineData("""{"v":1,"requestId":"r","source":"sweep","runId":"x","domains":[],"requestedAt":"2026-01-01T00:00:00Z"}""")]
+    public async Task ScreenBatch_MalformedMessage_ThrowsSoTheHostRetriesThenPoisons(string message)
+    {
+        var functions = _harness.Create<ScreenBatchFunctions>();
+
+        await Assert.ThrowsAsync<InvalidScreenRequestException>(() => functions.ScreenBatch(message, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task ScreenBatch_InvalidDomainInsideValidMessage_IsDroppedOthersScreened()
+    {
+        var message = """{"v":1,"requestId":"sweep-t-00000","source":"sweep","runId":"sweep-t","domains":["alive.test","not a domain"],"requestedAt":"2026-11-25T18:00:00Z"}""";
+
+        var results = await _harness.Get<ScreenBatchProcessor>().ProcessAsync(message, CancellationToken.None);
+
+        Assert.Equal("alive.test", Assert.Single(results).Domain);
+    }
+}

@@ -1,0 +1,119 @@
+using System.Text.Json;
+using DomainScreen.Core;
+using DomainScreen.Core.Screening;
+using DomainScreen.Core.Tests.Dns;
+using DomainScreen.Functions.Tests.Support;
+using static DomainScreen.Functions.Tests.Support.FunctionsHarness;
+
+namespace DomainScreen.Functions.Tests;
+
+[Collection(AzuriteCollection.Name)]
+public sealed class SubmissionFunctionsTests(AzuriteFixture azurite) : IAsyncLifetime
+{
+    private readonly FunctionsHarness _harness = new(azurite, new FakeDnsResolver());
+
+    public Task InitializeAsync() => _harness.InitializeAsync();
+
+    public Task DisposeAsync() => _harness.DisposeAsync().AsTask();
+
+    private SubmissionFunctions Functions => _harness.Create<SubmissionFunctions>();
+
+    [Fact]
+    public async Task SubmitDomains_MixedLines_Accepts202AndQueuesOnPriority()
+    {
+        var request = Request("POST", "example.com\nhttps://例子.公司/x\nbad_name.com\n1.2.3.4\nfoo.test\nbar.test\n", "text/plain", AnalystKey);
+
+        var (status, body, headers) = await Execute(request, await Functions.SubmitDomains(request, CancellationToken.None));
+
+        Assert.Equal(202, status);
+        var accepted = JsonSerializer.Deserialize(body, CoreJson.Default.SubmissionAccepted)!;
+        Assert.Equal(["example.com", "xn--fsqu00a.xn--55qx5d", "foo.test", "bar.test"], accepted.Accepted.Select(a => a.Domain));
+        Assert.Equal(["invalid-character", "ip-literal"], accepted.Errors.Select(e => e.Code));
+        Assert.Equal([3, 4], accepted.Errors.Select(e => e.Line));
+        Assert.Equal(accepted.StatusUrl, headers.Location.ToString());
+
+        var messages = await _harness.DrainAsync(priority: true);
+        var requests = messages.Select(m => ScreenBatchProcessor.Read(m.Body.ToString())).ToList();
+        Assert.Equal(2, requests.Count); // 4 domains, 3 per message
+        Assert.All(requests, r => Assert.Equal(accepted.SubmissionId, r.RunId));
+        Assert.Equal(accepted.Accepted.Select(a => a.Domain).Order(), requests.SelectMany(r => r.Domains).Order());
+        Assert.Empty(await _harness.DrainAsync(priority: false));
+    }
+
+    [Fact]
+    public async Task GetSubmission_AfterSubmit_ListsEveryDomainQueuedWithLineErrors()
+    {
+        var submit = Request("POST", """["a.test","b.test","com.cn"]""", "application/json", AnalystKey);
+        var (_, body, _) = await Execute(submit, await Functions.SubmitDomains(submit, CancellationToken.None));
+        var id = JsonSerializer.Deserialize(body, CoreJson.Default.SubmissionAccepted)!.SubmissionId;
+
+        var get = Request("GET", key: ReaderKey);
+        var (status, statusBody, _) = await Execute(get, await Functions.GetSubmission(get, id, CancellationToken.None));
+
+        Assert.Equal(200, status);
+        var submission = JsonSerializer.Deserialize(statusBody, CoreJson.Default.SubmissionStatus)!;
+        Assert.Equal((2, 2, 0), (submission.Total, submission.Pending, submission.Completed));
+        Assert.Equal("public-suffix", Assert.Single(submission.Errors).Code);
+        Assert.Equal("analyst-user", submission.SubmittedBy);
+    }
+
+    [Fact]
+    public async Task SubmitDomains_NothingValid_Is400WithEachLineError()
+    {
+        var request = Request("POST", "localhost\n*.foo.cn\n", "text/plain", AnalystKey);
+
+        var (status, body, _) = await Execute(request, await Functions.SubmitDomains(request, CancellationToken.None));
+
+        Assert.Equal(400, status);
+        using var doc = JsonDocument.Parse(body);
+        Assert.Equal("no-valid-domains", doc.RootElement.GetProperty("code").GetString());
+        Assert.Equal(["single-label", "wildcard-not-allowed"],
+            doc.RootElement.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("code").GetString()));
+    }
+
+    [Fact]
+    public async Task SubmitDomains_OverLineLimit_Is413AndQueuesNothing()
+    {
+        var request = Request("POST", string.Join('\n', Enumerable.Range(0, 51).Select(i => $"d{i}.test")), "text/plain", AnalystKey);
+
+        var (status, _, _) = await Execute(request, await Functions.SubmitDomains(request, CancellationToken.None));
+
+        Assert.Equal(413, status);
+        Assert.Empty(await _harness.DrainAsync(priority: true));
+    }
+
+    [Fact]
+    public async Task SubmitDomains_CsvWithDomainColumn_IsAccepted()
+    {
+        var request = Request("POST", "source,domain\nfeed,x.test\nfeed,\"y.test\"\n", "text/csv", AnalystKey);
+
+        var (status, body, _) = await Execute(request, await Functions.SubmitDomains(request, CancellationToken.None));
+
+        Assert.Equal(202, status);
+        Assert.Equal(2, JsonSerializer.Deserialize(body, CoreJson.Default.SubmissionAccepted)!.AcceptedCount);
+    }
+
+    [Theory]
+    [InlineData(null, 401)]
+    [InlineData("wrong", 401)]
+    [InlineData(ReaderKey, 403)]
+    public async Task SubmitDomains_WithoutAnalystRole_IsRefused(string? key, int expected)
+    {
+        var request = Request("POST", "a.test", "text/plain", key);
+
+        var (status, _, _) = await Execute(request, await Functions.SubmitDomains(request, CancellationToken.None));
+
+        Assert.Equal(expected, status);
+        Assert.Empty(await _harness.DrainAsync(priority: true));
+    }
+
+    [Fact]
+    public async Task GetSubmission_Unknown_Is404()
+    {
+        var request = Request("GET", key: ReaderKey);
+
+        var (status, _, _) = await Execute(request, await Functions.GetSubmission(request, "s0000", CancellationToken.None));
+
+        Assert.Equal(404, status);
+    }
+}
