@@ -14,7 +14,9 @@ namespace DomainScreen.Core;
     UseStringEnumConverter = true,
     WriteIndented = false)]
 [JsonSerializable(typeof(ScreenRequest))]
+[JsonSerializable(typeof(Registration.RegistrationEvidence))]
 [JsonSerializable(typeof(ScreeningResult))]
+[JsonSerializable(typeof(List<ScreeningResult>))]
 [JsonSerializable(typeof(SubmissionAccepted))]
 [JsonSerializable(typeof(SubmissionStatus))]
 [JsonSerializable(typeof(DomainReport))]

@@ -1,6 +1,8 @@
 using DomainScreen.Core.Api;
 using DomainScreen.Core.Dns;
 using DomainScreen.Core.Domains;
+using DomainScreen.Core.Fetching;
+using DomainScreen.Core.Registration;
 using DomainScreen.Core.Screening;
 using DomainScreen.Core.Storage;
 using DomainScreen.Core.Submissions;
@@ -8,6 +10,7 @@ using DomainScreen.Core.Sweeps;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 
 namespace DomainScreen.Core;
@@ -24,6 +27,8 @@ public static class ServiceCollectionExtensions
         services.AddOptions<ScreeningOptions>().BindConfiguration(ScreeningOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SubmissionOptions>().BindConfiguration(SubmissionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SweepOptions>().BindConfiguration(SweepOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<FetchOptions>().BindConfiguration(FetchOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RegistrationOptions>().BindConfiguration(RegistrationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<StorageOptions>()
             .Configure(o => BindStorage(o, configuration))
@@ -41,7 +46,15 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IDnsResolver, DnsClientResolver>();
         services.AddSingleton<DnsEvidenceCollector>();
 
+        services.AddFetching();
+        services.AddSingleton<RdapBootstrap>();
+        services.AddSingleton<WhoisClient>();
+        services.AddSingleton<RegistrationLookup>();
+        services.AddSingleton<IRegistrationCache, TableRegistrationCache>();
+        services.AddSingleton<IBootstrapStore, BlobBootstrapStore>();
+
         services.AddSingleton<StorageClients>();
+        services.AddSingleton<EvidenceStore>();
         services.AddHostedService<StorageBootstrap>();
         services.AddSingleton<ResultStore>();
         services.AddSingleton<SubmissionStore>();
@@ -58,6 +71,66 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<CallerAuthenticator>();
         services.AddSingleton<DomainScreenApi>();
         return services;
+    }
+
+    /// <summary>
+    /// The guarded fetcher: a typed HttpClient on a SocketsHttpHandler whose ConnectCallback connects only to
+    /// guard-approved addresses from our resolver, with the standard resilience pipeline keyed by authority.
+    /// </summary>
+    private static void AddFetching(this IServiceCollection services)
+    {
+        services.AddSingleton<TlsObservations>();
+        services.AddSingleton<GuardedConnector>();
+        var pipeline = services.AddHttpClient<PageFetcher>(c => c.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(GuardedHandler)
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+            .AddStandardResilienceHandler();
+        pipeline.SelectPipelineByAuthority();
+        services.AddOptions<HttpStandardResilienceOptions>(pipeline.PipelineName)
+            .Configure<IOptions<FetchOptions>>((resilience, fetch) =>
+            {
+                var total = TimeSpan.FromSeconds(fetch.Value.TotalTimeoutSeconds);
+                resilience.TotalRequestTimeout.Timeout = total;
+                resilience.AttemptTimeout.Timeout = total;
+                resilience.CircuitBreaker.SamplingDuration = total * 2;
+                resilience.CircuitBreaker.MinimumThroughput = 10;
+                resilience.CircuitBreaker.FailureRatio = 0.9;
+                resilience.CircuitBreaker.BreakDuration = TimeSpan.FromSeconds(30);
+                resilience.CircuitBreaker.ShouldHandle = args => ValueTask.FromResult(IsTransientConnectFailure(args.Outcome.Exception));
+                // One retry, only when a connection broke before a response; the guard's refusals are final and a
+                // status code from a hostile host is evidence, not something to ask for twice.
+                resilience.Retry.MaxRetryAttempts = 1;
+                resilience.Retry.Delay = TimeSpan.FromMilliseconds(200);
+                resilience.Retry.ShouldHandle = args => ValueTask.FromResult(IsTransientConnectFailure(args.Outcome.Exception));
+            });
+        services.AddHttpClient(RdapBootstrap.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(GuardedHandler)
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+    }
+
+    private static bool IsTransientConnectFailure(Exception? ex) =>
+        ex is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } h && h.InnerException is not FetchConnectException;
+
+    private static SocketsHttpHandler GuardedHandler(IServiceProvider sp)
+    {
+        var o = sp.GetRequiredService<IOptions<FetchOptions>>().Value;
+        var tls = sp.GetRequiredService<TlsObservations>();
+        return new SocketsHttpHandler
+        {
+            ConnectCallback = sp.GetRequiredService<GuardedConnector>().ConnectAsync,
+            AllowAutoRedirect = false,
+            AutomaticDecompression = System.Net.DecompressionMethods.All,
+            MaxResponseHeadersLength = o.MaxResponseHeadersKiB,
+            UseCookies = false,
+            UseProxy = false,
+            MaxConnectionsPerServer = 8,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+            ConnectTimeout = TimeSpan.FromSeconds(o.ConnectTimeoutSeconds * 3),
+            ResponseDrainTimeout = TimeSpan.FromSeconds(1),
+            MaxResponseDrainSize = 64 * 1024,
+            SslOptions = new System.Net.Security.SslClientAuthenticationOptions { RemoteCertificateValidationCallback = tls.Validate },
+        };
     }
 
     // Reads the same keys the Functions host uses for AzureWebJobsStorage, so one setting configures both.

@@ -5,4 +5,5 @@ var root = new RootCommand("domainscreen: screen domains for AI-abuse services, 
 root.Subcommands.Add(ServeCommand.Create());
 root.Subcommands.Add(LabCommand.Create());
 root.Subcommands.Add(DemoCommand.Create());
+root.Subcommands.Add(ScreenCommand.Create());
 return await root.Parse(args).InvokeAsync();

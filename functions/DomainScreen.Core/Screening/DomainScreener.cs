@@ -1,19 +1,25 @@
 using System.Diagnostics;
 using DomainScreen.Core.Dns;
 using DomainScreen.Core.Domains;
+using DomainScreen.Core.Fetching;
+using DomainScreen.Core.Registration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace DomainScreen.Core.Screening;
 
 /// <summary>
-/// Screens one domain through the pipeline stages. A failure inside a stage becomes a <c>failed</c> result with
-/// its reason (data, so nothing vanishes); only cancellation escapes.
+/// Screens one domain through the pipeline stages: DNS, then the landing page (when the name resolves) alongside
+/// the registration lookup. A failure inside a stage becomes a <c>failed</c> result with its reason (data, so
+/// nothing vanishes); only cancellation escapes.
 /// </summary>
 public sealed class DomainScreener(
     DnsEvidenceCollector dns,
+    PageFetcher fetcher,
+    RegistrationLookup registration,
     TimeProvider time,
     IOptions<ScreeningOptions> options,
+    IOptions<FetchOptions> fetchOptions,
     ILogger<DomainScreener> logger)
 {
     private readonly TimeSpan _timeout = TimeSpan.FromSeconds(options.Value.DomainTimeoutSeconds);
@@ -27,8 +33,18 @@ public sealed class DomainScreener(
             ScreeningResult.Completed, null, time.GetUtcNow(), 0, request.RequestId, request.Source, request.RunId, null);
         try
         {
-            var evidence = await dns.CollectAsync(name, budget.Token).ConfigureAwait(false);
-            result = result with { Dns = evidence };
+            var dnsEvidence = await dns.CollectAsync(name, budget.Token).ConfigureAwait(false);
+            result = result with { Dns = dnsEvidence };
+            var registrationTask = registration.LookupAsync(name, budget.Token);
+            var fetch = dnsEvidence.Resolves
+                ? await fetcher.FetchAsync(name, fetchOptions.Value.ProbePaths.ToArray(), budget.Token).ConfigureAwait(false)
+                : new FetchEvidence { Outcome = FetchOutcomes.NotAttempted, Error = $"the name does not resolve ({dnsEvidence.Status})" };
+            result = result with
+            {
+                Stage = ScreeningStages.Evidence,
+                Fetch = fetch,
+                Registration = await registrationTask.ConfigureAwait(false),
+            };
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using DomainScreen.Core.Domains;
+using DomainScreen.Core.Storage;
 using DomainScreen.Core.Submissions;
 using DomainScreen.Core.Sweeps;
 using Microsoft.Extensions.Logging;
@@ -16,6 +17,7 @@ public sealed class ScreenBatchProcessor(
     DomainParser parser,
     DomainScreener screener,
     ResultStore results,
+    EvidenceStore evidence,
     SubmissionStore submissions,
     SweepStore sweeps,
     IOptions<ScreeningOptions> options,
@@ -40,6 +42,7 @@ public sealed class ScreenBatchProcessor(
             async (i, ct) =>
             {
                 screened[i] = await screener.ScreenAsync(names[i], request, ct).ConfigureAwait(false);
+                if (screened[i].Fetch is { } fetch) await evidence.SaveAsync(fetch, ct).ConfigureAwait(false);
                 await results.SaveAsync(screened[i], request.RequestedAt, ct).ConfigureAwait(false);
             }).ConfigureAwait(false);
 

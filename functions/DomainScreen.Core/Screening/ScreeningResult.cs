@@ -1,4 +1,6 @@
 using DomainScreen.Core.Dns;
+using DomainScreen.Core.Fetching;
+using DomainScreen.Core.Registration;
 
 namespace DomainScreen.Core.Screening;
 
@@ -28,7 +30,9 @@ public sealed record ScreeningResult(
     string RequestId,
     string Source,
     string RunId,
-    DnsEvidence? Dns)
+    DnsEvidence? Dns,
+    FetchEvidence? Fetch = null,
+    RegistrationEvidence? Registration = null)
 {
     public const string Completed = "completed";
     public const string Failed = "failed";

@@ -41,6 +41,8 @@ public sealed class StorageClients
         Results = Tables.GetTableClient(StorageNames.ResultsTable);
         Candidates = Tables.GetTableClient(StorageNames.CandidatesTable);
         Sweeps = Tables.GetTableClient(StorageNames.SweepsTable);
+        Registrations = Tables.GetTableClient(StorageNames.RegistrationsTable);
+        Cache = Blobs.GetBlobContainerClient(StorageNames.CacheContainer);
         Evidence = Blobs.GetBlobContainerClient(StorageNames.EvidenceContainer);
         _created = new Lazy<Task>(CreateAllAsync, LazyThreadSafetyMode.ExecutionAndPublication);
     }
@@ -54,6 +56,8 @@ public sealed class StorageClients
     public TableClient Results { get; }
     public TableClient Candidates { get; }
     public TableClient Sweeps { get; }
+    public TableClient Registrations { get; }
+    public BlobContainerClient Cache { get; }
     public BlobContainerClient Evidence { get; }
 
     /// <summary>Creates every table, queue and container once per process; later calls return the same task.</summary>
@@ -66,6 +70,8 @@ public sealed class StorageClients
             Results.CreateIfNotExistsAsync(),
             Candidates.CreateIfNotExistsAsync(),
             Sweeps.CreateIfNotExistsAsync(),
+            Registrations.CreateIfNotExistsAsync(),
+            Cache.CreateIfNotExistsAsync(),
             SweepQueue.CreateIfNotExistsAsync(),
             PriorityQueue.CreateIfNotExistsAsync(),
             Queues.GetQueueClient(StorageNames.PoisonQueue(SweepQueue.Name)).CreateIfNotExistsAsync(),

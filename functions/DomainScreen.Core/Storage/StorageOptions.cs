@@ -49,6 +49,8 @@ public static class StorageNames
     public const string ResultsTable = "ScreeningResults";
     public const string CandidatesTable = "Candidates";
     public const string SweepsTable = "Sweeps";
+    public const string RegistrationsTable = "Registrations";
+    public const string CacheContainer = "cache";
     public const string EvidenceContainer = "evidence";
 
     /// <summary>The queue the Functions host moves a message to after too many failed attempts.</summary>

@@ -8,7 +8,7 @@ using DomainScreen.Local.Lab;
 namespace DomainScreen.Local.Cli;
 
 /// <summary>One row of the demo's table.</summary>
-public sealed record DemoRow(string Domain, string Status, string Dns, string Addresses, string Expected, bool Matches);
+public sealed record DemoRow(string Domain, string Status, string Dns, string Fetch, string Title, string Expected, bool Matches);
 
 /// <summary>The demo's totals: what <c>--json</c> prints on the last line.</summary>
 public sealed record DemoTotals(
@@ -29,9 +29,12 @@ internal static class DemoReport
         {
             var latest = r.Report?.Latest;
             var dns = latest?.Dns?.Status.ToString() ?? "-";
-            var expected = r.Site.Expect?.Dns ?? "";
-            return new DemoRow(r.Site.Domain, latest?.Status ?? "missing", dns, string.Join(' ', latest?.Dns?.Addresses ?? []),
-                expected, expected.Length == 0 || string.Equals(expected, dns, StringComparison.OrdinalIgnoreCase));
+            var fetch = latest?.Fetch?.Outcome ?? "-";
+            var expect = r.Site.Expect;
+            var matches = (expect?.Dns is null || string.Equals(expect.Dns, dns, StringComparison.OrdinalIgnoreCase))
+                && (expect?.Fetch is null || expect.Fetch == fetch);
+            var expected = string.Join('/', new[] { expect?.Dns, expect?.Fetch }.Where(e => e is not null));
+            return new DemoRow(r.Site.Domain, latest?.Status ?? "missing", dns, fetch, latest?.Fetch?.Title ?? "", expected, matches);
         }).ToList();
         var totals = new DemoTotals(
             rows.Count,
@@ -47,11 +50,11 @@ internal static class DemoReport
 
     public static void PrintTable(TextWriter output, DemoSummary summary)
     {
-        output.WriteLine($"{"DOMAIN",-30} {"STATUS",-10} {"DNS",-9} {"EXPECTED",-9} ADDRESSES");
+        output.WriteLine($"{"DOMAIN",-24} {"STATUS",-9} {"DNS",-8} {"FETCH",-18} {"OK",-2} TITLE");
         foreach (var row in summary.Rows)
         {
-            var mark = row.Matches ? " " : "!";
-            output.WriteLine($"{row.Domain,-30} {row.Status,-10} {row.Dns,-9}{mark}{row.Expected,-9} {Clip(row.Addresses, 40)}");
+            var mark = row.Matches ? "✓" : "✗";
+            output.WriteLine($"{Clip(row.Domain, 24),-24} {row.Status,-9} {row.Dns,-8} {row.Fetch,-18} {mark,-2} {Clip(row.Title, 36)}");
         }
         var t = summary.Totals;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,

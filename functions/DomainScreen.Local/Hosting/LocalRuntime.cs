@@ -29,6 +29,7 @@ public static class LocalRuntime
         ["Logging:LogLevel:Default"] = "Information",
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
         ["Logging:LogLevel:Azure"] = "Warning",
+        ["Logging:LogLevel:Azure.Core"] = "Error",
         ["Logging:LogLevel:Host"] = "Warning",
         ["Logging:LogLevel:Function"] = "Warning",
         ["Logging:LogLevel:Microsoft.Azure.WebJobs"] = "Warning",

@@ -37,6 +37,9 @@ public sealed record LabSite
     /// <summary>Other paths: path to page file, or to inline JSON (starting with { or [).</summary>
     public IReadOnlyDictionary<string, string>? Paths { get; init; }
 
+    /// <summary>Serve this site over HTTPS (self-signed certificate) as well as HTTP.</summary>
+    public bool Https { get; init; }
+
     /// <summary>Named HTTP behaviour for hostile hosts (redirects, bombs, resets…); see LabHttpServer.</summary>
     public string? Behaviour { get; init; }
 

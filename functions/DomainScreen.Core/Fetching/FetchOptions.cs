@@ -1,0 +1,72 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace DomainScreen.Core.Fetching;
+
+/// <summary>Settings under <c>Fetching</c>. Every read from a screened host is bounded by these.</summary>
+public sealed class FetchOptions : IValidatableObject
+{
+    public const string Section = "Fetching";
+
+    /// <summary>Largest body kept, bytes after decompression. Default 2 MiB; the rest is not read.</summary>
+    [Range(1024, 64 * 1024 * 1024)]
+    public int MaxBodyBytes { get; set; } = 2 * 1024 * 1024;
+
+    /// <summary>Wall-clock cap on everything fetched for one domain (landing page, redirects, favicon, probes). Default 15 s.</summary>
+    [Range(1, 300)]
+    public int TotalTimeoutSeconds { get; set; } = 15;
+
+    /// <summary>Cap on one TCP connect. Default 5 s.</summary>
+    [Range(1, 60)]
+    public int ConnectTimeoutSeconds { get; set; } = 5;
+
+    /// <summary>Redirects followed by hand. Default 5.</summary>
+    [Range(0, 20)]
+    public int MaxRedirects { get; set; } = 5;
+
+    /// <summary>Cap on response headers, KiB. Default 64.</summary>
+    [Range(4, 1024)]
+    public int MaxResponseHeadersKiB { get; set; } = 64;
+
+    /// <summary>Largest favicon read, bytes. Default 256 KiB.</summary>
+    [Range(1024, 8 * 1024 * 1024)]
+    public int MaxFaviconBytes { get; set; } = 256 * 1024;
+
+    /// <summary>Largest probe answer read, bytes. Default 256 KiB.</summary>
+    [Range(1024, 8 * 1024 * 1024)]
+    public int MaxProbeBytes { get; set; } = 256 * 1024;
+
+    /// <summary>Most probe requests per domain. Default 8.</summary>
+    [Range(0, 64)]
+    public int MaxProbes { get; set; } = 8;
+
+    /// <summary>
+    /// User-Agent sent on every request: honest, naming the operator and a contact URL, so site owners can
+    /// see who visited and why.
+    /// </summary>
+    [Required]
+    public string UserAgent { get; set; } = "DomainScreen/1.0 (+https://github.com/domainscreen; AI-abuse screening for a communications administration; contact via the URL)";
+
+    /// <summary>Well-known paths requested after the landing page (at most <see cref="MaxProbes"/>). The fingerprint catalog adds its own.</summary>
+    public IList<string> ProbePaths { get; } = [];
+
+    /// <summary>Allow loopback addresses (a lab or tests only). Every other private range stays refused.</summary>
+    public bool AllowLoopback { get; set; }
+
+    /// <summary>Connect to another port than the URL's (a lab: <c>80 → 18080</c>). Keys and values are ports.</summary>
+    public IDictionary<string, string> PortMap { get; } = new Dictionary<string, string>();
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var (from, to) in PortMap)
+        {
+            if (!int.TryParse(from, out var f) || f is < 1 or > 65535 || !int.TryParse(to, out var t) || t is < 1 or > 65535)
+            {
+                yield return new ValidationResult($"Fetching:PortMap entry '{from}' → '{to}' is not a pair of ports", [nameof(PortMap)]);
+            }
+        }
+    }
+
+    /// <summary>The port to connect to for a URL's port.</summary>
+    public int MapPort(int port) =>
+        PortMap.TryGetValue(port.ToString(System.Globalization.CultureInfo.InvariantCulture), out var mapped) && int.TryParse(mapped, out var p) ? p : port;
+}

@@ -1,0 +1,82 @@
+using System.Net;
+using System.Net.Sockets;
+using DomainScreen.Core.Dns;
+using Microsoft.Extensions.Options;
+
+namespace DomainScreen.Core.Fetching;
+
+/// <summary>Why a connection was not made; surfaces as the inner exception of an HttpRequestException.</summary>
+public sealed class FetchConnectException(string outcome, string message) : Exception(message)
+{
+    public string Outcome { get; } = outcome;
+}
+
+/// <summary>The address a request's new connection went to (set by <see cref="GuardedConnector"/>).</summary>
+public sealed class ConnectionRecord
+{
+    public IPAddress? Address { get; set; }
+}
+
+/// <summary>
+/// The <see cref="SocketsHttpHandler.ConnectCallback"/> of the fetcher: resolves the host with our own resolver,
+/// keeps only addresses the <see cref="AddressGuard"/> allows, and connects to exactly one of those. The socket
+/// goes to the address that was checked, so a name that re-resolves elsewhere (DNS rebinding) cannot redirect it.
+/// </summary>
+public sealed class GuardedConnector(IDnsResolver resolver, IOptions<FetchOptions> options)
+{
+    public static readonly HttpRequestOptionsKey<ConnectionRecord> RecordKey = new("DomainScreen.Connection");
+
+    private const int MaxAddressesTried = 3;
+
+    public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
+    {
+        var o = options.Value;
+        var host = context.DnsEndPoint.Host;
+        var candidates = IPAddress.TryParse(host.Trim('[', ']'), out var literal)
+            ? [literal]
+            : await ResolveAsync(host, cancellationToken).ConfigureAwait(false);
+        if (candidates.Count == 0) throw new FetchConnectException(FetchOutcomes.DnsFailure, $"{host} has no A or AAAA record");
+
+        var allowed = candidates.Where(a => AddressGuard.IsAllowed(a, o.AllowLoopback)).ToList();
+        if (allowed.Count == 0)
+        {
+            var first = candidates[0];
+            var why = AddressGuard.Check(first, o.AllowLoopback);
+            throw new FetchConnectException(FetchOutcomes.BlockedAddress, literal is not null
+                ? $"{first} is a refused address: {why}"
+                : $"{host} resolves only to refused addresses, e.g. {first}: {why}");
+        }
+
+        var port = o.MapPort(context.DnsEndPoint.Port);
+        Exception? last = null;
+        foreach (var address in allowed.Take(MaxAddressesTried))
+        {
+            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            using var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            connectTimeout.CancelAfter(TimeSpan.FromSeconds(o.ConnectTimeoutSeconds));
+            try
+            {
+                await socket.ConnectAsync(new IPEndPoint(address, port), connectTimeout.Token).ConfigureAwait(false);
+                if (context.InitialRequestMessage.Options.TryGetValue(RecordKey, out var record)) record.Address = address;
+                return new NetworkStream(socket, ownsSocket: true);
+            }
+            catch (Exception ex) when (ex is SocketException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+            {
+                socket.Dispose();
+                last = ex;
+            }
+        }
+        throw new FetchConnectException(FetchOutcomes.ConnectionFailed, $"could not connect to {host} ({string.Join(", ", allowed.Take(MaxAddressesTried))}): {last?.Message}");
+    }
+
+    private async Task<List<IPAddress>> ResolveAsync(string host, CancellationToken cancellationToken)
+    {
+        var a = resolver.QueryAsync(host, DnsRecordType.A, cancellationToken);
+        var aaaa = resolver.QueryAsync(host, DnsRecordType.AAAA, cancellationToken);
+        await Task.WhenAll(a, aaaa).ConfigureAwait(false);
+        return a.Result.OfType(DnsRecordType.A).Concat(aaaa.Result.OfType(DnsRecordType.AAAA))
+            .Select(r => IPAddress.TryParse(r.Value, out var ip) ? ip : null)
+            .OfType<IPAddress>()
+            .ToList();
+    }
+}

@@ -1,0 +1,60 @@
+using System.Security.Cryptography;
+using Azure;
+using Azure.Storage.Blobs.Models;
+using DomainScreen.Core.Fetching;
+
+namespace DomainScreen.Core.Storage;
+
+/// <summary>
+/// Page bodies and favicons in the <c>evidence</c> container, content-addressed (<c>sha256/&lt;hex&gt;</c>): the
+/// same page served by 500 domains is stored once, and a stored blob never changes.
+/// </summary>
+public sealed class EvidenceStore(StorageClients storage)
+{
+    public static string BlobName(string sha256) => "sha256/" + sha256;
+
+    public async Task SaveAsync(FetchEvidence fetch, CancellationToken cancellationToken)
+    {
+        if (fetch.BodySha256 is { } body && !fetch.RawBody.IsEmpty)
+        {
+            await PutAsync(body, fetch.RawBody, fetch.ContentType ?? "application/octet-stream", cancellationToken).ConfigureAwait(false);
+        }
+        if (fetch.Favicon?.Sha256 is { } icon && !fetch.RawFavicon.IsEmpty)
+        {
+            await PutAsync(icon, fetch.RawFavicon, fetch.Favicon.ContentType ?? "application/octet-stream", cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async Task<BinaryData?> GetAsync(string sha256, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = await storage.Evidence.GetBlobClient(BlobName(sha256)).DownloadContentAsync(cancellationToken).ConfigureAwait(false);
+            return result.Value.Content;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    private async Task PutAsync(string sha256, ReadOnlyMemory<byte> bytes, string contentType, CancellationToken cancellationToken)
+    {
+        if (!Convert.ToHexStringLower(SHA256.HashData(bytes.Span)).Equals(sha256, StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException("evidence bytes do not match their hash");
+        }
+        try
+        {
+            await storage.Evidence.GetBlobClient(BlobName(sha256)).UploadAsync(BinaryData.FromBytes(bytes), new BlobUploadOptions
+            {
+                HttpHeaders = new BlobHttpHeaders { ContentType = contentType.Length <= 200 ? contentType : "application/octet-stream" },
+                Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409 || ex.ErrorCode == BlobErrorCode.BlobAlreadyExists)
+        {
+            // Content-addressed: already stored by an earlier screen.
+        }
+    }
+}

@@ -1,0 +1,87 @@
+using System.Net;
+using System.Net.Sockets;
+using DomainScreen.Core.Dns;
+using DomainScreen.Core.Fetching;
+using DomainScreen.Core.Tests.Dns;
+using Microsoft.Extensions.Options;
+
+namespace DomainScreen.Core.Tests.Fetching;
+
+public sealed class GuardedConnectorTests
+{
+    /// <summary>Answers one address the first time a name is asked and another afterwards (DNS rebinding).</summary>
+    private sealed class RebindingResolver(string first, string then) : IDnsResolver
+    {
+        private int _asked;
+
+        public int Asked => _asked;
+
+        public Task<DnsAnswer> QueryAsync(string name, DnsRecordType type, CancellationToken cancellationToken)
+        {
+            if (type != DnsRecordType.A) return Task.FromResult(new DnsAnswer(name, type, DnsOutcome.NoData, "NOERROR", [], 0));
+            var address = Interlocked.Increment(ref _asked) == 1 ? first : then;
+            return Task.FromResult(new DnsAnswer(name, type, DnsOutcome.Answer, "NOERROR", [new DnsRecord(name, DnsRecordType.A, 0, address)], 0));
+        }
+    }
+
+    private static HttpClient Client(IDnsResolver resolver, FetchOptions options)
+    {
+        var connector = new GuardedConnector(resolver, Options.Create(options));
+        return new HttpClient(new SocketsHttpHandler { ConnectCallback = connector.ConnectAsync, AllowAutoRedirect = false, UseProxy = false });
+    }
+
+    [Fact]
+    public async Task Rebinding_PublicThenLoopback_NeverConnectsToLoopback()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var options = new FetchOptions { ConnectTimeoutSeconds = 1 };
+        options.PortMap["80"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var resolver = new RebindingResolver("93.184.216.34", "127.0.0.1");
+        using var client = Client(resolver, options);
+
+        for (var i = 0; i < 3; i++)
+        {
+            var ex = await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync(new Uri("http://rebind.example.com/")));
+            Assert.IsType<FetchConnectException>(ex.InnerException);
+        }
+
+        Assert.True(resolver.Asked >= 2, "the name was resolved again (the rebinding happened)");
+        Assert.False(listener.Pending(), "a connection reached the loopback listener");
+    }
+
+    [Theory]
+    [InlineData("10.0.0.5")]
+    [InlineData("169.254.169.254")]
+    [InlineData("127.0.0.1")]
+    public async Task PrivateAnswer_IsBlockedWithoutConnecting(string address)
+    {
+        var resolver = new FakeDnsResolver().Add("evil.example.com", DnsRecordType.A, FakeDnsResolver.A("evil.example.com", address));
+        using var client = Client(resolver, new FetchOptions());
+
+        var ex = await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync(new Uri("http://evil.example.com/")));
+
+        Assert.Equal(FetchOutcomes.BlockedAddress, Assert.IsType<FetchConnectException>(ex.InnerException).Outcome);
+    }
+
+    [Fact]
+    public async Task IpLiteralUrl_IsGuardedToo()
+    {
+        using var client = Client(new FakeDnsResolver(), new FetchOptions());
+
+        var ex = await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync(new Uri("http://[::ffff:169.254.169.254]/latest/")));
+
+        Assert.Equal(FetchOutcomes.BlockedAddress, Assert.IsType<FetchConnectException>(ex.InnerException).Outcome);
+    }
+
+    [Fact]
+    public async Task NoAddress_IsDnsFailure()
+    {
+        using var client = Client(new FakeDnsResolver(), new FetchOptions());
+
+        var ex = await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync(new Uri("http://nothing.example.com/")));
+
+        Assert.Equal(FetchOutcomes.DnsFailure, Assert.IsType<FetchConnectException>(ex.InnerException).Outcome);
+    }
+}

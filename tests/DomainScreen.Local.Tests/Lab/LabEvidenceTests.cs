@@ -1,0 +1,186 @@
+using DomainScreen.Core.Domains;
+using DomainScreen.Core.Fetching;
+using DomainScreen.Core.Registration;
+using DomainScreen.Core.Screening;
+using DomainScreen.Core.Storage;
+using DomainScreen.Local.Lab;
+using DomainScreen.Local.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DomainScreen.Local.Tests.Lab;
+
+/// <summary>Evidence collection against the lab's real DNS, web, RDAP and WHOIS servers.</summary>
+[Collection(LocalWorldCollection.Name)]
+public sealed class LabEvidenceTests(LocalWorldFixture world)
+{
+    private static readonly ScreenRequest Request = new(1, "lab-test", ScreenRequest.SubmissionSource, "lab-test", [], DateTimeOffset.UnixEpoch);
+
+    private Task<ScreeningResult> ScreenAsync(string domain)
+    {
+        var parser = world.App.Services.GetRequiredService<DomainParser>();
+        return world.App.Services.GetRequiredService<DomainScreener>().ScreenAsync(parser.Parse(domain), Request, CancellationToken.None);
+    }
+
+    public static TheoryData<string, string> SitesWithFetchExpectation()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var site in LabManifest.Load().Sites.Where(s => s.Expect?.Fetch is not null)) data.Add(site.Domain, site.Expect!.Fetch!);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(SitesWithFetchExpectation))]
+    public async Task EveryLabSite_EndsInItsExpectedRecordedOutcome(string domain, string expected)
+    {
+        var result = await ScreenAsync(domain);
+
+        Assert.Equal(ScreeningResult.Completed, result.Status);
+        Assert.Equal(ScreeningStages.Evidence, result.Stage);
+        Assert.Equal(expected, result.Fetch!.Outcome);
+        Assert.True(result.Fetch.BodyBytes <= new FetchOptions().MaxBodyBytes);
+    }
+
+    [Fact]
+    public async Task SlowDrip_EndsWithinTheDomainBudget_KeepingWhatArrived()
+    {
+        var result = await ScreenAsync("slow-drip.test");
+
+        Assert.Equal(FetchOutcomes.Timeout, result.Fetch!.Outcome);
+        Assert.Equal("Slow", result.Fetch.Title);
+        // The lab budget is 6 s; the screen ends by then plus scheduling slack, never runs on with the drip.
+        Assert.InRange(result.Fetch.ElapsedMs, 0, 6_000 + 3_000);
+    }
+
+    [Fact]
+    public async Task GzipBomb_DecompressesOnlyUpToTheCap()
+    {
+        var before = GC.GetTotalAllocatedBytes(precise: true);
+
+        var result = await ScreenAsync("gzip-bomb.test");
+
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+        Assert.True(result.Fetch!.Truncated);
+        Assert.Equal(2 * 1024 * 1024, result.Fetch.BodyBytes);
+        Assert.True(allocated < 64L * 1024 * 1024, $"allocated {allocated / 1024 / 1024} MiB fetching a 256 MiB bomb");
+    }
+
+    [Fact]
+    public async Task HugePage_IsCappedAndMarkedTruncated()
+    {
+        var result = await ScreenAsync("huge-page.test");
+
+        Assert.True(result.Fetch!.Truncated);
+        Assert.Equal(2 * 1024 * 1024, result.Fetch.RawBody.Length);
+        Assert.Equal("Twenty mebibytes", result.Fetch.Title);
+    }
+
+    [Fact]
+    public async Task SelfSignedTls_IsFetchedAndRecordedInvalid()
+    {
+        var tls = (await ScreenAsync("tls-self-signed.test")).Fetch!.Tls!;
+
+        Assert.False(tls.ChainValid);
+        Assert.True(tls.SelfSigned);
+        Assert.Contains("tls-self-signed.test", tls.SubjectAltNames);
+        Assert.NotEmpty(tls.ChainErrors);
+    }
+
+    [Fact]
+    public async Task RedirectChains_AreEvidence()
+    {
+        var same = (await ScreenAsync("redirect-same.test")).Fetch!;
+        Assert.Equal("http://redirect-same.test/landing", same.FinalUrl);
+        Assert.Equal([302, 301, 200], same.Attempts[^1].Hops.Select(h => h.Status));
+
+        var cross = (await ScreenAsync("redirect-cross.test")).Fetch!;
+        Assert.True(cross.CrossDomainRedirect);
+        Assert.Equal("http://news-daily.test/", cross.FinalUrl);
+
+        var metadata = (await ScreenAsync("redirect-metadata.test")).Fetch!;
+        Assert.Contains("169.254.169.254", metadata.Attempts[^1].Hops[^1].Url, StringComparison.Ordinal);
+        Assert.Equal(FetchOutcomes.BlockedAddress, metadata.Outcome);
+    }
+
+    [Theory]
+    [InlineData("gbk-page.test", "gb18030", "本地生活服务网 - 商家黄页")]
+    [InlineData("gbk-meta.test", "gb18030", "本地生活服务网 - 商家黄页")]
+    [InlineData("big5-page.test", "big5", "社區活動公告 - 里民中心")]
+    public async Task LegacyChineseCharsets_AreDecoded(string domain, string charset, string title)
+    {
+        var fetch = (await ScreenAsync(domain)).Fetch!;
+
+        Assert.Equal(charset, fetch.Charset);
+        Assert.Equal(title, fetch.Title);
+    }
+
+    [Fact]
+    public async Task Favicon_HashedForShodanPivot()
+    {
+        var favicon = (await ScreenAsync("city-bank.test")).Fetch!.Favicon!;
+
+        Assert.Equal("ok", favicon.Outcome);
+        Assert.Equal(200, favicon.Status);
+        Assert.NotNull(favicon.Mmh3);
+        Assert.Equal(64, favicon.Sha256!.Length);
+    }
+
+    [Fact]
+    public async Task Registration_FromRdapWithNestedAbuseContact()
+    {
+        var registration = (await ScreenAsync("faceswap-studio.test")).Registration!;
+
+        Assert.Equal(("rdap", RegistrationOutcomes.Found), (registration.Source, registration.Outcome));
+        Assert.Equal("Cheap Names Registrar Ltd.", registration.Registrar);
+        Assert.Equal("4242", registration.RegistrarIanaId);
+        Assert.Equal("abuse@cheapnames.test", registration.AbuseEmail);
+        Assert.InRange((TimeProvider.System.GetUtcNow() - registration.Created!.Value).TotalDays, 11, 13);
+    }
+
+    [Fact]
+    public async Task Registration_WhoisFallbackForTldWithoutRdap()
+    {
+        var registration = (await ScreenAsync("whois-only.example")).Registration!;
+
+        Assert.Equal(("whois", RegistrationOutcomes.Found), (registration.Source, registration.Outcome));
+        Assert.Equal("Example WHOIS Registrar", registration.Registrar);
+        Assert.Equal("abuse@whois-registrar.test", registration.AbuseEmail);
+    }
+
+    [Fact]
+    public async Task Registration_429And404_AreRecordedOutcomes()
+    {
+        Assert.Equal(RegistrationOutcomes.RateLimited, (await ScreenAsync("rdap-limited.test")).Registration!.Outcome);
+        Assert.Equal(RegistrationOutcomes.NotFound, (await ScreenAsync("gone-away.test")).Registration!.Outcome);
+    }
+
+    [Fact]
+    public async Task Registration_ManyHostsOfOneDomain_OneLookupShared()
+    {
+        var lookup = world.App.Services.GetRequiredService<RegistrationLookup>();
+        var parser = world.App.Services.GetRequiredService<DomainParser>();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 50).Select(i => lookup.LookupAsync(parser.Parse($"h{i}.wild-card.test"), CancellationToken.None)));
+
+        Assert.All(results, r => Assert.Equal("wild-card.test", r.Domain));
+        Assert.Single(results.Select(r => r.FetchedAt).Distinct());
+    }
+
+    [Fact]
+    public async Task EvidenceBlobs_AreContentAddressedAndStoredOnce()
+    {
+        var store = world.App.Services.GetRequiredService<EvidenceStore>();
+        var a = (await ScreenAsync("www.news-daily.test")).Fetch!;
+        var b = (await ScreenAsync("whois-only.example")).Fetch!;
+        Assert.Equal(a.BodySha256, b.BodySha256);
+
+        await store.SaveAsync(a, CancellationToken.None);
+        await store.SaveAsync(b, CancellationToken.None);
+
+        var stored = await store.GetAsync(a.BodySha256!, CancellationToken.None);
+        Assert.Equal(a.RawBody.ToArray(), stored!.ToArray());
+        var storage = world.App.Services.GetRequiredService<StorageClients>();
+        var blobs = new List<string>();
+        await foreach (var blob in storage.Evidence.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, EvidenceStore.BlobName(a.BodySha256!), CancellationToken.None)) blobs.Add(blob.Name);
+        Assert.Single(blobs);
+    }
+}

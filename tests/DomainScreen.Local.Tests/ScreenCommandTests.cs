@@ -1,0 +1,35 @@
+using System.Text.Json;
+using DomainScreen.Core;
+using DomainScreen.Local.Cli;
+
+namespace DomainScreen.Local.Tests;
+
+public sealed class ScreenCommandTests
+{
+    [Fact]
+    public async Task Screen_Lab_Json_GivesEvidencePerDomain()
+    {
+        using var output = new StringWriter();
+
+        var exit = await ScreenCommand.RunAsync(["news-daily.test", "https://城市.invalid-tld-xyz/", "gone-away.test"], json: true, dnsServer: null, withLab: true, output, CancellationToken.None);
+
+        Assert.Equal(1, exit); // the invalid input is reported, the rest screened
+        var results = JsonSerializer.Deserialize(output.ToString(), CoreJson.Default.ListScreeningResult)!;
+        Assert.Equal(["news-daily.test", "gone-away.test"], results.Select(r => r.Domain));
+        Assert.Equal("每日新闻 - 科技频道", results[0].Fetch!.Title);
+        Assert.Equal("not-attempted", results[1].Fetch!.Outcome);
+    }
+
+    [Fact]
+    public async Task Screen_Lab_Text_ShowsChainTlsAndRegistration()
+    {
+        using var output = new StringWriter();
+
+        await ScreenCommand.RunAsync(["redirect-cross.test", "tls-self-signed.test"], json: false, dnsServer: null, withLab: true, output, CancellationToken.None);
+
+        var text = output.ToString();
+        Assert.Contains("[cross-domain]", text, StringComparison.Ordinal);
+        Assert.Contains("INVALID", text, StringComparison.Ordinal);
+        Assert.Contains("registration (rdap, found)", text, StringComparison.Ordinal);
+    }
+}
