@@ -17,6 +17,8 @@ namespace DomainScreen.Core;
 [JsonSerializable(typeof(Registration.RegistrationEvidence))]
 [JsonSerializable(typeof(ScreeningResult))]
 [JsonSerializable(typeof(List<ScreeningResult>))]
+[JsonSerializable(typeof(Scoring.VerdictReport))]
+[JsonSerializable(typeof(List<Scoring.VerdictReport>))]
 [JsonSerializable(typeof(SubmissionAccepted))]
 [JsonSerializable(typeof(SubmissionStatus))]
 [JsonSerializable(typeof(DomainReport))]

@@ -2,6 +2,8 @@ using DomainScreen.Core.Api;
 using DomainScreen.Core.Dns;
 using DomainScreen.Core.Domains;
 using DomainScreen.Core.Fetching;
+using DomainScreen.Core.Fingerprints;
+using DomainScreen.Core.Scoring;
 using DomainScreen.Core.Registration;
 using DomainScreen.Core.Screening;
 using DomainScreen.Core.Storage;
@@ -62,6 +64,10 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<SweepStore>();
         services.AddSingleton<ScreenRequestSender>();
 
+        services.AddOptions<CatalogOptions>().BindConfiguration(CatalogOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(sp => new CatalogProvider(sp.GetRequiredService<IOptions<CatalogOptions>>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<CatalogProvider>>(), sp.GetService<StorageClients>()));
+        services.AddSingleton<RiskScorer>();
         services.AddSingleton<DomainScreener>();
         services.AddSingleton<ScreenBatchProcessor>();
         services.AddSingleton<SubmissionParser>();

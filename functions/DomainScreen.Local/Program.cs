@@ -6,4 +6,5 @@ root.Subcommands.Add(ServeCommand.Create());
 root.Subcommands.Add(LabCommand.Create());
 root.Subcommands.Add(DemoCommand.Create());
 root.Subcommands.Add(ScreenCommand.Create());
+root.Subcommands.Add(InspectCommand.Create());
 return await root.Parse(args).InvokeAsync();

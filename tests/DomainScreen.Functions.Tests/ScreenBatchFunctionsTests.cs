@@ -42,7 +42,8 @@ public sealed class ScreenBatchFunctionsTests(AzuriteFixture azurite) : IAsyncLi
         var (status, body, _) = await Execute(get, await domains.GetDomain(get, "alive.test", CancellationToken.None));
         Assert.Equal(200, status);
         var report = JsonSerializer.Deserialize(body, CoreJson.Default.DomainReport)!;
-        Assert.Equal(ScreeningStages.Evidence, report.Latest!.Stage);
+        Assert.Equal(ScreeningStages.Scored, report.Latest!.Stage);
+        Assert.Equal("clear", report.Latest.Verdict!.Band);
         Assert.Equal(["198.51.100.20"], report.Latest.Dns!.Addresses);
         // 198.51.100.0/24 is a documentation range: the guard refuses it, and that is recorded, not thrown.
         Assert.Equal(FetchOutcomes.BlockedAddress, report.Latest.Fetch!.Outcome);
@@ -58,7 +59,7 @@ public sealed class ScreenBatchFunctionsTests(AzuriteFixture azurite) : IAsyncLi
         var (_, subBody, _) = await Execute(sub, await _harness.Create<SubmissionFunctions>().GetSubmission(sub, id, CancellationToken.None));
         var submission = JsonSerializer.Deserialize(subBody, CoreJson.Default.SubmissionStatus)!;
         Assert.Equal((2, 0), (submission.Completed, submission.Pending));
-        Assert.All(submission.Domains, d => Assert.Equal(ScreeningStages.Evidence, d.Stage));
+        Assert.All(submission.Domains, d => Assert.Equal(ScreeningStages.Scored, d.Stage));
     }
 
     [Fact]

@@ -14,10 +14,11 @@ public sealed class ScreenCommandTests
         var exit = await ScreenCommand.RunAsync(["news-daily.test", "https://城市.invalid-tld-xyz/", "gone-away.test"], json: true, dnsServer: null, withLab: true, output, CancellationToken.None);
 
         Assert.Equal(1, exit); // the invalid input is reported, the rest screened
-        var results = JsonSerializer.Deserialize(output.ToString(), CoreJson.Default.ListScreeningResult)!;
-        Assert.Equal(["news-daily.test", "gone-away.test"], results.Select(r => r.Domain));
-        Assert.Equal("每日新闻 - 科技频道", results[0].Fetch!.Title);
-        Assert.Equal("not-attempted", results[1].Fetch!.Outcome);
+        var reports = JsonSerializer.Deserialize(output.ToString(), CoreJson.Default.ListVerdictReport)!;
+        Assert.Equal(["news-daily.test", "gone-away.test"], reports.Select(r => r.Domain));
+        Assert.Equal("每日新闻 - 科技频道", reports[0].Result!.Fetch!.Title);
+        Assert.Equal("clear", reports[0].Band);
+        Assert.Equal("not-attempted", reports[1].Result!.Fetch!.Outcome);
     }
 
     [Fact]
@@ -25,9 +26,10 @@ public sealed class ScreenCommandTests
     {
         using var output = new StringWriter();
 
-        await ScreenCommand.RunAsync(["redirect-cross.test", "tls-self-signed.test"], json: false, dnsServer: null, withLab: true, output, CancellationToken.None);
+        await ScreenCommand.RunAsync(["redirect-cross.test", "tls-self-signed.test", "undress-app.test"], json: false, dnsServer: null, withLab: true, output, CancellationToken.None);
 
         var text = output.ToString();
+        Assert.Contains("verdict: BLOCK", text, StringComparison.Ordinal);
         Assert.Contains("[cross-domain]", text, StringComparison.Ordinal);
         Assert.Contains("INVALID", text, StringComparison.Ordinal);
         Assert.Contains("registration (rdap, found)", text, StringComparison.Ordinal);

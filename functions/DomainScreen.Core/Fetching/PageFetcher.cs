@@ -10,6 +10,9 @@ using Polly.Timeout;
 
 namespace DomainScreen.Core.Fetching;
 
+/// <summary>Chooses probe paths from the landing page: its HTML, response headers and final URL.</summary>
+public delegate IReadOnlyList<string> ProbePlanner(string html, IReadOnlyDictionary<string, string> headers, string finalUrl);
+
 /// <summary>
 /// Fetches a domain's landing page safely: https then http, redirects followed by hand (each hop re-resolved and
 /// re-checked by the connector), bodies capped after decompression, one wall-clock budget per domain; then the
@@ -20,7 +23,9 @@ public sealed class PageFetcher(HttpClient http, DomainParser parser, TlsObserva
     private const int MaxHeaders = 64, MaxHeaderValue = 1024, PreviewChars = 512;
     private readonly FetchOptions _o = options.Value;
 
-    public async Task<FetchEvidence> FetchAsync(DomainName name, IReadOnlyList<string> probePaths, CancellationToken cancellationToken)
+    /// <summary>Fetches the landing page, favicon and probes.</summary>
+    /// <param name="planProbes">Given the landing page (HTML, headers, final URL), the paths worth probing; null for none.</param>
+    public async Task<FetchEvidence> FetchAsync(DomainName name, ProbePlanner? planProbes, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -54,6 +59,7 @@ public sealed class PageFetcher(HttpClient http, DomainParser parser, TlsObserva
         }
 
         var favicon = await FaviconAsync(page, budget.Token, cancellationToken).ConfigureAwait(false);
+        var probePaths = planProbes?.Invoke(page.Text, page.Headers, page.FinalUrl.AbsoluteUri) ?? [];
         var probes = await ProbesAsync(page.FinalUrl, probePaths, budget.Token, cancellationToken).ConfigureAwait(false);
         var finalHost = page.FinalUrl.IdnHost;
         return new FetchEvidence

@@ -2,6 +2,8 @@ using System.Diagnostics;
 using DomainScreen.Core.Dns;
 using DomainScreen.Core.Domains;
 using DomainScreen.Core.Fetching;
+using DomainScreen.Core.Fingerprints;
+using DomainScreen.Core.Scoring;
 using DomainScreen.Core.Registration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -17,6 +19,8 @@ public sealed class DomainScreener(
     DnsEvidenceCollector dns,
     PageFetcher fetcher,
     RegistrationLookup registration,
+    CatalogProvider catalogs,
+    RiskScorer scorer,
     TimeProvider time,
     IOptions<ScreeningOptions> options,
     IOptions<FetchOptions> fetchOptions,
@@ -36,15 +40,17 @@ public sealed class DomainScreener(
             var dnsEvidence = await dns.CollectAsync(name, budget.Token).ConfigureAwait(false);
             result = result with { Dns = dnsEvidence };
             var registrationTask = registration.LookupAsync(name, budget.Token);
+            var catalog = catalogs.Catalog;
+            var policy = catalogs.Policy;
             var fetch = dnsEvidence.Resolves
-                ? await fetcher.FetchAsync(name, fetchOptions.Value.ProbePaths.ToArray(), budget.Token).ConfigureAwait(false)
+                ? await fetcher.FetchAsync(name, (html, headers, url) => PlanProbes(catalog, html, headers, url), budget.Token).ConfigureAwait(false)
                 : new FetchEvidence { Outcome = FetchOutcomes.NotAttempted, Error = $"the name does not resolve ({dnsEvidence.Status})" };
-            result = result with
-            {
-                Stage = ScreeningStages.Evidence,
-                Fetch = fetch,
-                Registration = await registrationTask.ConfigureAwait(false),
-            };
+            var registrationEvidence = await registrationTask.ConfigureAwait(false);
+            result = result with { Stage = ScreeningStages.Evidence, Fetch = fetch, Registration = registrationEvidence };
+
+            var page = fetch.Body is { Length: > 0 } ? catalog.Run(PageFacts.From(fetch)) : null;
+            var verdict = scorer.Score(new ScoringInput(name.Ascii, name.RegistrableDomain, page, dnsEvidence, fetch, registrationEvidence), policy);
+            result = result with { Stage = ScreeningStages.Scored, Verdict = verdict };
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -58,5 +64,12 @@ public sealed class DomainScreener(
             result = result with { Status = ScreeningResult.Failed, Error = $"{ex.GetType().Name}: {ex.Message}" };
         }
         return result with { DurationMs = (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds };
+    }
+
+    private string[] PlanProbes(CompiledCatalog catalog, string html, IReadOnlyDictionary<string, string> headers, string url)
+    {
+        var o = fetchOptions.Value;
+        var planned = catalog.PlanProbes(PageFacts.FromHtml(html, url, headers), o.MaxProbes);
+        return o.ProbePaths.Concat(planned).Distinct(StringComparer.Ordinal).Take(o.MaxProbes).ToArray();
     }
 }

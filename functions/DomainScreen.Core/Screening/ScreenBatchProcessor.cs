@@ -20,6 +20,7 @@ public sealed class ScreenBatchProcessor(
     EvidenceStore evidence,
     SubmissionStore submissions,
     SweepStore sweeps,
+    Fingerprints.CatalogProvider catalogs,
     IOptions<ScreeningOptions> options,
     ILogger<ScreenBatchProcessor> logger)
 {
@@ -28,6 +29,7 @@ public sealed class ScreenBatchProcessor(
     public async Task<IReadOnlyList<ScreeningResult>> ProcessAsync(string message, CancellationToken cancellationToken)
     {
         var request = Read(message);
+        await catalogs.RefreshIfDueAsync(cancellationToken).ConfigureAwait(false);
         var names = new List<DomainName>();
         foreach (var domain in request.Domains)
         {

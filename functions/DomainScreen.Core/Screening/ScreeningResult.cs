@@ -1,6 +1,7 @@
 using DomainScreen.Core.Dns;
 using DomainScreen.Core.Fetching;
 using DomainScreen.Core.Registration;
+using DomainScreen.Core.Scoring;
 
 namespace DomainScreen.Core.Screening;
 
@@ -32,7 +33,8 @@ public sealed record ScreeningResult(
     string RunId,
     DnsEvidence? Dns,
     FetchEvidence? Fetch = null,
-    RegistrationEvidence? Registration = null)
+    RegistrationEvidence? Registration = null,
+    Verdict? Verdict = null)
 {
     public const string Completed = "completed";
     public const string Failed = "failed";

@@ -8,11 +8,16 @@ using DomainScreen.Local.Lab;
 namespace DomainScreen.Local.Cli;
 
 /// <summary>One row of the demo's table.</summary>
-public sealed record DemoRow(string Domain, string Status, string Dns, string Fetch, string Title, string Expected, bool Matches);
+public sealed record DemoRow(string Domain, string Status, string Dns, string Fetch, string Band, int Score, string Products, string Categories,
+    IReadOnlyList<string> Mismatches)
+{
+    public bool Matches => Mismatches.Count == 0;
+}
 
 /// <summary>The demo's totals: what <c>--json</c> prints on the last line.</summary>
 public sealed record DemoTotals(
-    int Candidates, int Screened, int Failed, int Missing, int Mismatches, bool Complete, long ElapsedMs, IReadOnlyDictionary<string, int> DnsStatus);
+    int Candidates, int Screened, int Failed, int Missing, int Mismatches, bool Complete, long ElapsedMs,
+    IReadOnlyDictionary<string, int> DnsStatus, IReadOnlyDictionary<string, int> Bands);
 
 public sealed record DemoSummary(IReadOnlyList<DemoRow> Rows, DemoTotals Totals);
 
@@ -28,13 +33,10 @@ internal static class DemoReport
         var rows = reports.Select(r =>
         {
             var latest = r.Report?.Latest;
-            var dns = latest?.Dns?.Status.ToString() ?? "-";
-            var fetch = latest?.Fetch?.Outcome ?? "-";
-            var expect = r.Site.Expect;
-            var matches = (expect?.Dns is null || string.Equals(expect.Dns, dns, StringComparison.OrdinalIgnoreCase))
-                && (expect?.Fetch is null || expect.Fetch == fetch);
-            var expected = string.Join('/', new[] { expect?.Dns, expect?.Fetch }.Where(e => e is not null));
-            return new DemoRow(r.Site.Domain, latest?.Status ?? "missing", dns, fetch, latest?.Fetch?.Title ?? "", expected, matches);
+            var verdict = latest?.Verdict;
+            return new DemoRow(r.Site.Domain, latest?.Status ?? "missing", latest?.Dns?.Status.ToString() ?? "-", latest?.Fetch?.Outcome ?? "-",
+                verdict?.Band ?? "-", verdict?.Score ?? 0, string.Join(",", verdict?.Products.Select(p => p.Id) ?? []),
+                string.Join(",", verdict?.Categories ?? []), r.Site.Expect?.Mismatches(latest) ?? []);
         }).ToList();
         var totals = new DemoTotals(
             rows.Count,
@@ -44,17 +46,21 @@ internal static class DemoReport
             rows.Count(r => !r.Matches),
             status.Done && rows.All(r => r.Status != "missing"),
             (long)elapsed.TotalMilliseconds,
-            rows.GroupBy(r => r.Dns).ToDictionary(g => g.Key, g => g.Count()));
+            rows.GroupBy(r => r.Dns).ToDictionary(g => g.Key, g => g.Count()),
+            rows.GroupBy(r => r.Band).ToDictionary(g => g.Key, g => g.Count()));
         return new DemoSummary(rows, totals);
     }
 
     public static void PrintTable(TextWriter output, DemoSummary summary)
     {
-        output.WriteLine($"{"DOMAIN",-24} {"STATUS",-9} {"DNS",-8} {"FETCH",-18} {"OK",-2} TITLE");
+        output.WriteLine($"{"DOMAIN",-26} {"DNS",-8} {"FETCH",-18} {"BAND",-6} {"SCORE",5}  {"OK",-2} PRODUCTS / CATEGORIES");
         foreach (var row in summary.Rows)
         {
             var mark = row.Matches ? "✓" : "✗";
-            output.WriteLine($"{Clip(row.Domain, 24),-24} {row.Status,-9} {row.Dns,-8} {row.Fetch,-18} {mark,-2} {Clip(row.Title, 36)}");
+            var what = string.Join(" / ", new[] { row.Products, row.Categories }.Where(x => x.Length > 0));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{Clip(row.Domain, 26),-26} {row.Dns,-8} {row.Fetch,-18} {row.Band,-6} {row.Score,5}  {mark,-2} {Clip(what, 60)}"));
+            foreach (var problem in row.Mismatches) output.WriteLine($"{"",28}✗ {problem}");
         }
         var t = summary.Totals;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,

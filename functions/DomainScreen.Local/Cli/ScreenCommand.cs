@@ -5,6 +5,7 @@ using DomainScreen.Core;
 using DomainScreen.Core.Dns;
 using DomainScreen.Core.Domains;
 using DomainScreen.Core.Screening;
+using DomainScreen.Core.Scoring;
 using DomainScreen.Local.Lab;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -53,7 +54,13 @@ internal static class ScreenCommand
             results.Add(result);
             if (!json) Print(output, result);
         }
-        if (json) await output.WriteLineAsync(JsonSerializer.Serialize(results, CoreJson.Default.ListScreeningResult)).ConfigureAwait(false);
+        if (json)
+        {
+            var reports = results.Select(r => r.Verdict is { } v
+                ? VerdictReport.From(v, r.Domain, r.Fetch?.FinalUrl, r.Fetch?.Title, r)
+                : new VerdictReport(r.Domain, r.Fetch?.FinalUrl, r.Fetch?.Title, "unscored", 0, [], [], [], [], [], [r.Error ?? "not scored"], "", "", r)).ToList();
+            await output.WriteLineAsync(JsonSerializer.Serialize(reports, CoreJson.Default.ListVerdictReport)).ConfigureAwait(false);
+        }
         return exit;
     }
 
@@ -91,5 +98,6 @@ internal static class ScreenCommand
         {
             o.WriteLine($"   registration ({reg.Source}, {reg.Outcome}): created {reg.Created:yyyy-MM-dd} registrar {reg.Registrar} (IANA {reg.RegistrarIanaId}) abuse {reg.AbuseEmail}{(reg.Error is null ? "" : " — " + reg.Error)}");
         }
+        if (r.Verdict is { } v) VerdictText.Print(o, VerdictReport.From(v, r.Domain, r.Fetch?.FinalUrl, r.Fetch?.Title));
     }
 }

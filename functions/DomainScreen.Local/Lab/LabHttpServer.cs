@@ -232,6 +232,7 @@ public sealed class LabHttpServer : IAsyncDisposable
         ".json" => "application/json",
         ".svg" => "image/svg+xml",
         ".ico" => "image/x-icon",
+        ".txt" => "text/plain; charset=utf-8",
         ".png" => "image/png",
         ".js" => "application/javascript",
         ".css" => "text/css",

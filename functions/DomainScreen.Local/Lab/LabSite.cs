@@ -64,6 +64,31 @@ public sealed record LabExpectation
     public string? Category { get; init; }
     /// <summary>Fetch outcome, e.g. ok, blocked-address, too-large, timeout, connection-failed.</summary>
     public string? Fetch { get; init; }
+
+    /// <summary><c>ai-tool</c>, <c>abuse</c>, <c>licensed</c>, <c>benign</c>, <c>parked</c>: licensed, benign and parked sites must never be review or block.</summary>
+    public string? Group { get; init; }
+
+    /// <summary>Checks a screening result against this expectation; returns what differs (empty when it all holds).</summary>
+    public IReadOnlyList<string> Mismatches(DomainScreen.Core.Screening.ScreeningResult? result)
+    {
+        var problems = new List<string>();
+        if (result is null) return ["no result"];
+        var dns = result.Dns?.Status.ToString();
+        if (Dns is not null && !string.Equals(Dns, dns, StringComparison.OrdinalIgnoreCase)) problems.Add($"dns {dns}, expected {Dns}");
+        if (Fetch is not null && Fetch != result.Fetch?.Outcome) problems.Add($"fetch {result.Fetch?.Outcome}, expected {Fetch}");
+        var verdict = result.Verdict;
+        if (Band is not null && Band != verdict?.Band) problems.Add($"band {verdict?.Band} (score {verdict?.Score}), expected {Band}");
+        if (Product is not null && verdict?.Products.Any(p => p.Id == Product) != true)
+        {
+            problems.Add($"products [{string.Join(",", verdict?.Products.Select(p => p.Id) ?? [])}], expected {Product}");
+        }
+        if (Category is not null && verdict?.Categories.Contains(Category) != true)
+        {
+            problems.Add($"categories [{string.Join(",", verdict?.Categories ?? [])}], expected {Category}");
+        }
+        if (Group is "benign" or "licensed" or "parked" && verdict?.Band is "review" or "block") problems.Add($"a {Group} site was placed in {verdict.Band}");
+        return problems;
+    }
 }
 
 public sealed record LabRegistration

@@ -37,7 +37,7 @@ public sealed class PageFetcherRedirectTests
         var handler = new ScriptedHandler(routes);
         using var tls = new TlsObservations();
         var fetcher = new PageFetcher(new HttpClient(handler), TestSuffixes.Parser, tls, Options.Create(new FetchOptions { MaxRedirects = maxRedirects }));
-        var evidence = await fetcher.FetchAsync(TestSuffixes.Parser.Parse(domain), [], CancellationToken.None);
+        var evidence = await fetcher.FetchAsync(TestSuffixes.Parser.Parse(domain), null, CancellationToken.None);
         return (evidence, handler);
     }
 
@@ -132,7 +132,7 @@ public sealed class PageFetcherRedirectTests
         using var tls = new TlsObservations();
         var fetcher = new PageFetcher(new HttpClient(handler), TestSuffixes.Parser, tls, Options.Create(new FetchOptions { MaxBodyBytes = 4096 }));
 
-        var e = await fetcher.FetchAsync(TestSuffixes.Parser.Parse("big.example.com"), [], CancellationToken.None);
+        var e = await fetcher.FetchAsync(TestSuffixes.Parser.Parse("big.example.com"), null, CancellationToken.None);
 
         Assert.True(e.Truncated);
         Assert.Equal(4096, e.BodyBytes);

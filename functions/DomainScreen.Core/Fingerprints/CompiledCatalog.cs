@@ -1,0 +1,272 @@
+using System.Buffers;
+using System.Collections.Frozen;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace DomainScreen.Core.Fingerprints;
+
+/// <summary>
+/// A validated catalog ready to run. Every literal of every rule over the page and every lexicon term (with its
+/// Traditional and full-width variants) is in one <see cref="SearchValues{T}"/>, so the page is scanned once;
+/// regexes run with <see cref="RegexOptions.NonBacktracking"/> and a timeout. Immutable and thread-safe.
+/// </summary>
+public sealed class CompiledCatalog
+{
+    private const int MaxHitsPerLiteral = 1;
+
+    private sealed record Rule(int Signature, RuleSpec Spec, Regex? Regex, FrozenSet<int>? Hashes);
+    private sealed record Term(TermSpec Spec, string Category, bool AsciiWord);
+
+    private readonly List<SignatureSpec> _signatures;
+    private readonly List<Rule> _rules = [];
+    private readonly List<Term> _terms = [];
+    private readonly Dictionary<string, List<int>> _literalTargets = new(StringComparer.OrdinalIgnoreCase);
+    private readonly SearchValues<string> _literals;
+    private readonly FrozenDictionary<char, string[]> _byFirstChar;
+
+    // Targets: rule index ≥ 0; term index encoded as -(index + 1).
+    internal CompiledCatalog(string version, List<SignatureSpec> signatures, List<LexiconSpec> lexicons)
+    {
+        Version = version;
+        _signatures = signatures;
+        for (var s = 0; s < signatures.Count; s++)
+        {
+            foreach (var spec in signatures[s].Rules)
+            {
+                var regex = spec.Match == "regex"
+                    ? new Regex(spec.Value!, RegexOptions.NonBacktracking | RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, CatalogLoader.RegexTimeout)
+                    : null;
+                var hashes = spec.Match == "mmh3" ? spec.Values.Select(int.Parse).ToFrozenSet() : null;
+                _rules.Add(new Rule(s, spec, regex, hashes));
+                if (spec.Match == "contains" && spec.Field is Fields.Html or Fields.GradioText) AddLiteral(spec.Value!, _rules.Count - 1);
+            }
+        }
+        foreach (var lexicon in lexicons)
+        {
+            foreach (var term in lexicon.Terms)
+            {
+                _terms.Add(new Term(term, lexicon.Category!, term.Text!.All(c => c < 128 && (char.IsAsciiLetterOrDigit(c) || c is ' ' or '-' or '\''))));
+                foreach (var variant in ChineseVariants.Of(term.Text!)) AddLiteral(variant, -_terms.Count);
+            }
+        }
+        _literals = SearchValues.Create(_literalTargets.Keys.ToArray(), StringComparison.OrdinalIgnoreCase);
+        _byFirstChar = _literalTargets.Keys
+            .GroupBy(k => char.ToLowerInvariant(k[0]))
+            .ToFrozenDictionary(g => g.Key, g => g.OrderByDescending(k => k.Length).ToArray());
+        ProbePaths = _rules.Where(r => r.Spec.Field == Fields.Probe).Select(r => r.Spec.Path!).Distinct(StringComparer.Ordinal).ToArray();
+    }
+
+    public string Version { get; }
+
+    public int SignatureCount => _signatures.Count;
+
+    public int TermCount => _terms.Count;
+
+    /// <summary>Every probe path any signature uses.</summary>
+    public IReadOnlyList<string> ProbePaths { get; }
+
+    public IEnumerable<(string Id, string Product, IReadOnlyList<string> Categories, string? Source)> Signatures =>
+        _signatures.Select(s => (s.Id!, s.Product!, (IReadOnlyList<string>)s.Categories, s.Source));
+
+    private void AddLiteral(string literal, int target)
+    {
+        if (!_literalTargets.TryGetValue(literal, out var targets)) _literalTargets[literal] = targets = [];
+        if (!targets.Contains(target)) targets.Add(target);
+    }
+
+    /// <summary>
+    /// Probe paths worth requesting for a landing page: those of signatures with some evidence from the page and
+    /// headers that have not yet reached their threshold, strongest first. Unrelated sites, and products already
+    /// identified, get no probes.
+    /// </summary>
+    public IReadOnlyList<string> PlanProbes(PageFacts landing, int max)
+    {
+        var result = Run(landing with { Probes = [] }, reportAll: true);
+        return result.Products
+            .Where(p => p.Evidence < _signatures.First(s => s.Id == p.Id).Threshold)
+            .OrderByDescending(p => p.Evidence)
+            .SelectMany(p => _signatures.First(s => s.Id == p.Id).Rules.Where(r => r.Field == Fields.Probe).Select(r => r.Path!))
+            .Distinct(StringComparer.Ordinal)
+            .Take(max)
+            .ToArray();
+    }
+
+    /// <summary>Runs every rule and term over the page.</summary>
+    public FingerprintResult Run(PageFacts page) => Run(page, reportAll: false);
+
+    private FingerprintResult Run(PageFacts page, bool reportAll)
+    {
+        var warnings = new List<string>();
+        var ruleHits = new List<RuleHit>?[_rules.Count];
+        var termHits = new Dictionary<int, TermHit>();
+
+        ScanLiterals(page.Html, Fields.Html, ruleHits, termHits);
+        if (page.Gradio is { } gradio) ScanLiterals(gradio.Text, Fields.GradioText, ruleHits, termHits);
+        for (var i = 0; i < _rules.Count; i++)
+        {
+            var rule = _rules[i];
+            if (rule.Spec.Match == "contains" && rule.Spec.Field is Fields.Html or Fields.GradioText) continue;
+            try
+            {
+                if (Evaluate(rule, page) is { } hit) (ruleHits[i] ??= []).Add(hit);
+            }
+            catch (RegexMatchTimeoutException)
+            {
+                warnings.Add($"rule '{rule.Spec.Id}' timed out after {CatalogLoader.RegexTimeout.TotalMilliseconds:0} ms and was skipped");
+            }
+        }
+
+        var products = new List<ProductMatch>();
+        for (var s = 0; s < _signatures.Count; s++)
+        {
+            var hits = new List<RuleHit>();
+            for (var i = 0; i < _rules.Count; i++)
+            {
+                if (_rules[i].Signature == s && ruleHits[i] is { Count: > 0 } h) hits.Add(h[0]);
+            }
+            var evidence = hits.Sum(h => h.Weight);
+            var spec = _signatures[s];
+            if (hits.Count > 0 && (reportAll || evidence >= spec.Threshold))
+            {
+                products.Add(new ProductMatch(spec.Id!, spec.Product!, spec.Categories, evidence, spec.Risk, hits));
+            }
+        }
+        // A specific product (FaceFusion) replaces the generic one it refines (Gradio).
+        if (!reportAll)
+        {
+            var refined = products.SelectMany(p => _signatures.First(s => s.Id == p.Id).Refines).ToHashSet(StringComparer.Ordinal);
+            products.RemoveAll(p => refined.Contains(p.Id));
+        }
+        var filings = Compliance.Find(page.Html);
+        return new FingerprintResult(products, termHits.Values.OrderBy(t => t.Offset).ToArray(), filings, Version, warnings);
+    }
+
+    private void ScanLiterals(string text, string field, List<RuleHit>?[] ruleHits, Dictionary<int, TermHit> termHits)
+    {
+        var span = text.AsSpan();
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        var pos = 0;
+        while (pos < span.Length)
+        {
+            var found = span[pos..].IndexOfAny(_literals);
+            if (found < 0) break;
+            var at = pos + found;
+            if (_byFirstChar.TryGetValue(char.ToLowerInvariant(span[at]), out var candidates))
+            {
+                foreach (var literal in candidates)
+                {
+                    if (!span[at..].StartsWith(literal, StringComparison.OrdinalIgnoreCase)) continue;
+                    if (seen.TryGetValue(literal, out var count) && count >= MaxHitsPerLiteral) continue;
+                    foreach (var target in _literalTargets[literal])
+                    {
+                        var matched = text.Substring(at, literal.Length);
+                        if (target >= 0)
+                        {
+                            (ruleHits[target] ??= []).Add(new RuleHit(_rules[target].Spec.Id!, field, _rules[target].Spec.Weight, matched, at));
+                            continue;
+                        }
+                        var term = _terms[-target - 1];
+                        if (term.AsciiWord && !IsWordBoundary(span, at, literal.Length)) continue;
+                        termHits.TryAdd(-target - 1, new TermHit(term.Spec.Id!, term.Category, term.Spec.Kind, term.Spec.Weight, field, matched, at));
+                    }
+                    seen[literal] = count + 1;
+                }
+            }
+            pos = at + 1;
+        }
+    }
+
+    private static bool IsWordBoundary(ReadOnlySpan<char> text, int at, int length)
+    {
+        static bool Word(char c) => char.IsAsciiLetterOrDigit(c) || c == '_' || (c >= 0xFF10 && c <= 0xFF5A);
+        return (at == 0 || !Word(text[at - 1])) && (at + length >= text.Length || !Word(text[at + length]));
+    }
+
+    private static RuleHit? Evaluate(Rule rule, PageFacts page)
+    {
+        var spec = rule.Spec;
+        RuleHit Hit(string field, string matched, int offset) => new(spec.Id!, field, spec.Weight, matched.Length <= 200 ? matched : matched[..200], offset);
+        RuleHit? Test(string field, string? value) => value is not null && Matches(rule, value, out var m, out var o) ? Hit(field, m, o) : null;
+
+        switch (spec.Field)
+        {
+            case Fields.Title: return Test(Fields.Title, page.Title) ?? Test(Fields.Title, page.Gradio?.Title);
+            case Fields.Url: return Test(Fields.Url, page.Url);
+            case Fields.Html: return Test(Fields.Html, page.Html);
+            case Fields.GradioText: return Test(Fields.GradioText, page.Gradio?.Text);
+            case Fields.GradioTitle: return Test(Fields.GradioTitle, page.Gradio?.Title);
+            case Fields.GradioVersion: return Test(Fields.GradioVersion, page.Gradio?.Version);
+            case Fields.Meta: return Test($"meta:{spec.Name}", page.Meta.GetValueOrDefault(spec.Name!));
+            case Fields.Header:
+                return page.Headers.TryGetValue(spec.Name!.ToLowerInvariant(), out var header) ? Test($"header:{spec.Name}", header) : null;
+            case Fields.GradioElemId:
+                return page.Gradio?.ElemIds.FirstOrDefault(id => Matches(rule, id, out _, out _)) is { } elemId ? Hit(Fields.GradioElemId, elemId, 0) : null;
+            case Fields.Asset:
+                for (var i = 0; i < page.Assets.Count; i++)
+                {
+                    if (Matches(rule, page.Assets[i], out var m, out _)) return Hit(Fields.Asset, m, i);
+                }
+                return null;
+            case Fields.Cookie:
+                return page.Cookies.FirstOrDefault(c => Matches(rule, c, out _, out _)) is { } cookie ? Hit(Fields.Cookie, cookie, 0) : null;
+            case Fields.Favicon:
+                return page.FaviconMmh3 is { } mmh3 && rule.Hashes!.Contains(mmh3) ? Hit(Fields.Favicon, mmh3.ToString(System.Globalization.CultureInfo.InvariantCulture), 0) : null;
+            case Fields.Probe:
+                var probe = page.Probes.FirstOrDefault(p => p.Path == spec.Path);
+                if (probe is null) return null;
+                if (spec.Match == "status") return probe.Status?.ToString(System.Globalization.CultureInfo.InvariantCulture) == spec.Value ? Hit($"probe:{spec.Path}", spec.Value!, 0) : null;
+                if (probe.Status is not (>= 200 and < 300) && spec.Match != "contains") return null;
+                if (spec.Match == "jsonKeys") return HasJsonKeys(probe.Body, spec.Values) ? Hit($"probe:{spec.Path}", string.Join(",", spec.Values), 0) : null;
+                return Test($"probe:{spec.Path}", probe.Body);
+            default:
+                return null;
+        }
+    }
+
+    private static bool Matches(Rule rule, string value, out string matched, out int offset)
+    {
+        var spec = rule.Spec;
+        matched = value;
+        offset = 0;
+        switch (spec.Match)
+        {
+            case "exists": return true;
+            case "equals": return string.Equals(value.Trim(), spec.Value, StringComparison.OrdinalIgnoreCase);
+            case "prefix": return value.TrimStart().StartsWith(spec.Value!, StringComparison.OrdinalIgnoreCase);
+            case "contains":
+                offset = value.IndexOf(spec.Value!, StringComparison.OrdinalIgnoreCase);
+                if (offset < 0) return false;
+                matched = value.Substring(offset, spec.Value!.Length);
+                return true;
+            case "regex":
+                var m = rule.Regex!.Match(value);
+                if (!m.Success) return false;
+                (matched, offset) = (m.Value, m.Index);
+                return true;
+            default: return false;
+        }
+    }
+
+    // Every key must be present; "data.system_name" looks inside "data".
+    private static bool HasJsonKeys(string? body, IEnumerable<string> keys)
+    {
+        if (string.IsNullOrWhiteSpace(body)) return false;
+        try
+        {
+            using var doc = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 64 });
+            return keys.All(key =>
+            {
+                var element = doc.RootElement;
+                foreach (var part in key.Split('.'))
+                {
+                    if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty(part, out element)) return false;
+                }
+                return true;
+            });
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+}

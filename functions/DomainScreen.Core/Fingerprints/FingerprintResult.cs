@@ -1,0 +1,23 @@
+namespace DomainScreen.Core.Fingerprints;
+
+/// <summary>A rule that matched: which, where, and the matched text with its character offset in that field.</summary>
+public sealed record RuleHit(string RuleId, string Field, int Weight, string Matched, int Offset);
+
+/// <summary>A product the page runs, with the rules that identified it.</summary>
+/// <param name="Evidence">Sum of the matched rules' weights (at least the signature's threshold).</param>
+/// <param name="Risk">Points the product adds to the score.</param>
+public sealed record ProductMatch(string Id, string Name, IReadOnlyList<string> Categories, int Evidence, int Risk, IReadOnlyList<RuleHit> Hits);
+
+/// <summary>A lexicon term found on the page.</summary>
+public sealed record TermHit(string TermId, string Category, string Kind, int Weight, string Field, string Matched, int Offset);
+
+/// <summary>What the engine found on one page.</summary>
+public sealed record FingerprintResult(
+    IReadOnlyList<ProductMatch> Products,
+    IReadOnlyList<TermHit> Terms,
+    IReadOnlyList<Filing> Filings,
+    string CatalogVersion,
+    IReadOnlyList<string> Warnings)
+{
+    public IEnumerable<TermHit> In(string category) => Terms.Where(t => t.Category == category);
+}

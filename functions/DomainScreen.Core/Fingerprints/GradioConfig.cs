@@ -1,0 +1,98 @@
+using System.Text;
+using System.Text.Json;
+
+namespace DomainScreen.Core.Fingerprints;
+
+/// <summary>
+/// The UI definition a Gradio app embeds in its first response (<c>window.gradio_config = {…};</c>, Gradio 3.x to
+/// 6.x): title, version, and every component's label, elem_id and text. Most face-swap, voice-clone and Stable
+/// Diffusion UIs are Gradio apps, so this one parse identifies them by their own UI rather than by one page's HTML.
+/// </summary>
+public sealed record GradioConfig(string? Title, string? Version, bool AuthRequired, IReadOnlySet<string> ElemIds, string Text)
+{
+    private const string Marker = "window.gradio_config";
+    private const int MaxConfigChars = 4 * 1024 * 1024;
+
+    /// <summary>Finds and parses the embedded config; null when absent or not valid JSON.</summary>
+    public static GradioConfig? Parse(string html)
+    {
+        var at = html.IndexOf(Marker, StringComparison.Ordinal);
+        if (at < 0) return null;
+        var brace = html.IndexOf('{', at + Marker.Length);
+        if (brace < 0 || brace - at > 64) return null;
+        var end = ObjectEnd(html, brace);
+        if (end < 0) return null;
+        try
+        {
+            using var doc = JsonDocument.Parse(html.AsMemory(brace, end - brace + 1), new JsonDocumentOptions { MaxDepth = 256, AllowTrailingCommas = true });
+            return FromJson(doc.RootElement);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Reads a config object (also what <c>/config</c> returns).</summary>
+    public static GradioConfig FromJson(JsonElement root)
+    {
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        var text = new StringBuilder();
+        if (root.TryGetProperty("components", out var components) && components.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var component in components.EnumerateArray())
+            {
+                if (!component.TryGetProperty("props", out var props) || props.ValueKind != JsonValueKind.Object) continue;
+                if (Str(props, "elem_id") is { } id) ids.Add(id);
+                foreach (var name in new[] { "label", "value", "placeholder", "info" })
+                {
+                    if (Str(props, name) is { } s && s.Length <= 20_000) text.Append(s).Append('\n');
+                }
+                if (props.TryGetProperty("choices", out var choices) && choices.ValueKind == JsonValueKind.Array)
+                {
+                    foreach (var choice in choices.EnumerateArray().Take(200)) AppendStrings(choice, text);
+                }
+            }
+        }
+        foreach (var name in new[] { "title", "head" })
+        {
+            if (Str(root, name) is { } s && s.Length <= 100_000) text.Append(s).Append('\n');
+        }
+        var auth = root.TryGetProperty("auth_required", out var a) && a.ValueKind == JsonValueKind.True;
+        return new GradioConfig(Str(root, "title"), Str(root, "version"), auth, ids, text.ToString());
+    }
+
+    private static void AppendStrings(JsonElement e, StringBuilder text)
+    {
+        if (e.ValueKind == JsonValueKind.String) text.Append(e.GetString()).Append('\n');
+        else if (e.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var item in e.EnumerateArray().Take(4)) AppendStrings(item, text);
+        }
+    }
+
+    private static string? Str(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    // The end of the JSON object starting at 'start', honouring strings and escapes; -1 when unterminated or too long.
+    private static int ObjectEnd(string s, int start)
+    {
+        var depth = 0;
+        var inString = false;
+        var limit = Math.Min(s.Length, start + MaxConfigChars);
+        for (var i = start; i < limit; i++)
+        {
+            var c = s[i];
+            if (inString)
+            {
+                if (c == '\\') i++;
+                else if (c == '"') inString = false;
+                continue;
+            }
+            if (c == '"') inString = true;
+            else if (c == '{') depth++;
+            else if (c == '}' && --depth == 0) return i;
+        }
+        return -1;
+    }
+}

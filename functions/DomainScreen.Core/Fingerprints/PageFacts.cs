@@ -1,0 +1,79 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using DomainScreen.Core.Fetching;
+
+namespace DomainScreen.Core.Fingerprints;
+
+/// <summary>A probe's answer as the engine sees it.</summary>
+public sealed record ProbeFact(string Path, int? Status, string? Body);
+
+/// <summary>
+/// What the fingerprint engine reads about one page: the decoded HTML, what it declares (title, meta, assets),
+/// response headers and cookies, the favicon hash, probe answers and the embedded Gradio config.
+/// </summary>
+public sealed partial record PageFacts
+{
+    public required string Html { get; init; }
+    public string? Url { get; init; }
+    public string? Title { get; init; }
+    public IReadOnlyDictionary<string, string> Meta { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyList<string> Assets { get; init; } = [];
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyList<string> Cookies { get; init; } = [];
+    public int? FaviconMmh3 { get; init; }
+    public IReadOnlyList<ProbeFact> Probes { get; init; } = [];
+    public GradioConfig? Gradio { get; init; }
+
+    private const int HeadChars = 256 * 1024;
+
+    /// <summary>Builds the facts from a fetched page.</summary>
+    public static PageFacts From(FetchEvidence fetch) =>
+        FromHtml(fetch.Body ?? string.Empty, fetch.FinalUrl, fetch.Headers, fetch.Favicon?.Mmh3,
+            fetch.Probes.Select(p => new ProbeFact(p.Path, p.Status, p.Body)).ToArray());
+
+    /// <summary>Builds the facts from HTML and whatever else is known (a saved page has no probes).</summary>
+    public static PageFacts FromHtml(string html, string? url = null, IReadOnlyDictionary<string, string>? headers = null,
+        int? faviconMmh3 = null, IReadOnlyList<ProbeFact>? probes = null)
+    {
+        var head = html.Length <= HeadChars ? html : html[..HeadChars];
+        var meta = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (Match m in MetaTag().Matches(head))
+        {
+            var tag = m.Value;
+            var name = HtmlScan.Attribute(tag, "name") ?? HtmlScan.Attribute(tag, "property");
+            var content = HtmlScan.Attribute(tag, "content");
+            if (name is not null && content is not null && meta.Count < 200) meta.TryAdd(name, WebUtility.HtmlDecode(content));
+        }
+        var assets = new List<string>();
+        foreach (Match m in AssetAttribute().Matches(head))
+        {
+            if (assets.Count >= 500) break;
+            assets.Add(WebUtility.HtmlDecode(m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value));
+        }
+        var gradio = GradioConfig.Parse(html);
+        var title = HtmlScan.Title(html) ?? gradio?.Title ?? meta.GetValueOrDefault("og:title") ?? meta.GetValueOrDefault("twitter:title");
+        headers ??= new Dictionary<string, string>();
+        var cookies = headers.TryGetValue("set-cookie", out var setCookie)
+            ? setCookie.Split(", ").Select(c => c.Split('=', 2)[0].Trim()).Where(c => c.Length > 0 && !c.Contains(' ', StringComparison.Ordinal)).ToArray()
+            : [];
+        return new PageFacts
+        {
+            Html = html,
+            Url = url,
+            Title = title,
+            Meta = meta,
+            Assets = assets,
+            Headers = headers,
+            Cookies = cookies,
+            FaviconMmh3 = faviconMmh3,
+            Probes = probes ?? [],
+            Gradio = gradio,
+        };
+    }
+
+    [GeneratedRegex(@"<meta\s[^>]{0,4000}>", RegexOptions.IgnoreCase | RegexOptions.NonBacktracking, 500)]
+    private static partial Regex MetaTag();
+
+    [GeneratedRegex(@"<(?:script|link|img)\s[^>]{0,2000}?(?:src|href)\s*=\s*(?:""([^""]{1,2000})""|'?([^\s'>]{1,2000}))", RegexOptions.IgnoreCase | RegexOptions.NonBacktracking, 500)]
+    private static partial Regex AssetAttribute();
+}

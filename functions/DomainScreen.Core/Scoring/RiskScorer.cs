@@ -1,0 +1,218 @@
+using System.Globalization;
+using DomainScreen.Core.Dns;
+using DomainScreen.Core.Fetching;
+using DomainScreen.Core.Fingerprints;
+using DomainScreen.Core.Registration;
+
+namespace DomainScreen.Core.Scoring;
+
+/// <summary>Everything the scorer reads about one domain.</summary>
+public sealed record ScoringInput(
+    string Domain,
+    string RegistrableDomain,
+    FingerprintResult? Page,
+    DnsEvidence? Dns = null,
+    FetchEvidence? Fetch = null,
+    RegistrationEvidence? Registration = null);
+
+/// <summary>
+/// Turns evidence into a verdict: products and abuse lexicons from the page, compliance filings, and signals
+/// beyond the page (domain age, TLS, DNS, redirects, parking), each a listed contribution. Conservative where it
+/// matters: <c>block</c> needs page evidence of an abuse category, a shown generative-AI filing or the allowlist
+/// caps the band, parked pages stay low. Pure: same input and clock, same verdict.
+/// </summary>
+public sealed class RiskScorer(TimeProvider time)
+{
+    private static readonly string[] ParkingNameServers =
+        ["sedoparking.com", "bodis.com", "parkingcrew.net", "above.com", "dan.com", "afternic.com", "parklogic.com", "uniregistrymarket.link", "dnspod.net.parking"];
+
+    public Verdict Score(ScoringInput input, ScoringPolicy policy)
+    {
+        var contributions = new List<Contribution>();
+        var notes = new List<string>();
+        var evidence = new Dictionary<string, int>(StringComparer.Ordinal);
+        var page = input.Page;
+        void Signal(string id, string detail, string? field = null, string? matched = null, int? offset = null)
+        {
+            var w = policy.Weight(id);
+            if (w != 0) contributions.Add(new Contribution(id, id, w, detail, null, field, matched, offset));
+        }
+
+        var products = page?.Products ?? [];
+        ScoreProducts(products, policy, contributions, evidence);
+        var service = page?.In("cue:service").ToList() ?? [];
+        var discourse = page?.In("cue:discourse").ToList() ?? [];
+        var lexiconEvidence = new Dictionary<string, int>(StringComparer.Ordinal);
+        var talkedAbout = page is not null && ScoreLexicon(page, policy, service.Count, discourse.Count, contributions, lexiconEvidence, notes);
+        foreach (var (category, points) in lexiconEvidence) evidence[category] = evidence.GetValueOrDefault(category) + points;
+
+        // Categories come from products, and from lexicons unless the page only talks about the subject (news,
+        // research, a warning): a notice quoting "一键脱衣" is not a nudify service.
+        var reported = (talkedAbout ? [] : lexiconEvidence.Where(e => e.Value >= policy.Lexicon.ReportThreshold).Select(e => e.Key))
+            .Union(products.SelectMany(p => p.Categories)).Distinct().OrderBy(c => Array.IndexOf(Categories.All, c)).ToList();
+        // An AI service: a generative or abuse category (a bare self-hosted tool such as a Gradio demo is not yet one),
+        // shown by a product or by a page that offers something.
+        var isGenAi = reported.Any(c => c != Categories.SelfHostedAi) && (products.Count > 0 || service.Count > 0);
+
+        var filings = page?.Filings ?? [];
+        var icp = filings.FirstOrDefault(f => f.Type is Compliance.Icp or Compliance.IcpLicense or Compliance.VasLicense);
+        var psb = filings.FirstOrDefault(f => f.Type == Compliance.Psb);
+        var genAi = filings.FirstOrDefault(f => Compliance.GenAiTypes.Contains(f.Type));
+        if (icp is not null) Signal("filing-icp", $"ICP filing shown: {icp.Number}", "html", icp.Number, icp.Offset);
+        if (psb is not null) Signal("filing-psb", $"public-security filing shown: {psb.Number}", "html", psb.Number, psb.Offset);
+        if (genAi is not null) Signal("filing-genai", $"generative-AI / algorithm filing shown: {genAi.Number}", "html", genAi.Number, genAi.Offset);
+        if (isGenAi && genAi is null)
+        {
+            if (icp is not null) Signal("icp-only", "an AI service with an ICP filing but no generative-AI or algorithm filing");
+            else Signal("no-filing", "an AI service that shows no filing at all");
+        }
+        if (isGenAi && page!.In("cue:ai-label").FirstOrDefault() is { } label)
+        {
+            Signal("ai-label", "AI-generated content is labelled", label.Field, label.Matched, label.Offset);
+        }
+        if (isGenAi && service.Count > 0)
+        {
+            var first = service[0];
+            Signal("service-cues", $"offered as a service to paying users ({string.Join(", ", service.Take(4).Select(s => s.Matched))})", first.Field, first.Matched, first.Offset);
+        }
+        if (page?.Products.Any(p => p.Hits.Any(h => h.RuleId == "gradio-auth-required")) == true) Signal("gradio-auth", "the tool asks for a login (not open to the public)");
+
+        ScoreInfrastructure(input, Signal);
+
+        var parkedHit = page?.In("cue:parked").FirstOrDefault();
+        var parkingNs = input.Dns?.Records(DnsRecordType.NS).FirstOrDefault(r => ParkingNameServers.Any(p => r.Value.EndsWith(p, StringComparison.OrdinalIgnoreCase)));
+        var parked = (parkedHit is not null || parkingNs is not null) && !products.Any(p => p.Risk >= 30);
+        if (parked)
+        {
+            if (parkedHit is not null) Signal("parked", "a parked or for-sale page", parkedHit.Field, parkedHit.Matched, parkedHit.Offset);
+            else Signal("parked", $"name servers of a parking service ({parkingNs!.Value})");
+        }
+
+        var score = Math.Clamp(contributions.Sum(c => c.Weight), 0, 100);
+        var band = BandOf(score, policy.Bands);
+        band = ApplyCaps(band, input, policy, evidence, genAi, parked, notes);
+        return new Verdict(score, band, reported, products.Select(p => new ProductRef(p.Id, p.Name)).ToArray(),
+            filings.Select(f => new FilingRef(f.Type, f.Number)).ToArray(), contributions, notes,
+            page?.CatalogVersion ?? "", policy.Version ?? "");
+    }
+
+    private static void ScoreProducts(IReadOnlyList<ProductMatch> products, ScoringPolicy policy, List<Contribution> contributions, Dictionary<string, int> evidence)
+    {
+        var total = 0;
+        foreach (var product in products.OrderByDescending(p => p.Risk))
+        {
+            var add = Math.Min(product.Risk, policy.ProductCap - total);
+            var strongest = product.Hits.OrderByDescending(h => h.Weight).First();
+            contributions.Add(new Contribution("product:" + product.Id, "product", Math.Max(add, 0),
+                $"{product.Name} identified (rule evidence {product.Evidence}, {product.Hits.Count} rules; strongest {strongest.RuleId})",
+                string.Join(",", product.Categories), strongest.Field, strongest.Matched, strongest.Offset));
+            foreach (var hit in product.Hits)
+            {
+                contributions.Add(new Contribution(hit.RuleId, "fingerprint", 0, $"rule of {product.Name} (weight {hit.Weight} towards identification)",
+                    null, hit.Field, hit.Matched, hit.Offset));
+            }
+            if (add <= 0) continue;
+            total += add;
+            foreach (var category in product.Categories) evidence[category] = evidence.GetValueOrDefault(category) + add;
+        }
+    }
+
+    /// <summary>Adds the lexicon contributions; returns true when the page reads as discourse (news, research, warning).</summary>
+    private static bool ScoreLexicon(FingerprintResult page, ScoringPolicy policy, int service, int discourse,
+        List<Contribution> contributions, Dictionary<string, int> evidence, List<string> notes)
+    {
+        var lex = policy.Lexicon;
+        var isDiscourse = service == 0 && discourse >= lex.DiscourseMinHits;
+        var factor = service > 0 ? 1.0 : isDiscourse ? lex.DiscourseFactor : lex.NoServiceFactor;
+        var totals = new List<(string Category, List<TermHit> Hits, double Total)>();
+        foreach (var category in Categories.All)
+        {
+            var hits = page.In(category).ToList();
+            if (hits.Count == 0) continue;
+            var offer = hits.Where(h => h.Kind == TermKinds.Offer).Sum(h => h.Weight);
+            var topic = hits.Where(h => h.Kind == TermKinds.Topic).Sum(h => h.Weight);
+            totals.Add((category, hits, Math.Min(offer + Math.Min(topic, lex.TopicCap), lex.CategoryCap) * factor));
+        }
+        // A page that only talks about the subject adds at most DiscourseTotalCap however many terms it quotes.
+        var sum = totals.Sum(t => t.Total);
+        var scale = isDiscourse && sum > lex.DiscourseTotalCap ? lex.DiscourseTotalCap / sum : 1.0;
+        foreach (var (category, hits, raw) in totals)
+        {
+            var total = (int)Math.Round(raw * scale, MidpointRounding.AwayFromZero);
+            if (total <= 0) continue;
+            // Spread the category's points over its terms in proportion to their weights, so the list sums exactly.
+            var weights = (double)hits.Sum(h => h.Weight);
+            var given = 0;
+            for (var i = 0; i < hits.Count; i++)
+            {
+                var h = hits[i];
+                var w = i == hits.Count - 1 ? total - given : (int)Math.Floor(total * h.Weight / weights);
+                given += w;
+                contributions.Add(new Contribution(h.TermId, h.Kind == TermKinds.Offer ? "lexicon-offer" : "lexicon-topic", w,
+                    $"{category} term (weight {h.Weight}{(factor * scale < 1 ? $", ×{(factor * scale).ToString("0.##", CultureInfo.InvariantCulture)}" : "")})",
+                    category, h.Field, h.Matched, h.Offset));
+            }
+            evidence[category] = evidence.GetValueOrDefault(category) + total;
+        }
+        if (factor < 1 && page.Terms.Any(t => Categories.All.Contains(t.Category)))
+        {
+            notes.Add(isDiscourse
+                ? $"the page reads as news, research or a warning and offers nothing: lexicon points ×{lex.DiscourseFactor.ToString(CultureInfo.InvariantCulture)}, no category reported from them"
+                : $"no sign of a service (prices, payment, membership): lexicon points ×{lex.NoServiceFactor.ToString(CultureInfo.InvariantCulture)}");
+        }
+        return isDiscourse;
+    }
+
+    private void ScoreInfrastructure(ScoringInput input, Action<string, string, string?, string?, int?> signal)
+    {
+        var now = time.GetUtcNow();
+        if (input.Registration is { Created: { } created })
+        {
+            var days = (now - created).TotalDays;
+            if (days < 30) signal("domain-age-30d", $"registered {days:0} days ago ({created:yyyy-MM-dd})", null, null, null);
+            else if (days < 90) signal("domain-age-90d", $"registered {days:0} days ago ({created:yyyy-MM-dd})", null, null, null);
+        }
+        if (input.Registration?.Outcome == RegistrationOutcomes.NotFound && input.Dns?.Resolves == true)
+        {
+            signal("registration-missing", "resolves, but the registry has no record of the domain", null, null, null);
+        }
+        if (input.Fetch?.Tls is { } tls)
+        {
+            if (tls.SelfSigned) signal("tls-self-signed", $"self-signed certificate ({tls.Subject})", null, null, null);
+            else if (!tls.ChainValid) signal("tls-invalid", $"certificate does not validate: {string.Join(", ", tls.ChainErrors)}", null, null, null);
+            if ((now - tls.NotBefore).TotalDays is >= 0 and < 14) signal("tls-fresh", $"certificate issued {tls.NotBefore:yyyy-MM-dd}", null, null, null);
+        }
+        if (input.Dns is { } dns)
+        {
+            var flux = dns.FastFlux;
+            if (flux.AddressCount >= 5 && flux.DistinctSlash24 + flux.DistinctSlash48 >= 3 && flux.MinTtl is <= 300)
+            {
+                signal("fast-flux", $"{flux.AddressCount} addresses over {flux.DistinctSlash24} networks, TTL {flux.MinTtl} s", null, null, null);
+            }
+            if (dns.Wildcard is { Answers: true }) signal("wildcard-dns", "the zone answers every name (wildcard)", null, null, null);
+        }
+        if (input.Fetch?.CrossDomainRedirect == true) signal("cross-domain-redirect", $"redirects to another domain ({input.Fetch.FinalUrl})", null, null, null);
+    }
+
+    private static string BandOf(int score, BandThresholds b) =>
+        score >= b.Block ? Bands.Block : score >= b.Review ? Bands.Review : score >= b.Watch ? Bands.Watch : Bands.Clear;
+
+    private static string ApplyCaps(string band, ScoringInput input, ScoringPolicy policy, Dictionary<string, int> evidence,
+        Filing? genAi, bool parked, List<string> notes)
+    {
+        string Cap(string current, string max, string why)
+        {
+            if (Bands.Rank(current) <= Bands.Rank(max)) return current;
+            notes.Add($"capped at {max}: {why}");
+            return max;
+        }
+        if (band == Bands.Block && !policy.BlockCategories.Any(c => evidence.GetValueOrDefault(c) >= policy.MinBlockCategoryEvidence))
+        {
+            band = Cap(band, Bands.Review, $"block needs at least {policy.MinBlockCategoryEvidence} points of page evidence for an abuse category");
+        }
+        if (genAi is not null) band = Cap(band, Bands.Review, $"the page shows a generative-AI filing ({genAi.Number}); a person must check it before any block");
+        if (parked) band = Cap(band, Bands.Watch, "a parked page");
+        if (policy.Allowlist.Covers(input.Domain, input.RegistrableDomain)) band = Cap(band, Bands.Watch, "allowlisted domain");
+        return band;
+    }
+}

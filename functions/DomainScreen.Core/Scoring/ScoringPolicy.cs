@@ -1,0 +1,127 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using DomainScreen.Core.Fingerprints;
+
+namespace DomainScreen.Core.Scoring;
+
+/// <summary>
+/// Weights, band thresholds, caps and the allowlist: everything about turning evidence into a verdict that an
+/// operator may tune without a deploy (embedded <c>policy.json</c>, overridable from blob storage).
+/// </summary>
+public sealed class ScoringPolicy
+{
+    public string? Version { get; set; }
+
+    public BandThresholds Bands { get; set; } = new();
+
+    /// <summary>Categories that may lead to <c>block</c>; anything else stops at <c>review</c>.</summary>
+    public List<string> BlockCategories { get; set; } = [];
+
+    /// <summary>Page evidence (products and lexicon) one block category needs before <c>block</c> is allowed.</summary>
+    public int MinBlockCategoryEvidence { get; set; } = 30;
+
+    public LexiconPolicy Lexicon { get; set; } = new();
+
+    /// <summary>Signal id → points (negative lowers risk). See docs/scoring.md for each signal.</summary>
+    public Dictionary<string, int> Signals { get; set; } = [];
+
+    /// <summary>Most points all products together add.</summary>
+    public int ProductCap { get; set; } = 60;
+
+    public Allowlist Allowlist { get; set; } = new();
+
+    public static readonly string[] KnownSignals =
+    [
+        "service-cues", "no-filing", "icp-only", "filing-icp", "filing-psb", "filing-genai", "ai-label",
+        "domain-age-30d", "domain-age-90d", "registration-missing", "tls-self-signed", "tls-invalid", "tls-fresh",
+        "fast-flux", "wildcard-dns", "cross-domain-redirect", "parked", "gradio-auth",
+    ];
+
+    /// <summary>Points for a signal, 0 when the policy does not list it.</summary>
+    public int Weight(string signal) => Signals.GetValueOrDefault(signal);
+
+    public static ScoringPolicy Parse(string json, string file)
+    {
+        ScoringPolicy? policy;
+        try
+        {
+            policy = JsonSerializer.Deserialize(json, PolicyJson.Default.ScoringPolicy);
+        }
+        catch (JsonException ex)
+        {
+            throw new CatalogValidationException([$"{file}: not a valid policy: {ex.Message}"]);
+        }
+        var problems = new List<string>();
+        if (policy is null) throw new CatalogValidationException([$"{file}: empty"]);
+        if (string.IsNullOrWhiteSpace(policy.Version)) problems.Add($"{file}: no version");
+        var b = policy.Bands;
+        if (!(0 < b.Watch && b.Watch < b.Review && b.Review < b.Block && b.Block <= 100)) problems.Add($"{file}: bands must rise: 0 < watch < review < block <= 100");
+        problems.AddRange(policy.BlockCategories.Where(c => !Categories.All.Contains(c)).Select(c => $"{file}: unknown block category '{c}'"));
+        problems.AddRange(policy.Signals.Keys.Where(k => !KnownSignals.Contains(k)).Select(k => $"{file}: unknown signal '{k}'"));
+        if (policy.Lexicon.NoServiceFactor is < 0 or > 1 || policy.Lexicon.DiscourseFactor is < 0 or > 1) problems.Add($"{file}: lexicon factors must be within 0..1");
+        if (problems.Count > 0) throw new CatalogValidationException(problems);
+        var idn = new System.Globalization.IdnMapping();
+        string Ascii(string name)
+        {
+            try
+            {
+                return idn.GetAscii(name.Trim().TrimStart('.')).ToLowerInvariant();
+            }
+            catch (ArgumentException)
+            {
+                throw new CatalogValidationException([$"{file}: allowlist entry '{name}' is not a domain name"]);
+            }
+        }
+        policy.Allowlist.Domains = policy.Allowlist.Domains.Select(Ascii).ToList();
+        policy.Allowlist.Suffixes = policy.Allowlist.Suffixes.Select(Ascii).ToList();
+        return policy;
+    }
+}
+
+public sealed class BandThresholds
+{
+    public int Watch { get; set; } = 20;
+    public int Review { get; set; } = 45;
+    public int Block { get; set; } = 75;
+}
+
+public sealed class LexiconPolicy
+{
+    /// <summary>Most points one category's terms add.</summary>
+    public int CategoryCap { get; set; } = 50;
+
+    /// <summary>Most points one category's topic terms (talked about, not offered) add.</summary>
+    public int TopicCap { get; set; } = 15;
+
+    /// <summary>Factor on a category's terms when the page shows no sign of a service (pricing, upload, top-up).</summary>
+    public double NoServiceFactor { get; set; } = 0.5;
+
+    /// <summary>Factor instead when the page reads as news, research or a warning and offers no service.</summary>
+    public double DiscourseFactor { get; set; } = 0.2;
+
+    public int DiscourseMinHits { get; set; } = 2;
+
+    /// <summary>Most points all lexicon terms together add on a page that reads as news, research or a warning.</summary>
+    public int DiscourseTotalCap { get; set; } = 10;
+
+    /// <summary>Evidence a category needs from the page to be reported.</summary>
+    public int ReportThreshold { get; set; } = 10;
+}
+
+public sealed class Allowlist
+{
+    /// <summary>Registrable domains never placed above <c>watch</c>.</summary>
+    public List<string> Domains { get; set; } = [];
+
+    /// <summary>Suffixes (e.g. <c>gov.cn</c>) whose names are never placed above <c>watch</c>.</summary>
+    public List<string> Suffixes { get; set; } = [];
+
+    public bool Covers(string ascii, string registrable) =>
+        Domains.Contains(registrable, StringComparer.OrdinalIgnoreCase)
+        || Suffixes.Any(s => ascii.Equals(s, StringComparison.OrdinalIgnoreCase) || ascii.EndsWith("." + s, StringComparison.OrdinalIgnoreCase));
+}
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, ReadCommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]
+[JsonSerializable(typeof(ScoringPolicy))]
+internal sealed partial class PolicyJson : JsonSerializerContext;
