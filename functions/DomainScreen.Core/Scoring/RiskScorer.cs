@@ -206,7 +206,14 @@ public sealed class RiskScorer(TimeProvider time)
             notes.Add($"capped at {max}: {why}");
             return max;
         }
-        if (band == Bands.Block && !policy.BlockCategories.Any(c => evidence.GetValueOrDefault(c) >= policy.MinBlockCategoryEvidence))
+        var abuse = policy.BlockCategories.Where(c => evidence.GetValueOrDefault(c) >= policy.MinBlockCategoryEvidence).ToList();
+        if (abuse.Count > 0 && Bands.Rank(band) < Bands.Rank(Bands.Review))
+        {
+            // Filings and other reductions never hide strong page evidence of abuse from a reviewer.
+            notes.Add($"raised to review: strong page evidence of {string.Join(", ", abuse)}");
+            band = Bands.Review;
+        }
+        if (band == Bands.Block && abuse.Count == 0)
         {
             band = Cap(band, Bands.Review, $"block needs at least {policy.MinBlockCategoryEvidence} points of page evidence for an abuse category");
         }

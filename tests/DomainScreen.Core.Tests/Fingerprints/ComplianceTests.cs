@@ -1,0 +1,31 @@
+using DomainScreen.Core.Fingerprints;
+
+namespace DomainScreen.Core.Tests.Fingerprints;
+
+public sealed class ComplianceTests
+{
+    [Theory]
+    [InlineData("备案号：京ICP备12345678号-1", "icp", "京ICP备12345678号-1")]
+    [InlineData("沪ICP备2024099014号", "icp", "沪ICP备2024099014号")]
+    [InlineData("粤 ICP 备 2021031984 号 - 3", "icp", "粤ICP备2021031984号-3")]
+    [InlineData("京ICP证140334号", "icp-license", "京ICP证140334号")]
+    [InlineData("增值电信业务经营许可证：浙B2-20120165", "vas-license", "浙B2-20120165")]
+    [InlineData("京公网安备 11010502030000号", "psb", "京公网安备11010502030000号")]
+    [InlineData("网信算备330110507206401230035号", "algorithm", "网信算备330110507206401230035号")]
+    [InlineData("模型备案号 Beijing-YunQue-20230821", "genai-model", "Beijing-YunQue-20230821")]
+    [InlineData("上线编号：Shanghai-TingJian-202407250021", "genai-registration", "Shanghai-TingJian-202407250021")]
+    public void Find_RecognisesFilingFormats(string text, string type, string number)
+    {
+        Assert.Contains(Compliance.Find(text), f => f.Type == type && f.Number == number);
+    }
+
+    [Theory]
+    [InlineData("ICP备12345678号")]
+    [InlineData("京ICP备123号")]
+    [InlineData("Hello-World-20230901")]
+    [InlineData("公网安备 123号")]
+    public void Find_IgnoresLookalikes(string text)
+    {
+        Assert.DoesNotContain(Compliance.Find(text), f => f.Type is "icp" or "genai-model" or "psb");
+    }
+}

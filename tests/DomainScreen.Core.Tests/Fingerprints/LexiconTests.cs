@@ -1,0 +1,70 @@
+using DomainScreen.Core.Fingerprints;
+
+namespace DomainScreen.Core.Tests.Fingerprints;
+
+public sealed class LexiconTests
+{
+    private static readonly CompiledCatalog Catalog = CatalogLoader.Compile(CatalogProvider.BuiltInFiles());
+
+    private static IReadOnlyList<TermHit> Terms(string html) => Catalog.Run(PageFacts.FromHtml(html)).Terms;
+
+    [Theory]
+    [InlineData("<p>一键换脸，视频换脸</p>", "face-swap", "一键换脸")]
+    [InlineData("<p>一鍵換臉</p>", "face-swap", "一鍵換臉")]
+    [InlineData("<p>ＡＩ脫衣 神器</p>", "nudify", "ＡＩ脫衣")]
+    [InlineData("<p>AI脱衣</p>", "nudify", "AI脱衣")]
+    [InlineData("<p>克隆任何人的聲音</p>", "voice-clone", "克隆任何人的聲音")]
+    [InlineData("<p>GPT中轉 低價API</p>", "llm-resale", "GPT中轉")]
+    [InlineData("<p>一鍵生成新聞</p>", "fake-news", "一鍵生成新聞")]
+    [InlineData("<p>换脸整合包</p>", "abuse-tool-sale", "换脸整合包")]
+    [InlineData("<h1>Undress AI</h1>", "nudify", "Undress AI")]
+    [InlineData("<h1>NUDIFY any photo</h1>", "nudify", "NUDIFY")]
+    [InlineData("<p>Clone Any Voice in seconds</p>", "voice-clone", "Clone Any Voice")]
+    [InlineData("<p>NSFW AI chat</p>", "ai-companion", "NSFW AI chat")]
+    [InlineData("<p>Fake news generator</p>", "fake-news", "Fake news generator")]
+    [InlineData("<p>Resell API keys</p>", "llm-resale", "Resell API keys")]
+    [InlineData("<p>ｎｕｄｉｆｙ</p>", "nudify", "ｎｕｄｉｆｙ")]
+    public void Term_InEitherScriptOrWidth_IsFoundWithItsOriginalText(string html, string category, string matched)
+    {
+        var hit = Assert.Single(Terms(html), t => t.Category == category && t.Matched == matched);
+
+        Assert.Equal(html.IndexOf(matched, StringComparison.Ordinal), hit.Offset);
+    }
+
+    [Theory]
+    [InlineData("<p>She undressed the doll</p>")]
+    [InlineData("<p>nudifying</p>")]
+    [InlineData("<a href=/deepfaked>x</a>")]
+    public void EnglishTerms_RespectWordBoundaries(string html)
+    {
+        Assert.DoesNotContain(Terms(html), t => t.Category is "nudify" or "face-swap");
+    }
+
+    [Fact]
+    public void Cues_AreRecognised()
+    {
+        var terms = Terms("<p>会员充值 价格 pricing</p><p>记者报道 research</p><p>This domain may be for sale</p><p>内容由AI生成</p>");
+
+        Assert.Contains(terms, t => t.Category == "cue:service");
+        Assert.Contains(terms, t => t.Category == "cue:discourse");
+        Assert.Contains(terms, t => t.Category == "cue:parked");
+        Assert.Contains(terms, t => t.Category == "cue:ai-label");
+    }
+
+    [Fact]
+    public void GradioLabels_AreSearchedAfterJsonUnescaping()
+    {
+        // Gradio's config escapes non-ASCII (\uXXXX), so the label is only readable after parsing the JSON.
+        const string html = """<script>window.gradio_config = {"title":"Gradio","components":[{"id":1,"type":"markdown","props":{"value":"\u4e00\u952e\u6362\u8138"}}]};</script>""";
+
+        var hit = Assert.Single(Terms(html), t => t.TermId == "fs-zh-01");
+
+        Assert.Equal("gradio.text", hit.Field);
+    }
+
+    [Fact]
+    public void Variants_IncludeTraditionalAndFullWidth()
+    {
+        Assert.Equal(["AI换脸", "AI換臉", "ＡＩ换脸", "ＡＩ換臉"], ChineseVariants.Of("AI换脸"));
+    }
+}
