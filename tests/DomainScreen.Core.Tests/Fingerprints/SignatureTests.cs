@@ -41,6 +41,7 @@ public sealed class SignatureTests
         { "new-api", "<html><head><title>New API</title><meta name=\"description\" content=\"Unified AI API gateway and admin dashboard.\"></head></html>" },
         { "deep-live-cam-distribution", "<html><body>Deep-Live-Cam 中文整合包 下载</body></html>" },
         { "deepfacelab-distribution", "<html><body>DeepFaceLab build download</body></html>" },
+        { "roop-distribution", "<html><body>roop 一键整合包 下载 (github.com/s0md3v/roop)</body></html>" },
     };
 
     [Theory]
