@@ -19,6 +19,24 @@ namespace DomainScreen.Core;
 
 public static class ServiceCollectionExtensions
 {
+    /// <summary>
+    /// Every options class and the configuration section it binds (app settings <c>Section__Property</c>).
+    /// Infrastructure and sample-settings drift tests read this list.
+    /// </summary>
+    public static readonly IReadOnlyList<(Type Options, string Section)> OptionSections =
+    [
+        (typeof(DomainOptions), DomainOptions.Section),
+        (typeof(DnsOptions), DnsOptions.Section),
+        (typeof(ScreeningOptions), ScreeningOptions.Section),
+        (typeof(SubmissionOptions), SubmissionOptions.Section),
+        (typeof(SweepOptions), SweepOptions.Section),
+        (typeof(FetchOptions), FetchOptions.Section),
+        (typeof(RegistrationOptions), RegistrationOptions.Section),
+        (typeof(CatalogOptions), CatalogOptions.Section),
+        (typeof(AuthOptions), AuthOptions.Section),
+        (typeof(StorageOptions), "Storage"),
+    ];
+
     /// <summary>Registers every Core service and validated option; both hosts call this and nothing else.</summary>
     public static IServiceCollection AddDomainScreening(this IServiceCollection services, IConfiguration configuration)
     {

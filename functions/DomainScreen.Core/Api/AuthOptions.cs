@@ -12,6 +12,7 @@ public sealed class AuthOptions : IValidatableObject
     /// authentication sets (and strips from client requests) and read its role claims. <c>ApiKeys</c> (local):
     /// a key in <c>Authorization: Bearer …</c> or <c>X-Api-Key</c> maps to roles.
     /// </summary>
+    [Required]
     public string Mode { get; set; } = AppServiceMode;
 
     public const string AppServiceMode = "AppService";

@@ -1,4 +1,5 @@
 using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Blobs;
@@ -19,11 +20,16 @@ public sealed class StorageClients
     {
         var o = options.Value;
         var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+        var tableOptions = new TableClientOptions();
+        var blobOptions = new BlobClientOptions();
+        queueOptions.AddPolicy(Requests.QueuePolicy, HttpPipelinePosition.PerRetry);
+        tableOptions.AddPolicy(Requests.TablePolicy, HttpPipelinePosition.PerRetry);
+        blobOptions.AddPolicy(Requests.BlobPolicy, HttpPipelinePosition.PerRetry);
         if (o.UsesConnectionString)
         {
-            Tables = new TableServiceClient(o.ConnectionString);
+            Tables = new TableServiceClient(o.ConnectionString, tableOptions);
             Queues = new QueueServiceClient(o.ConnectionString, queueOptions);
-            Blobs = new BlobServiceClient(o.ConnectionString);
+            Blobs = new BlobServiceClient(o.ConnectionString, blobOptions);
         }
         else
         {
@@ -31,9 +37,9 @@ public sealed class StorageClients
             {
                 ManagedIdentityClientId = string.IsNullOrWhiteSpace(o.ClientId) ? null : o.ClientId,
             });
-            Tables = new TableServiceClient(o.TableServiceUri!, credential);
+            Tables = new TableServiceClient(o.TableServiceUri!, credential, tableOptions);
             Queues = new QueueServiceClient(o.QueueServiceUri!, credential, queueOptions);
-            Blobs = new BlobServiceClient(o.BlobServiceUri!, credential);
+            Blobs = new BlobServiceClient(o.BlobServiceUri!, credential, blobOptions);
         }
         SweepQueue = Queues.GetQueueClient(o.SweepQueue);
         PriorityQueue = Queues.GetQueueClient(o.PriorityQueue);
@@ -46,6 +52,9 @@ public sealed class StorageClients
         Evidence = Blobs.GetBlobContainerClient(StorageNames.EvidenceContainer);
         _created = new Lazy<Task>(CreateAllAsync, LazyThreadSafetyMode.ExecutionAndPublication);
     }
+
+    /// <summary>Requests sent by these clients, per service.</summary>
+    public StorageRequestCounter Requests { get; } = new();
 
     public TableServiceClient Tables { get; }
     public QueueServiceClient Queues { get; }

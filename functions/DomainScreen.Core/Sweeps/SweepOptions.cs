@@ -10,6 +10,7 @@ public sealed class SweepOptions : System.ComponentModel.DataAnnotations.IValida
     /// 02:00 in Asia/Shanghai (UTC+8, no daylight saving). The timer trigger reads the setting <c>Sweep:Schedule</c>
     /// (<c>Sweep__Schedule</c> in app settings) directly.
     /// </summary>
+    [System.ComponentModel.DataAnnotations.Required]
     public string Schedule { get; set; } = DefaultSchedule;
 
     public const string DefaultSchedule = "0 0 18 * * *";

@@ -64,6 +64,8 @@ internal static class DemoCommand
         var candidates = world.Manifest.Candidates.Select(s => parser.Parse(s.Domain)).ToList();
         await app.Services.GetRequiredService<CandidateStore>().AddAsync(candidates, "lab", cancellationToken).ConfigureAwait(false);
 
+        var requests = app.Services.GetRequiredService<DomainScreen.Core.Storage.StorageClients>().Requests;
+        var before = requests.Total;
         using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
         using var start = await http.PostAsync(new Uri("/api/sweeps", UriKind.Relative), null, cancellationToken).ConfigureAwait(false);
@@ -72,6 +74,8 @@ internal static class DemoCommand
         progress.WriteLine($"Sweep {sweep.SweepId}: {sweep.Total} candidates in {sweep.Batches} batches on the screen-requests queue");
 
         var status = await WaitAsync(http, sweep, progress, timeout, cancellationToken).ConfigureAwait(false);
+        // Transactions of the sweep itself (start, queueing, screening, results, progress records), before reporting reads.
+        var transactions = requests.Total - before;
         var reports = new List<(LabSite Site, DomainReport? Report)>();
         foreach (var site in world.Manifest.Candidates)
         {
@@ -83,7 +87,7 @@ internal static class DemoCommand
             reports.Add((site, report));
         }
         await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
-        return DemoReport.Summarise(reports, status, clock.Elapsed);
+        return DemoReport.Summarise(reports, status, clock.Elapsed, transactions);
     }
 
     private static async Task<SweepStatus> WaitAsync(HttpClient http, SweepStatus sweep, TextWriter progress, TimeSpan timeout, CancellationToken cancellationToken)

@@ -17,7 +17,8 @@ public sealed record DemoRow(string Domain, string Status, string Dns, string Fe
 /// <summary>The demo's totals: what <c>--json</c> prints on the last line.</summary>
 public sealed record DemoTotals(
     int Candidates, int Screened, int Failed, int Missing, int Mismatches, bool Complete, long ElapsedMs,
-    IReadOnlyDictionary<string, int> DnsStatus, IReadOnlyDictionary<string, int> Bands);
+    IReadOnlyDictionary<string, int> DnsStatus, IReadOnlyDictionary<string, int> Bands,
+    long StorageTransactions, double TransactionsPerDomain, int FunctionExecutions, double ExecutionsPerDomain);
 
 public sealed record DemoSummary(IReadOnlyList<DemoRow> Rows, DemoTotals Totals);
 
@@ -28,7 +29,7 @@ internal static class DemoReport
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
-    public static DemoSummary Summarise(IReadOnlyList<(LabSite Site, DomainReport? Report)> reports, SweepStatus status, TimeSpan elapsed)
+    public static DemoSummary Summarise(IReadOnlyList<(LabSite Site, DomainReport? Report)> reports, SweepStatus status, TimeSpan elapsed, long transactions)
     {
         var rows = reports.Select(r =>
         {
@@ -47,7 +48,11 @@ internal static class DemoReport
             status.Done && rows.All(r => r.Status != "missing"),
             (long)elapsed.TotalMilliseconds,
             rows.GroupBy(r => r.Dns).ToDictionary(g => g.Key, g => g.Count()),
-            rows.GroupBy(r => r.Band).ToDictionary(g => g.Key, g => g.Count()));
+            rows.GroupBy(r => r.Band).ToDictionary(g => g.Key, g => g.Count()),
+            transactions,
+            Math.Round(transactions / (double)Math.Max(1, rows.Count), 2),
+            status.Batches,
+            Math.Round(status.Batches / (double)Math.Max(1, rows.Count), 3));
         return new DemoSummary(rows, totals);
     }
 
@@ -64,7 +69,8 @@ internal static class DemoReport
         }
         var t = summary.Totals;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{t.Screened} screened, {t.Failed} failed, {t.Missing} missing, {t.Mismatches} not as expected, in {t.ElapsedMs / 1000.0:0.0} s"));
+            $"{t.Screened} screened, {t.Failed} failed, {t.Missing} missing, {t.Mismatches} not as expected, in {t.ElapsedMs / 1000.0:0.0} s; " +
+            $"{t.TransactionsPerDomain} storage transactions and {t.ExecutionsPerDomain} function executions per domain"));
     }
 
     private static string Clip(string s, int max) => s.Length <= max ? s : s[..(max - 1)] + "…";
