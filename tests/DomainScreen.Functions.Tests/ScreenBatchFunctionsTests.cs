@@ -76,6 +76,21 @@ public sealed class ScreenBatchFunctionsTests(AzuriteFixture azurite) : IAsyncLi
         Assert.Single(history, h => h.RequestId == ScreenBatchProcessor.Read(message).RequestId);
     }
 
+    [Fact]
+    public async Task ScreenBatch_StorageTransactions_StayUnderThreePerDomain()
+    {
+        var domains = Enumerable.Range(0, 24).Select(i => $"\"h{i}.batch{i % 6}.test\"");
+        var message = $$"""{"v":1,"requestId":"sweep-tx-00000","source":"sweep","runId":"sweep-tx","domains":[{{string.Join(",", domains)}}],"requestedAt":"2026-11-25T18:00:00Z"}""";
+        await _harness.Storage.EnsureCreatedAsync();
+        var before = _harness.Storage.Requests.Total;
+
+        var results = await _harness.Get<ScreenBatchProcessor>().ProcessAsync(message, CancellationToken.None);
+
+        var perDomain = (_harness.Storage.Requests.Total - before) / (double)results.Count;
+        Assert.Equal(24, results.Count);
+        Assert.True(perDomain <= 3, $"{perDomain:0.00} storage transactions per domain");
+    }
+
     [Theory]
     [InlineData("this is not json")]
     [InlineData("""{"v":1,"requestId":"r","source":"sweep","runId":"x","domains":[],"requestedAt":"2026-01-01T00:00:00Z"}""")]

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Caching.Memory;
 using System.Net;
 using System.Text.Json;
 using System.Threading.RateLimiting;
@@ -23,7 +24,10 @@ public sealed class RegistrationLookup(
     IOptions<RegistrationOptions> options,
     ILogger<RegistrationLookup> logger) : IDisposable
 {
+    private static readonly RegistrationEvidence Absent = new() { Domain = "", Source = "none", Outcome = "absent" };
     private readonly ConcurrentDictionary<string, Lazy<Task<RegistrationEvidence>>> _inFlight = new(StringComparer.Ordinal);
+    private readonly Microsoft.Extensions.Caching.Memory.MemoryCache _memory = new(new Microsoft.Extensions.Caching.Memory.MemoryCacheOptions { SizeLimit = 200_000 });
+    private readonly ConcurrentQueue<RegistrationEvidence> _unsaved = new();
     private readonly ConcurrentDictionary<string, RateLimiter> _limiters = new(StringComparer.OrdinalIgnoreCase);
     private readonly RegistrationOptions _o = options.Value;
 
@@ -42,15 +46,51 @@ public sealed class RegistrationLookup(
         }
     }
 
+    /// <summary>
+    /// Loads the stored lookups of a batch's domains with a few queries, so the screens that follow do not each read
+    /// the store; domains not stored are remembered as absent and go straight to RDAP/WHOIS.
+    /// </summary>
+    public async Task PrefetchAsync(IEnumerable<string> registrableDomains, CancellationToken cancellationToken)
+    {
+        if (!_o.Enabled) return;
+        var wanted = registrableDomains.Distinct(StringComparer.Ordinal).Where(d => !_memory.TryGetValue(d, out _)).ToList();
+        if (wanted.Count == 0) return;
+        var found = await cache.GetManyAsync(wanted, cancellationToken).ConfigureAwait(false);
+        foreach (var e in found.Where(Fresh)) Remember(e.Domain, e);
+        foreach (var d in wanted.Where(d => !_memory.TryGetValue(d, out _))) Remember(d, Absent, TimeSpan.FromMinutes(10));
+    }
+
+    /// <summary>Writes the lookups made since the last flush to the store, a few transactions for a whole batch.</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        var batch = new List<RegistrationEvidence>();
+        while (_unsaved.TryDequeue(out var e)) batch.Add(e);
+        if (batch.Count > 0) await cache.SetManyAsync(batch, cancellationToken).ConfigureAwait(false);
+    }
+
+    private bool Fresh(RegistrationEvidence e) =>
+        time.GetUtcNow() - e.FetchedAt < TimeSpan.FromHours(_o.CacheHours) && e.Outcome != RegistrationOutcomes.RateLimited;
+
+    private void Remember(string domain, RegistrationEvidence evidence, TimeSpan? ttl = null) =>
+        _memory.Set(domain, evidence, new Microsoft.Extensions.Caching.Memory.MemoryCacheEntryOptions
+        {
+            Size = 1,
+            AbsoluteExpirationRelativeToNow = ttl ?? TimeSpan.FromHours(Math.Max(1, Math.Min(_o.CacheHours, 24))),
+        });
+
     // Not tied to one caller's token: other screens of the same domain may be waiting on it.
     private async Task<RegistrationEvidence> LookupUncachedAsync(string domain, string suffix)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(_o.TimeoutSeconds * 3));
         var token = timeout.Token;
-        var cached = await cache.GetAsync(domain, token).ConfigureAwait(false);
-        if (cached is not null && time.GetUtcNow() - cached.FetchedAt < TimeSpan.FromHours(_o.CacheHours) && cached.Outcome != RegistrationOutcomes.RateLimited)
+        if (_memory.TryGetValue(domain, out RegistrationEvidence? known) && known is not null)
         {
-            return cached;
+            if (!ReferenceEquals(known, Absent)) return known;
+        }
+        else if (await cache.GetManyAsync([domain], token).ConfigureAwait(false) is [var stored, ..] && Fresh(stored))
+        {
+            Remember(domain, stored);
+            return stored;
         }
         RegistrationEvidence result;
         try
@@ -69,7 +109,8 @@ public sealed class RegistrationLookup(
         }
         if (result.Outcome is RegistrationOutcomes.Found or RegistrationOutcomes.NotFound or RegistrationOutcomes.NoService)
         {
-            await cache.SetAsync(result, CancellationToken.None).ConfigureAwait(false);
+            Remember(domain, result);
+            _unsaved.Enqueue(result);
         }
         return result;
     }
@@ -127,5 +168,6 @@ public sealed class RegistrationLookup(
     public void Dispose()
     {
         foreach (var limiter in _limiters.Values) limiter.Dispose();
+        _memory.Dispose();
     }
 }

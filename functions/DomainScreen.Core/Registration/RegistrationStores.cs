@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
@@ -11,8 +10,10 @@ namespace DomainScreen.Core.Registration;
 /// <summary>Where registration lookups are kept between screens (one lookup per registrable domain).</summary>
 public interface IRegistrationCache
 {
-    Task<RegistrationEvidence?> GetAsync(string domain, CancellationToken cancellationToken);
-    Task SetAsync(RegistrationEvidence evidence, CancellationToken cancellationToken);
+    /// <summary>The stored lookups among <paramref name="domains"/> (absent ones are left out).</summary>
+    Task<IReadOnlyList<RegistrationEvidence>> GetManyAsync(IReadOnlyCollection<string> domains, CancellationToken cancellationToken);
+
+    Task SetManyAsync(IReadOnlyCollection<RegistrationEvidence> evidence, CancellationToken cancellationToken);
 }
 
 /// <summary>Where the RDAP bootstrap file is kept between refreshes.</summary>
@@ -22,21 +23,57 @@ public interface IBootstrapStore
     Task SaveAsync(string json, DateTimeOffset savedAt, CancellationToken cancellationToken);
 }
 
-/// <summary>Lookups in the <c>Registrations</c> table (partition = registrable domain).</summary>
+/// <summary>
+/// Lookups in the <c>Registrations</c> table: four partitions by a hash of the domain, row key = domain, so one
+/// batch of screens reads its domains with a few filtered queries and writes new lookups in a few transactions.
+/// </summary>
 public sealed class TableRegistrationCache(StorageClients storage) : IRegistrationCache
 {
-    public async Task<RegistrationEvidence?> GetAsync(string domain, CancellationToken cancellationToken)
+    private const int Partitions = 4;
+    private const int MaxComparisonsPerQuery = 14; // the Table service allows 15 discrete comparisons per filter
+
+    /// <summary>A stable partition for a domain (FNV-1a over its characters; string.GetHashCode varies per process).</summary>
+    public static string PartitionOf(string domain)
     {
-        await storage.EnsureCreatedAsync().ConfigureAwait(false);
-        var row = await storage.Registrations.GetEntityIfExistsAsync<TableEntity>(domain, "rdap", cancellationToken: cancellationToken).ConfigureAwait(false);
-        return row.HasValue && JsonChunks.Read(row.Value!) is { } json ? JsonSerializer.Deserialize(json, CoreJson.Default.RegistrationEvidence) : null;
+        var hash = 2166136261u;
+        foreach (var c in domain) hash = (hash ^ c) * 16777619u;
+        return "r" + (hash % Partitions).ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    public Task SetAsync(RegistrationEvidence evidence, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<RegistrationEvidence>> GetManyAsync(IReadOnlyCollection<string> domains, CancellationToken cancellationToken)
     {
-        var entity = new TableEntity(evidence.Domain, "rdap") { ["Outcome"] = evidence.Outcome, ["FetchedAt"] = evidence.FetchedAt };
-        JsonChunks.Write(entity, JsonSerializer.Serialize(evidence, CoreJson.Default.RegistrationEvidence));
-        return storage.Registrations.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
+        if (domains.Count == 0) return [];
+        await storage.EnsureCreatedAsync().ConfigureAwait(false);
+        var found = new List<RegistrationEvidence>();
+        foreach (var partition in domains.Distinct(StringComparer.Ordinal).GroupBy(PartitionOf))
+        {
+            foreach (var chunk in partition.Chunk(MaxComparisonsPerQuery))
+            {
+                var rows = string.Join(" or ", chunk.Select(d => TableClient.CreateQueryFilter($"RowKey eq {d}")));
+                var filter = $"{TableClient.CreateQueryFilter($"PartitionKey eq {partition.Key}")} and ({rows})";
+                await foreach (var e in storage.Registrations.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+                {
+                    if (JsonChunks.Read(e) is { } json && JsonSerializer.Deserialize(json, CoreJson.Default.RegistrationEvidence) is { } evidence) found.Add(evidence);
+                }
+            }
+        }
+        return found;
+    }
+
+    public async Task SetManyAsync(IReadOnlyCollection<RegistrationEvidence> evidence, CancellationToken cancellationToken)
+    {
+        foreach (var partition in evidence.DistinctBy(e => e.Domain).GroupBy(e => PartitionOf(e.Domain)))
+        {
+            foreach (var chunk in partition.Chunk(100))
+            {
+                await storage.Registrations.SubmitTransactionAsync(chunk.Select(e =>
+                {
+                    var entity = new TableEntity(partition.Key, e.Domain) { ["Outcome"] = e.Outcome, ["FetchedAt"] = e.FetchedAt };
+                    JsonChunks.Write(entity, JsonSerializer.Serialize(e, CoreJson.Default.RegistrationEvidence));
+                    return new TableTransactionAction(TableTransactionActionType.UpsertReplace, entity);
+                }), cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 }
 
@@ -70,12 +107,12 @@ public sealed class MemoryRegistrationCache : IRegistrationCache, IBootstrapStor
     private readonly ConcurrentDictionary<string, RegistrationEvidence> _lookups = new(StringComparer.Ordinal);
     private (string Json, DateTimeOffset SavedAt)? _bootstrap;
 
-    public Task<RegistrationEvidence?> GetAsync(string domain, CancellationToken cancellationToken) =>
-        Task.FromResult(_lookups.GetValueOrDefault(domain));
+    public Task<IReadOnlyList<RegistrationEvidence>> GetManyAsync(IReadOnlyCollection<string> domains, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<RegistrationEvidence>>(domains.Select(d => _lookups.GetValueOrDefault(d)).OfType<RegistrationEvidence>().ToList());
 
-    public Task SetAsync(RegistrationEvidence evidence, CancellationToken cancellationToken)
+    public Task SetManyAsync(IReadOnlyCollection<RegistrationEvidence> evidence, CancellationToken cancellationToken)
     {
-        _lookups[evidence.Domain] = evidence;
+        foreach (var e in evidence) _lookups[e.Domain] = e;
         return Task.CompletedTask;
     }
 

@@ -21,6 +21,7 @@ public sealed class ScreenBatchProcessor(
     SubmissionStore submissions,
     SweepStore sweeps,
     Fingerprints.CatalogProvider catalogs,
+    Registration.RegistrationLookup registrations,
     IOptions<ScreeningOptions> options,
     ILogger<ScreenBatchProcessor> logger)
 {
@@ -38,6 +39,7 @@ public sealed class ScreenBatchProcessor(
             else logger.LogWarning("Request {RequestId}: dropped invalid domain {Domain}: {Reason}", request.RequestId, domain, parsed.Error!.Message);
         }
 
+        await registrations.PrefetchAsync(names.Select(n => n.RegistrableDomain), cancellationToken).ConfigureAwait(false);
         var screened = new ScreeningResult[names.Count];
         await Parallel.ForAsync(0, names.Count,
             new ParallelOptions { MaxDegreeOfParallelism = options.Value.Parallelism, CancellationToken = cancellationToken },
@@ -48,6 +50,7 @@ public sealed class ScreenBatchProcessor(
                 await results.SaveAsync(screened[i], request.RequestedAt, ct).ConfigureAwait(false);
             }).ConfigureAwait(false);
 
+        await registrations.FlushAsync(cancellationToken).ConfigureAwait(false);
         if (request.Source == ScreenRequest.SubmissionSource)
         {
             await submissions.RecordAsync(request.RunId, screened, cancellationToken).ConfigureAwait(false);

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Azure;
+using Microsoft.Extensions.Caching.Memory;
 using Azure.Storage.Blobs.Models;
 using DomainScreen.Core.Fetching;
 
@@ -9,8 +10,11 @@ namespace DomainScreen.Core.Storage;
 /// Page bodies and favicons in the <c>evidence</c> container, content-addressed (<c>sha256/&lt;hex&gt;</c>): the
 /// same page served by 500 domains is stored once, and a stored blob never changes.
 /// </summary>
-public sealed class EvidenceStore(StorageClients storage)
+public sealed class EvidenceStore(StorageClients storage) : IDisposable
 {
+    // Hashes this process stored recently: a page seen again (parking pages, shared templates) costs no request.
+    private readonly Microsoft.Extensions.Caching.Memory.MemoryCache _stored = new(new Microsoft.Extensions.Caching.Memory.MemoryCacheOptions { SizeLimit = 100_000 });
+
     public static string BlobName(string sha256) => "sha256/" + sha256;
 
     public async Task SaveAsync(FetchEvidence fetch, CancellationToken cancellationToken)
@@ -38,8 +42,11 @@ public sealed class EvidenceStore(StorageClients storage)
         }
     }
 
+    public void Dispose() => _stored.Dispose();
+
     private async Task PutAsync(string sha256, ReadOnlyMemory<byte> bytes, string contentType, CancellationToken cancellationToken)
     {
+        if (_stored.TryGetValue(sha256, out _)) return;
         if (!Convert.ToHexStringLower(SHA256.HashData(bytes.Span)).Equals(sha256, StringComparison.Ordinal))
         {
             throw new InvalidOperationException("evidence bytes do not match their hash");
@@ -56,5 +63,6 @@ public sealed class EvidenceStore(StorageClients storage)
         {
             // Content-addressed: already stored by an earlier screen.
         }
+        _stored.Set(sha256, true, new Microsoft.Extensions.Caching.Memory.MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = TimeSpan.FromHours(12) });
     }
 }
