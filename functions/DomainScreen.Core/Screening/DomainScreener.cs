@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using DomainScreen.Core.Dns;
 using DomainScreen.Core.Domains;
 using DomainScreen.Core.Fetching;
@@ -26,6 +27,10 @@ public sealed class DomainScreener(
     IOptions<FetchOptions> fetchOptions,
     ILogger<DomainScreener> logger)
 {
+    /// <summary>Meter of the screening pipeline (exported by the hosts' telemetry).</summary>
+    public static readonly Meter Meter = new("DomainScreen.Screening");
+
+    private static readonly Histogram<double> Duration = Meter.CreateHistogram<double>("domainscreen.screen.duration", "ms", "Wall time of one domain's screen");
     private readonly TimeSpan _timeout = TimeSpan.FromSeconds(options.Value.DomainTimeoutSeconds);
 
     public async Task<ScreeningResult> ScreenAsync(DomainName name, ScreenRequest request, CancellationToken cancellationToken)
@@ -63,7 +68,9 @@ public sealed class DomainScreener(
             logger.LogWarning(ex, "Screening {Domain} failed", name.Ascii);
             result = result with { Status = ScreeningResult.Failed, Error = $"{ex.GetType().Name}: {ex.Message}" };
         }
-        return result with { DurationMs = (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds };
+        var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        Duration.Record(elapsed, new KeyValuePair<string, object?>("band", result.Verdict?.Band ?? "none"));
+        return result with { DurationMs = (int)elapsed };
     }
 
     private string[] PlanProbes(CompiledCatalog catalog, string html, IReadOnlyDictionary<string, string> headers, string url)

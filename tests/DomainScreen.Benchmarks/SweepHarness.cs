@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using System.Text.Json;
+using DomainScreen.Core.Api;
+using DomainScreen.Core.Domains;
+using DomainScreen.Core.Screening;
+using DomainScreen.Core.Storage;
+using DomainScreen.Core.Sweeps;
+using DomainScreen.Local.Hosting;
+using DomainScreen.Local.Lab;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DomainScreen.Benchmarks;
+
+/// <summary>
+/// End-to-end sweep throughput against real servers (knot or nsd for DNS, nginx for the web and RDAP), through the
+/// local runtime's real queues and Azurite: domains/s, per-domain latency percentiles, peak RSS, storage
+/// transactions and function executions per domain (counted). Driven by sweep.sh; not run by CI.
+/// </summary>
+public static class SweepHarness
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var options = Args(args);
+        var domainsFile = options["domains"];
+        var names = (await File.ReadAllLinesAsync(domainsFile)).Where(l => l.Length > 0).ToList();
+        await using var azurite = await AzuriteProcess.StartAsync(log: Console.Error.WriteLine);
+
+        var settings = new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            ["Dns:Servers:0"] = options["dns"],
+            ["Dns:TimeoutMs"] = "1000",
+            ["Dns:Retries"] = "0",
+            ["Domains:ExtraSuffixes:0"] = "test",
+            ["Fetching:AllowLoopback"] = "true",
+            ["Fetching:PortMap:80"] = options["http-port"],
+            ["Fetching:PortMap:443"] = options.GetValueOrDefault("https-port", "1"),
+            ["Fetching:TotalTimeoutSeconds"] = options.GetValueOrDefault("fetch-timeout", "5"),
+            ["Registration:BootstrapUrl"] = options["bootstrap"],
+            ["Registration:RequestsPerSecondPerServer"] = "100000",
+            ["Registration:QueueLimitPerServer"] = "100000",
+            ["Screening:DomainsPerMessage"] = options.GetValueOrDefault("per-message", "25"),
+            ["Screening:Parallelism"] = options.GetValueOrDefault("parallelism", "16"),
+            ["Auth:ApiKeys:0:Name"] = "bench",
+            ["Auth:ApiKeys:0:Sha256"] = CallerAuthenticator.HashKey("bench"),
+            ["Auth:ApiKeys:0:Roles:0"] = Roles.Admin,
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["AzureFunctionsJobHost:extensions:queues:batchSize"] = options.GetValueOrDefault("batch-size", "16"),
+            ["AzureFunctionsJobHost:extensions:queues:maxPollingInterval"] = "00:00:00.500",
+        };
+        await using var app = LocalRuntime.Build(settings, $"http://127.0.0.1:{FreePorts.Tcp()}");
+        await app.StartAsync();
+
+        var durations = new List<double>(names.Count);
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name == "domainscreen.screen.duration") l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<double>((_, value, _, _) =>
+        {
+            lock (durations) durations.Add(value);
+        });
+        listener.Start();
+
+        var parser = app.Services.GetRequiredService<DomainParser>();
+        var parsed = names.Select(n => parser.TryParse(n).Name).OfType<DomainName>().ToList();
+        Console.Error.WriteLine($"Loading {parsed.Count} candidates...");
+        await app.Services.GetRequiredService<CandidateStore>().AddAsync(parsed, "bench", CancellationToken.None);
+
+        var requests = app.Services.GetRequiredService<StorageClients>().Requests;
+        var before = requests.Total;
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var clock = Stopwatch.StartNew();
+        var sweep = (await app.Services.GetRequiredService<SweepService>().StartManualAsync(CancellationToken.None))!;
+        var sweeps = app.Services.GetRequiredService<SweepStore>();
+        SweepStatus status = sweep;
+        while (!status.Done)
+        {
+            await Task.Delay(500);
+            status = (await sweeps.GetAsync(sweep.SweepId, CancellationToken.None))!;
+            Console.Error.Write($"\r{status.Screened}/{status.Total} screened, {clock.Elapsed.TotalSeconds:0.0} s   ");
+        }
+        clock.Stop();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+        Console.Error.WriteLine();
+        var transactions = requests.Total - before;
+        await app.StopAsync();
+
+        double[] sorted;
+        lock (durations) sorted = [.. durations.Order()];
+        var report = new Dictionary<string, object>
+        {
+            ["domains"] = status.Total,
+            ["screened"] = status.Screened,
+            ["elapsedSeconds"] = Math.Round(clock.Elapsed.TotalSeconds, 2),
+            ["domainsPerSecond"] = Math.Round(status.Screened / clock.Elapsed.TotalSeconds, 1),
+            ["p50Ms"] = Percentile(sorted, 0.50),
+            ["p95Ms"] = Percentile(sorted, 0.95),
+            ["harnessCpuSeconds"] = Math.Round(cpu.TotalSeconds, 1),
+            ["harnessPeakRssMb"] = PeakRssMb(Environment.ProcessId),
+            ["azuritePeakRssMb"] = PeakRssMb(azurite.ProcessId),
+            ["storageTransactions"] = transactions,
+            ["transactionsPerDomain"] = Math.Round(transactions / (double)Math.Max(1, status.Screened), 3),
+            ["functionExecutions"] = status.Batches,
+            ["executionsPerDomain"] = Math.Round(status.Batches / (double)Math.Max(1, status.Screened), 4),
+        };
+        var json = JsonSerializer.Serialize(report);
+        Console.WriteLine(json);
+        if (options.TryGetValue("out", out var outFile)) await File.WriteAllTextAsync(outFile, json);
+        return 0;
+    }
+
+    private static double Percentile(double[] sorted, double p) =>
+        sorted.Length == 0 ? 0 : Math.Round(sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))], 1);
+
+    /// <summary>VmHWM (peak resident set) of a process, MB.</summary>
+    public static double PeakRssMb(int pid)
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+            return line is null ? 0 : Math.Round(double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024, 1);
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
+    private static Dictionary<string, string> Args(string[] args)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i + 1 < args.Length; i += 2) result[args[i].TrimStart('-')] = args[i + 1];
+        return result;
+    }
+}
