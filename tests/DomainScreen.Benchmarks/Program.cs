@@ -4,5 +4,6 @@ using DomainScreen.Benchmarks;
 // `dotnet run -c Release -- sweep …` runs the end-to-end sweep harness (see sweep.sh); anything else goes to
 // BenchmarkDotNet, e.g. `dotnet run -c Release -- --filter '*Engine*'`.
 if (args.Length > 0 && args[0] == "sweep") return await SweepHarness.RunAsync(args[1..]);
+if (args.Length > 0 && args[0] == "profile") return Profile.Run(args[1..]);
 BenchmarkSwitcher.FromAssembly(typeof(Corpus).Assembly).Run(args);
 return 0;

@@ -40,7 +40,7 @@ public static class SweepHarness
             ["Fetching:PortMap:443"] = options.GetValueOrDefault("https-port", "1"),
             ["Fetching:TotalTimeoutSeconds"] = options.GetValueOrDefault("fetch-timeout", "5"),
             ["Registration:BootstrapUrl"] = options["bootstrap"],
-            ["Registration:RequestsPerSecondPerServer"] = "100000",
+            ["Registration:RequestsPerSecondPerServer"] = options.GetValueOrDefault("rdap-rate", "10000"),
             ["Registration:QueueLimitPerServer"] = "100000",
             ["Screening:DomainsPerMessage"] = options.GetValueOrDefault("per-message", "25"),
             ["Screening:Parallelism"] = options.GetValueOrDefault("parallelism", "16"),

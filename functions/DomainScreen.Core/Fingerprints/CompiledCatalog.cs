@@ -23,6 +23,9 @@ public sealed class CompiledCatalog
     private readonly Dictionary<string, List<int>> _literalTargets = new(StringComparer.OrdinalIgnoreCase);
     private readonly SearchValues<string> _literals;
     private readonly FrozenDictionary<char, string[]> _byFirstChar;
+    private readonly bool[] _regexOnly;
+    private readonly Dictionary<string, SignatureSpec> _signaturesById;
+    private readonly FrozenSet<int> _faviconHashes;
 
     // Targets: rule index ≥ 0; term index encoded as -(index + 1).
     internal CompiledCatalog(string version, List<SignatureSpec> signatures, List<LexiconSpec> lexicons)
@@ -54,6 +57,9 @@ public sealed class CompiledCatalog
             .GroupBy(k => char.ToLowerInvariant(k[0]))
             .ToFrozenDictionary(g => g.Key, g => g.OrderByDescending(k => k.Length).ToArray());
         ProbePaths = _rules.Where(r => r.Spec.Field == Fields.Probe).Select(r => r.Spec.Path!).Distinct(StringComparer.Ordinal).ToArray();
+        _signaturesById = signatures.ToDictionary(sig => sig.Id!, StringComparer.Ordinal);
+        _faviconHashes = _rules.Where(r => r.Hashes is not null).SelectMany(r => r.Hashes!).ToFrozenSet();
+        _regexOnly = signatures.Select(sig => sig.Rules.All(r => r.Match == "regex" && r.Field is Fields.Html or Fields.GradioText)).ToArray();
     }
 
     public string Version { get; }
@@ -61,6 +67,27 @@ public sealed class CompiledCatalog
     public int SignatureCount => _signatures.Count;
 
     public int TermCount => _terms.Count;
+
+    /// <summary>Distinct literals (with variants) in the single-pass scan.</summary>
+    public int LiteralCount => _literalTargets.Count;
+
+    /// <summary>The literals of the single-pass scan.</summary>
+    public IEnumerable<string> Literals => _literalTargets.Keys;
+
+    /// <summary>Number of literal hits in a text (benchmarks and profiling).</summary>
+    public int CountLiteralHits(string text)
+    {
+        var span = text.AsSpan();
+        int pos = 0, hits = 0;
+        while (pos < span.Length)
+        {
+            var found = span[pos..].IndexOfAny(_literals);
+            if (found < 0) break;
+            hits++;
+            pos += found + 1;
+        }
+        return hits;
+    }
 
     /// <summary>Every probe path any signature uses.</summary>
     public IReadOnlyList<string> ProbePaths { get; }
@@ -74,18 +101,29 @@ public sealed class CompiledCatalog
         if (!targets.Contains(target)) targets.Add(target);
     }
 
+    /// <summary>True when some signature tests this favicon hash (otherwise the favicon cannot change a result).</summary>
+    public bool KnowsFavicon(int mmh3) => _faviconHashes.Contains(mmh3);
+
     /// <summary>
-    /// Probe paths worth requesting for a landing page: those of signatures with some evidence from the page and
-    /// headers that have not yet reached their threshold, strongest first. Unrelated sites, and products already
-    /// identified, get no probes.
+    /// Runs the catalog on the landing page and plans probes: the paths of signatures with some evidence from the
+    /// page and headers that have not yet reached their threshold, strongest first. Unrelated sites, and products
+    /// already identified, get no probes. The result is final when no probe is fetched and the favicon is unknown.
     /// </summary>
-    public IReadOnlyList<string> PlanProbes(PageFacts landing, int max)
+    public (FingerprintResult Result, IReadOnlyList<string> Probes) RunAndPlanProbes(PageFacts landing, int max)
     {
-        var result = Run(landing with { Probes = [] }, reportAll: true);
+        var all = Run(landing with { Probes = [] }, reportAll: true);
+        var probes = PlanFrom(all, max);
+        return (Finalise(all), probes);
+    }
+
+    public IReadOnlyList<string> PlanProbes(PageFacts landing, int max) => PlanFrom(Run(landing with { Probes = [] }, reportAll: true), max);
+
+    private string[] PlanFrom(FingerprintResult result, int max)
+    {
         return result.Products
-            .Where(p => p.Evidence < _signatures.First(s => s.Id == p.Id).Threshold)
+            .Where(p => p.Evidence < Signature(p.Id).Threshold)
             .OrderByDescending(p => p.Evidence)
-            .SelectMany(p => _signatures.First(s => s.Id == p.Id).Rules.Where(r => r.Field == Fields.Probe).Select(r => r.Path!))
+            .SelectMany(p => Signature(p.Id).Rules.Where(r => r.Field == Fields.Probe).Select(r => r.Path!))
             .Distinct(StringComparer.Ordinal)
             .Take(max)
             .ToArray();
@@ -102,17 +140,34 @@ public sealed class CompiledCatalog
 
         ScanLiterals(page.Html, Fields.Html, ruleHits, termHits);
         if (page.Gradio is { } gradio) ScanLiterals(gradio.Text, Fields.GradioText, ruleHits, termHits);
-        for (var i = 0; i < _rules.Count; i++)
+        // Cheap rules first; a regex over the page runs only for signatures that already have evidence (or that
+        // have nothing but regexes), so an ordinary page costs one literal scan, not a regex per signature.
+        var hasEvidence = new bool[_signatures.Count];
+        for (var pass = 0; pass < 2; pass++)
         {
-            var rule = _rules[i];
-            if (rule.Spec.Match == "contains" && rule.Spec.Field is Fields.Html or Fields.GradioText) continue;
-            try
+            for (var i = 0; i < _rules.Count; i++)
             {
-                if (Evaluate(rule, page) is { } hit) (ruleHits[i] ??= []).Add(hit);
-            }
-            catch (RegexMatchTimeoutException)
-            {
-                warnings.Add($"rule '{rule.Spec.Id}' timed out after {CatalogLoader.RegexTimeout.TotalMilliseconds:0} ms and was skipped");
+                var rule = _rules[i];
+                if (rule.Spec.Match == "contains" && rule.Spec.Field is Fields.Html or Fields.GradioText)
+                {
+                    if (pass == 0 && ruleHits[i] is { Count: > 0 }) hasEvidence[rule.Signature] = true;
+                    continue;
+                }
+                var expensive = rule.Regex is not null && rule.Spec.Field is Fields.Html or Fields.GradioText;
+                if (expensive != (pass == 1)) continue;
+                if (expensive && !hasEvidence[rule.Signature] && !_regexOnly[rule.Signature]) continue;
+                try
+                {
+                    if (Evaluate(rule, page) is { } hit)
+                    {
+                        (ruleHits[i] ??= []).Add(hit);
+                        hasEvidence[rule.Signature] = true;
+                    }
+                }
+                catch (RegexMatchTimeoutException)
+                {
+                    warnings.Add($"rule '{rule.Spec.Id}' timed out after {CatalogLoader.RegexTimeout.TotalMilliseconds:0} ms and was skipped");
+                }
             }
         }
 
@@ -126,20 +181,23 @@ public sealed class CompiledCatalog
             }
             var evidence = hits.Sum(h => h.Weight);
             var spec = _signatures[s];
-            if (hits.Count > 0 && (reportAll || evidence >= spec.Threshold))
-            {
-                products.Add(new ProductMatch(spec.Id!, spec.Product!, spec.Categories, evidence, spec.Risk, hits));
-            }
-        }
-        // A specific product (FaceFusion) replaces the generic one it refines (Gradio).
-        if (!reportAll)
-        {
-            var refined = products.SelectMany(p => _signatures.First(s => s.Id == p.Id).Refines).ToHashSet(StringComparer.Ordinal);
-            products.RemoveAll(p => refined.Contains(p.Id));
+            if (hits.Count > 0) products.Add(new ProductMatch(spec.Id!, spec.Product!, spec.Categories, evidence, spec.Risk, hits));
         }
         var filings = Compliance.Find(page.Html);
-        return new FingerprintResult(products, termHits.Values.OrderBy(t => t.Offset).ToArray(), filings, Version, warnings);
+        var all = new FingerprintResult(products, termHits.Values.OrderBy(t => t.Offset).ToArray(), filings, Version, warnings);
+        return reportAll ? all : Finalise(all);
     }
+
+    // Keeps products that reached their threshold; a specific product (FaceFusion) replaces the generic one it refines (Gradio).
+    private FingerprintResult Finalise(FingerprintResult all)
+    {
+        var products = all.Products.Where(p => p.Evidence >= Signature(p.Id).Threshold).ToList();
+        var refined = products.SelectMany(p => Signature(p.Id).Refines).ToHashSet(StringComparer.Ordinal);
+        products.RemoveAll(p => refined.Contains(p.Id));
+        return all with { Products = products };
+    }
+
+    private SignatureSpec Signature(string id) => _signaturesById[id];
 
     private void ScanLiterals(string text, string field, List<RuleHit>?[] ruleHits, Dictionary<int, TermHit> termHits)
     {

@@ -38,21 +38,23 @@ public static partial class Compliance
         {
             if (found.Count < 50 && !found.Any(f => f.Type == type && f.Number == number)) found.Add(new Filing(type, number, offset));
         }
+        bool Has(string literal) => text.Contains(literal, StringComparison.Ordinal);
         try
         {
-            foreach (Match m in IcpPattern().Matches(text))
+            // Each pattern runs only where its fixed part appears: most pages skip all of them.
+            if (Has("ICP")) foreach (Match m in IcpPattern().Matches(text))
             {
                 Add(Icp, $"{m.Groups[1].Value}ICP备{m.Groups[2].Value}号" + (m.Groups[3].Success ? "-" + m.Groups[3].Value : ""), m.Index);
             }
-            foreach (Match m in IcpLicensePattern().Matches(text)) Add(IcpLicense, $"{m.Groups[1].Value}ICP证{m.Groups[2].Value}号", m.Index);
-            foreach (Match m in B2Pattern().Matches(text)) Add(VasLicense, $"{m.Groups[1].Value}B2-{m.Groups[2].Value}", m.Index);
-            foreach (Match m in PsbPattern().Matches(text)) Add(Psb, $"{m.Groups[1].Value}公网安备{m.Groups[2].Value}号", m.Index);
-            foreach (Match m in AlgorithmPattern().Matches(text)) Add(Algorithm, $"网信算备{m.Groups[1].Value}号", m.Index);
-            foreach (Match m in ModelPattern().Matches(text))
+            if (Has("ICP")) foreach (Match m in IcpLicensePattern().Matches(text)) Add(IcpLicense, $"{m.Groups[1].Value}ICP证{m.Groups[2].Value}号", m.Index);
+            if (Has("B2")) foreach (Match m in B2Pattern().Matches(text)) Add(VasLicense, $"{m.Groups[1].Value}B2-{m.Groups[2].Value}", m.Index);
+            if (Has("公网安备")) foreach (Match m in PsbPattern().Matches(text)) Add(Psb, $"{m.Groups[1].Value}公网安备{m.Groups[2].Value}号", m.Index);
+            if (Has("网信算备")) foreach (Match m in AlgorithmPattern().Matches(text)) Add(Algorithm, $"网信算备{m.Groups[1].Value}号", m.Index);
+            if (Has("备案") || Has("上线")) foreach (Match m in ModelPattern().Matches(text))
             {
                 if (ProvincePinyin.Contains(m.Groups[1].Value)) Add(GenAiModel, m.Value, m.Index);
             }
-            foreach (Match m in RegistrationPattern().Matches(text)) Add(GenAiRegistration, m.Groups[1].Value, m.Index);
+            if (Has("上线编号")) foreach (Match m in RegistrationPattern().Matches(text)) Add(GenAiRegistration, m.Groups[1].Value, m.Index);
         }
         catch (RegexMatchTimeoutException)
         {

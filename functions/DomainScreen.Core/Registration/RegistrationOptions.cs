@@ -18,8 +18,11 @@ public sealed class RegistrationOptions
     [Range(1, 24 * 30)]
     public int BootstrapMaxAgeHours { get; set; } = 24;
 
-    /// <summary>Requests per second to any one RDAP server (token bucket). Default 2.</summary>
-    [Range(1, 100)]
+    /// <summary>
+    /// Requests per second to any one RDAP server (token bucket, per process). Default 2: be polite to public
+    /// registries; raise it only for a mirror you run.
+    /// </summary>
+    [Range(1, 10_000)]
     public int RequestsPerSecondPerServer { get; set; } = 2;
 
     /// <summary>Most requests waiting for one server's bucket before the lookup is recorded as rate-limited. Default 200.</summary>

@@ -47,13 +47,22 @@ public sealed class DomainScreener(
             var registrationTask = registration.LookupAsync(name, budget.Token);
             var catalog = catalogs.Catalog;
             var policy = catalogs.Policy;
+            FingerprintResult? landing = null;
             var fetch = dnsEvidence.Resolves
-                ? await fetcher.FetchAsync(name, (html, headers, url) => PlanProbes(catalog, html, headers, url), budget.Token).ConfigureAwait(false)
+                ? await fetcher.FetchAsync(name, (html, headers, url) =>
+                {
+                    var (first, probes) = catalog.RunAndPlanProbes(PageFacts.FromHtml(html, url, headers), fetchOptions.Value.MaxProbes);
+                    landing = first;
+                    return fetchOptions.Value.ProbePaths.Concat(probes).Distinct(StringComparer.Ordinal).Take(fetchOptions.Value.MaxProbes).ToArray();
+                }, budget.Token).ConfigureAwait(false)
                 : new FetchEvidence { Outcome = FetchOutcomes.NotAttempted, Error = $"the name does not resolve ({dnsEvidence.Status})" };
             var registrationEvidence = await registrationTask.ConfigureAwait(false);
             result = result with { Stage = ScreeningStages.Evidence, Fetch = fetch, Registration = registrationEvidence };
 
-            var page = fetch.Body is { Length: > 0 } ? catalog.Run(PageFacts.From(fetch)) : null;
+            // The landing page's result stands unless probes or a known favicon add evidence.
+            var page = fetch.Body is not { Length: > 0 } ? null
+                : landing is not null && fetch.Probes.Count == 0 && (fetch.Favicon?.Mmh3 is not { } icon || !catalog.KnowsFavicon(icon)) ? landing
+                : catalog.Run(PageFacts.From(fetch));
             var verdict = scorer.Score(new ScoringInput(name.Ascii, name.RegistrableDomain, page, dnsEvidence, fetch, registrationEvidence), policy);
             result = result with { Stage = ScreeningStages.Scored, Verdict = verdict };
         }
@@ -73,10 +82,4 @@ public sealed class DomainScreener(
         return result with { DurationMs = (int)elapsed };
     }
 
-    private string[] PlanProbes(CompiledCatalog catalog, string html, IReadOnlyDictionary<string, string> headers, string url)
-    {
-        var o = fetchOptions.Value;
-        var planned = catalog.PlanProbes(PageFacts.FromHtml(html, url, headers), o.MaxProbes);
-        return o.ProbePaths.Concat(planned).Distinct(StringComparer.Ordinal).Take(o.MaxProbes).ToArray();
-    }
 }

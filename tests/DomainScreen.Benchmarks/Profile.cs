@@ -1,0 +1,47 @@
+using System.Diagnostics;
+using DomainScreen.Core.Fingerprints;
+
+namespace DomainScreen.Benchmarks;
+
+/// <summary>`profile`: times the engine's parts on one page, to see where a run goes before optimising.</summary>
+public static class Profile
+{
+    public static int Run(string[] args)
+    {
+        var page = args.Length > 0 ? args[0] : "news-daily.html";
+        var bytes = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 50 * 1024;
+        var catalog = CatalogLoader.Compile(CatalogProvider.BuiltInFiles());
+        var html = Corpus.PageOfSize(Corpus.LabPages().Single(p => p.Name == page).Html, bytes);
+        var facts = PageFacts.FromHtml(html);
+        void Time(string what, Action action)
+        {
+            for (var i = 0; i < 3; i++) action();
+            var sw = Stopwatch.StartNew();
+            var n = 0;
+            while (sw.ElapsedMilliseconds < 1000) { action(); n++; }
+            Console.WriteLine($"{what,-22} {sw.Elapsed.TotalMilliseconds / n,10:0.000} ms   {html.Length * 2.0 / 1e6 / (sw.Elapsed.TotalSeconds / n),8:0.0} MB/s (UTF-16)");
+        }
+        Time("PageFacts.FromHtml", () => PageFacts.FromHtml(html));
+        Time("GradioConfig.Parse", () => GradioConfig.Parse(html));
+        Time("Compliance.Find", () => Compliance.Find(html));
+        Time("catalog.Run", () => catalog.Run(facts));
+        Console.WriteLine($"literals {catalog.LiteralCount}, hits {catalog.CountLiteralHits(html)}");
+        Time("literal scan only", () => catalog.CountLiteralHits(html));
+        var plain = new string('x', html.Length);
+        Time("scan of xxxx", () => catalog.CountLiteralHits(plain));
+        var lits = catalog.Literals.ToArray();
+        var ascii = lits.Where(l => System.Text.Ascii.IsValid(l)).ToArray();
+        var other = lits.Where(l => !System.Text.Ascii.IsValid(l)).ToArray();
+        Console.WriteLine($"ascii {ascii.Length}, non-ascii {other.Length}");
+        foreach (var size in new[] { 16, 32, 64, 128, 1000 })
+        {
+            var groupsA = ascii.Chunk(size).Select(c => System.Buffers.SearchValues.Create(c, StringComparison.OrdinalIgnoreCase)).ToArray();
+            var groupsO = other.Chunk(size).Select(c => System.Buffers.SearchValues.Create(c, StringComparison.Ordinal)).ToArray();
+            Time($"split {size}: {groupsA.Length}+{groupsO.Length}", () =>
+            {
+                foreach (var g in groupsA.Concat(groupsO)) { var sp = html.AsSpan(); int pos = 0; while (pos < sp.Length) { var f = sp[pos..].IndexOfAny(g); if (f < 0) break; pos += f + 1; } }
+            });
+        }
+        return 0;
+    }
+}
