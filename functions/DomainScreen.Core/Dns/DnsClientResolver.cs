@@ -25,7 +25,9 @@ public sealed class DnsClientResolver : IDnsResolver
         lookup.UseCache = o.UseCache;
         lookup.ThrowDnsErrors = false;
         lookup.UseTcpFallback = true;
-        lookup.ContinueOnDnsError = true;
+        // With several servers a SERVFAIL from one is worth asking the next; with one there is nobody to ask, and
+        // DnsClient would raise and catch an exception internally for every NXDOMAIN.
+        lookup.ContinueOnDnsError = servers.Length > 1;
         lookup.ContinueOnEmptyResponse = false;
         lookup.EnableAuditTrail = false;
         _client = new LookupClient(lookup);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using DomainScreen.Core.Dns;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
 namespace DomainScreen.Core.Fetching;
@@ -22,11 +23,32 @@ public sealed class ConnectionRecord
 /// keeps only addresses the <see cref="AddressGuard"/> allows, and connects to exactly one of those. The socket
 /// goes to the address that was checked, so a name that re-resolves elsewhere (DNS rebinding) cannot redirect it.
 /// </summary>
-public sealed class GuardedConnector(IDnsResolver resolver, IOptions<FetchOptions> options)
+public sealed class GuardedConnector(IDnsResolver resolver, IOptions<FetchOptions> options) : IDisposable
 {
     public static readonly HttpRequestOptionsKey<ConnectionRecord> RecordKey = new("DomainScreen.Connection");
 
     private const int MaxAddressesTried = 3;
+    private static readonly TimeSpan RefusalMemory = TimeSpan.FromSeconds(30);
+
+    // Endpoints that just refused a TCP connection (nothing listening): shared hosting puts thousands of sites on
+    // one address, so an https attempt against a closed port 443 is answered from here instead of by a failed
+    // connect and its exception.
+    private readonly Microsoft.Extensions.Caching.Memory.MemoryCache _refused = new(new Microsoft.Extensions.Caching.Memory.MemoryCacheOptions { SizeLimit = 100_000 });
+
+    /// <summary>
+    /// True when every address <paramref name="host"/> resolves to (and the guard allows) refused a connection on
+    /// <paramref name="port"/> in the last 30 s; the caller records the attempt as failed without sending.
+    /// </summary>
+    public async ValueTask<bool> KnownRefusedAsync(string host, int port, CancellationToken cancellationToken)
+    {
+        if (_refused.Count == 0) return false;
+        var mapped = options.Value.MapPort(port);
+        var addresses = IPAddress.TryParse(host.Trim('[', ']'), out var literal) ? [literal] : await ResolveAsync(host, cancellationToken).ConfigureAwait(false);
+        var allowed = addresses.Where(a => AddressGuard.IsAllowed(a, options.Value.AllowLoopback)).Take(MaxAddressesTried).ToList();
+        return allowed.Count > 0 && allowed.All(a => _refused.TryGetValue(new IPEndPoint(a, mapped), out _));
+    }
+
+    public void Dispose() => _refused.Dispose();
 
     public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
@@ -64,6 +86,14 @@ public sealed class GuardedConnector(IDnsResolver resolver, IOptions<FetchOption
             {
                 socket.Dispose();
                 last = ex;
+                if (ex is SocketException { SocketErrorCode: SocketError.ConnectionRefused })
+                {
+                    _refused.Set(new IPEndPoint(address, port), true, new Microsoft.Extensions.Caching.Memory.MemoryCacheEntryOptions
+                    {
+                        Size = 1,
+                        AbsoluteExpirationRelativeToNow = RefusalMemory,
+                    });
+                }
             }
         }
         throw new FetchConnectException(FetchOutcomes.ConnectionFailed, $"could not connect to {host} ({string.Join(", ", allowed.Take(MaxAddressesTried))}): {last?.Message}");

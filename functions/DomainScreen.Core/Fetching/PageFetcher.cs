@@ -18,7 +18,7 @@ public delegate IReadOnlyList<string> ProbePlanner(string html, IReadOnlyDiction
 /// re-checked by the connector), bodies capped after decompression, one wall-clock budget per domain; then the
 /// favicon and the probes. Every failure is a recorded outcome; only the caller's cancellation escapes.
 /// </summary>
-public sealed class PageFetcher(HttpClient http, DomainParser parser, TlsObservations tls, IOptions<FetchOptions> options)
+public sealed class PageFetcher(HttpClient http, DomainParser parser, TlsObservations tls, IOptions<FetchOptions> options, GuardedConnector? connector = null)
 {
     private const int MaxHeaders = 64, MaxHeaderValue = 1024, PreviewChars = 512;
     private readonly FetchOptions _o = options.Value;
@@ -105,6 +105,11 @@ public sealed class PageFetcher(HttpClient http, DomainParser parser, TlsObserva
             }
             var crossDomain = !SameRegistrable(url, origin);
             var hopStarted = Stopwatch.GetTimestamp();
+            if (connector is not null && await connector.KnownRefusedAsync(url.IdnHost, url.Port, budget).ConfigureAwait(false))
+            {
+                hops.Add(new FetchHop(url.AbsoluteUri, null, null, null, crossDomain, 0));
+                return (new FetchAttempt(start.AbsoluteUri, FetchOutcomes.ConnectionFailed, $"{url.Authority}: connection refused (seen within the last 30 s)", hops), null);
+            }
             var record = new ConnectionRecord();
             using var request = NewRequest(url, record);
             HttpResponseMessage response;

@@ -76,6 +76,29 @@ public sealed class GuardedConnectorTests
     }
 
     [Fact]
+    public async Task RefusedEndpoint_IsRememberedBriefly_SoSharedHostsSkipTheConnect()
+    {
+        // A port with nothing listening: bind, note the port, release it.
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var options = new FetchOptions { AllowLoopback = true };
+        options.PortMap["80"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var resolver = new FakeDnsResolver()
+            .Add("a.example.com", DnsRecordType.A, FakeDnsResolver.A("a.example.com", "127.0.0.1"))
+            .Add("b.example.com", DnsRecordType.A, FakeDnsResolver.A("b.example.com", "127.0.0.1"));
+        using var connector = new GuardedConnector(resolver, Options.Create(options));
+        using var client = new HttpClient(new SocketsHttpHandler { ConnectCallback = connector.ConnectAsync, UseProxy = false });
+
+        Assert.False(await connector.KnownRefusedAsync("b.example.com", 80, CancellationToken.None));
+        await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync(new Uri("http://a.example.com/")));
+
+        Assert.True(await connector.KnownRefusedAsync("b.example.com", 80, CancellationToken.None));
+        Assert.False(await connector.KnownRefusedAsync("b.example.com", 443, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task NoAddress_IsDnsFailure()
     {
         using var client = Client(new FakeDnsResolver(), new FetchOptions());
