@@ -13,6 +13,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Http.Resilience;
+using Polly;
 using Microsoft.Extensions.Options;
 
 namespace DomainScreen.Core;
@@ -105,28 +106,26 @@ public static class ServiceCollectionExtensions
     {
         services.AddSingleton<TlsObservations>();
         services.AddSingleton<GuardedConnector>();
-        var pipeline = services.AddHttpClient<PageFetcher>(c => c.Timeout = Timeout.InfiniteTimeSpan)
+        // Resilience (Microsoft.Extensions.Http.Resilience): one retry only for a connection that broke before any
+        // response (the guard's refusals and HTTP statuses are final), and the domain's time budget as a total
+        // timeout. The circuit breaker is per authority with bounded memory (AuthorityCircuitBreaker) rather than
+        // SelectPipelineByAuthority, whose registry keeps one pipeline per host forever.
+        services.AddHttpClient<PageFetcher>(c => c.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(GuardedHandler)
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
-            .AddStandardResilienceHandler();
-        pipeline.SelectPipelineByAuthority();
-        services.AddOptions<HttpStandardResilienceOptions>(pipeline.PipelineName)
-            .Configure<IOptions<FetchOptions>>((resilience, fetch) =>
+            .AddResilienceHandler("fetch", (builder, context) =>
             {
-                var total = TimeSpan.FromSeconds(fetch.Value.TotalTimeoutSeconds);
-                resilience.TotalRequestTimeout.Timeout = total;
-                resilience.AttemptTimeout.Timeout = total;
-                resilience.CircuitBreaker.SamplingDuration = total * 2;
-                resilience.CircuitBreaker.MinimumThroughput = 10;
-                resilience.CircuitBreaker.FailureRatio = 0.9;
-                resilience.CircuitBreaker.BreakDuration = TimeSpan.FromSeconds(30);
-                resilience.CircuitBreaker.ShouldHandle = args => ValueTask.FromResult(IsTransientConnectFailure(args.Outcome.Exception));
-                // One retry, only when a connection broke before a response; the guard's refusals are final and a
-                // status code from a hostile host is evidence, not something to ask for twice.
-                resilience.Retry.MaxRetryAttempts = 1;
-                resilience.Retry.Delay = TimeSpan.FromMilliseconds(200);
-                resilience.Retry.ShouldHandle = args => ValueTask.FromResult(IsTransientConnectFailure(args.Outcome.Exception));
-            });
+                var total = TimeSpan.FromSeconds(context.ServiceProvider.GetRequiredService<IOptions<FetchOptions>>().Value.TotalTimeoutSeconds);
+                builder.AddTimeout(total);
+                builder.AddRetry(new HttpRetryStrategyOptions
+                {
+                    MaxRetryAttempts = 1,
+                    Delay = TimeSpan.FromMilliseconds(200),
+                    ShouldHandle = args => ValueTask.FromResult(IsTransientConnectFailure(args.Outcome.Exception)),
+                });
+            })
+            .Services.AddSingleton<AuthorityCircuitBreaker>().AddTransient<AuthorityCircuitBreakerHandler>();
+        services.AddHttpClient<PageFetcher>().AddHttpMessageHandler<AuthorityCircuitBreakerHandler>();
         services.AddHttpClient(RdapBootstrap.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(GuardedHandler)
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan);

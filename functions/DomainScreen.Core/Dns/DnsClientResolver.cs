@@ -23,6 +23,7 @@ public sealed class DnsClientResolver : IDnsResolver
         lookup.Timeout = TimeSpan.FromMilliseconds(o.TimeoutMs);
         lookup.Retries = o.Retries;
         lookup.UseCache = o.UseCache;
+        lookup.MaximumCacheTimeout = TimeSpan.FromSeconds(o.MaxCacheSeconds);
         lookup.ThrowDnsErrors = false;
         lookup.UseTcpFallback = true;
         // With several servers a SERVFAIL from one is worth asking the next; with one there is nobody to ask, and

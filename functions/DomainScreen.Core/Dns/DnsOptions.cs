@@ -30,6 +30,13 @@ public sealed class DnsOptions : IValidatableObject
     /// <summary>Use DnsClient's response cache (honours TTLs). Default true.</summary>
     public bool UseCache { get; set; } = true;
 
+    /// <summary>
+    /// Longest a cached answer is kept, seconds. Default 60: long enough for the fetch to reuse the screen's own
+    /// answers, short enough that a sweep of millions of names does not hold them all in memory.
+    /// </summary>
+    [Range(1, 86_400)]
+    public int MaxCacheSeconds { get; set; } = 60;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         foreach (var server in Servers.Where(s => !string.IsNullOrWhiteSpace(s)))

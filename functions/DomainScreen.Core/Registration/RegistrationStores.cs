@@ -24,13 +24,12 @@ public interface IBootstrapStore
 }
 
 /// <summary>
-/// Lookups in the <c>Registrations</c> table: four partitions by a hash of the domain, row key = domain, so one
-/// batch of screens reads its domains with a few filtered queries and writes new lookups in a few transactions.
+/// Lookups in the <c>Registrations</c> table: four partitions by a hash of the domain, row key = domain; a batch
+/// of screens reads its domains with point reads and writes new lookups in a few batch transactions.
 /// </summary>
 public sealed class TableRegistrationCache(StorageClients storage) : IRegistrationCache
 {
     private const int Partitions = 4;
-    private const int MaxComparisonsPerQuery = 14; // the Table service allows 15 discrete comparisons per filter
 
     /// <summary>A stable partition for a domain (FNV-1a over its characters; string.GetHashCode varies per process).</summary>
     public static string PartitionOf(string domain)
@@ -40,24 +39,25 @@ public sealed class TableRegistrationCache(StorageClients storage) : IRegistrati
         return "r" + (hash % Partitions).ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>
+    /// Point reads, several at a time. (A filter OR-ing row keys would be one request, but the Table service runs
+    /// it as a scan of the partition, which grows with the cache; a point read stays O(1).)
+    /// </summary>
     public async Task<IReadOnlyList<RegistrationEvidence>> GetManyAsync(IReadOnlyCollection<string> domains, CancellationToken cancellationToken)
     {
         if (domains.Count == 0) return [];
         await storage.EnsureCreatedAsync().ConfigureAwait(false);
-        var found = new List<RegistrationEvidence>();
-        foreach (var partition in domains.Distinct(StringComparer.Ordinal).GroupBy(PartitionOf))
-        {
-            foreach (var chunk in partition.Chunk(MaxComparisonsPerQuery))
+        var found = new System.Collections.Concurrent.ConcurrentBag<RegistrationEvidence>();
+        await Parallel.ForEachAsync(domains.Distinct(StringComparer.Ordinal), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
+            async (domain, ct) =>
             {
-                var rows = string.Join(" or ", chunk.Select(d => TableClient.CreateQueryFilter($"RowKey eq {d}")));
-                var filter = $"{TableClient.CreateQueryFilter($"PartitionKey eq {partition.Key}")} and ({rows})";
-                await foreach (var e in storage.Registrations.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+                var row = await storage.Registrations.GetEntityIfExistsAsync<TableEntity>(PartitionOf(domain), domain, cancellationToken: ct).ConfigureAwait(false);
+                if (row.HasValue && JsonChunks.Read(row.Value!) is { } json && JsonSerializer.Deserialize(json, CoreJson.Default.RegistrationEvidence) is { } evidence)
                 {
-                    if (JsonChunks.Read(e) is { } json && JsonSerializer.Deserialize(json, CoreJson.Default.RegistrationEvidence) is { } evidence) found.Add(evidence);
+                    found.Add(evidence);
                 }
-            }
-        }
-        return found;
+            }).ConfigureAwait(false);
+        return [.. found];
     }
 
     public async Task SetManyAsync(IReadOnlyCollection<RegistrationEvidence> evidence, CancellationToken cancellationToken)
