@@ -13,7 +13,7 @@ namespace DomainScreen.Core.Storage;
 public sealed class EvidenceStore(StorageClients storage) : IDisposable
 {
     // Hashes this process stored recently: a page seen again (parking pages, shared templates) costs no request.
-    private readonly Microsoft.Extensions.Caching.Memory.MemoryCache _stored = new(new Microsoft.Extensions.Caching.Memory.MemoryCacheOptions { SizeLimit = 100_000 });
+    private readonly Microsoft.Extensions.Caching.Memory.MemoryCache _stored = new(new Microsoft.Extensions.Caching.Memory.MemoryCacheOptions { SizeLimit = 20_000 });
 
     public static string BlobName(string sha256) => "sha256/" + sha256;
 
