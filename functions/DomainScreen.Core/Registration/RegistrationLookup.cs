@@ -26,7 +26,7 @@ public sealed class RegistrationLookup(
 {
     private static readonly RegistrationEvidence Absent = new() { Domain = "", Source = "none", Outcome = "absent" };
     private readonly ConcurrentDictionary<string, Lazy<Task<RegistrationEvidence>>> _inFlight = new(StringComparer.Ordinal);
-    private readonly Microsoft.Extensions.Caching.Memory.MemoryCache _memory = new(new Microsoft.Extensions.Caching.Memory.MemoryCacheOptions { SizeLimit = 200_000 });
+    private readonly Microsoft.Extensions.Caching.Memory.MemoryCache _memory = new(new Microsoft.Extensions.Caching.Memory.MemoryCacheOptions { SizeLimit = 20_000 });
     private readonly ConcurrentQueue<RegistrationEvidence> _unsaved = new();
     private readonly ConcurrentDictionary<string, RateLimiter> _limiters = new(StringComparer.OrdinalIgnoreCase);
     private readonly RegistrationOptions _o = options.Value;
