@@ -289,8 +289,9 @@ public sealed class CompiledCatalog
         switch (spec.Match)
         {
             case "exists": return true;
-            case "equals": return string.Equals(value.Trim(), spec.Value, StringComparison.OrdinalIgnoreCase);
-            case "prefix": return value.TrimStart().StartsWith(spec.Value!, StringComparison.OrdinalIgnoreCase);
+            // Span trims: the value may be a whole page, and Trim() would copy it.
+            case "equals": return value.AsSpan().Trim().Equals(spec.Value, StringComparison.OrdinalIgnoreCase);
+            case "prefix": return value.AsSpan().TrimStart().StartsWith(spec.Value, StringComparison.OrdinalIgnoreCase);
             case "contains":
                 offset = value.IndexOf(spec.Value!, StringComparison.OrdinalIgnoreCase);
                 if (offset < 0) return false;
