@@ -64,20 +64,17 @@ public static class LocalRuntime
     public static void MapRoutes(IEndpointRouteBuilder app)
     {
         app.MapPost("/api/submissions", (HttpRequest r, DomainScreenApi api, CancellationToken ct) =>
-            Write(api.SubmitAsync(ToApiRequest(r), ct)));
+            Write(api.SubmitAsync(r.ToApiRequest(), ct)));
         app.MapGet("/api/submissions/{id}", (HttpRequest r, string id, DomainScreenApi api, CancellationToken ct) =>
-            Write(api.GetSubmissionAsync(ToApiRequest(r), id, ct)));
+            Write(api.GetSubmissionAsync(r.ToApiRequest(), id, ct)));
         app.MapGet("/api/domains/{domain}", (HttpRequest r, string domain, DomainScreenApi api, CancellationToken ct) =>
-            Write(api.GetDomainAsync(ToApiRequest(r), domain, ct)));
+            Write(api.GetDomainAsync(r.ToApiRequest(), domain, ct)));
         app.MapPost("/api/sweeps", (HttpRequest r, DomainScreenApi api, CancellationToken ct) =>
-            Write(api.StartSweepAsync(ToApiRequest(r), ct)));
+            Write(api.StartSweepAsync(r.ToApiRequest(), ct)));
         app.MapGet("/api/sweeps/{id}", (HttpRequest r, string id, DomainScreenApi api, CancellationToken ct) =>
-            Write(api.GetSweepAsync(ToApiRequest(r), id, ct)));
+            Write(api.GetSweepAsync(r.ToApiRequest(), id, ct)));
         app.MapGet("/api/health", (DomainScreenApi api, CancellationToken ct) => Write(api.HealthAsync(ct)));
     }
-
-    private static ApiRequest ToApiRequest(HttpRequest request) =>
-        new(name => request.Headers.TryGetValue(name, out var v) ? v.ToString() : null, request.Body, request.ContentType, request.ContentLength);
 
     private static async Task<IResult> Write(Task<ApiResult> pending)
     {
@@ -87,13 +84,7 @@ public static class LocalRuntime
 
     private sealed class ApiHttpResult(ApiResult result) : IResult
     {
-        public Task ExecuteAsync(HttpContext httpContext)
-        {
-            httpContext.Response.StatusCode = result.Status;
-            httpContext.Response.ContentType = ApiResult.ContentType;
-            foreach (var (name, value) in result.Headers ?? new Dictionary<string, string>()) httpContext.Response.Headers[name] = value;
-            return httpContext.Response.WriteAsync(result.Json, httpContext.RequestAborted);
-        }
+        public Task ExecuteAsync(HttpContext httpContext) => result.WriteToAsync(httpContext.Response);
     }
 
     private sealed class FixedTypeLocator(params Type[] types) : ITypeLocator
