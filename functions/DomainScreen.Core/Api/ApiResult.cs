@@ -11,8 +11,8 @@ public sealed record ApiResult(int Status, string Json, IReadOnlyDictionary<stri
     public static ApiResult Of<T>(int status, T body, JsonTypeInfo<T> type, IReadOnlyDictionary<string, string>? headers = null) =>
         new(status, JsonSerializer.Serialize(body, type), headers);
 
-    public static ApiResult Error(int status, string code, string message, object? details = null) =>
-        Of(status, new ApiError(code, message, details as IReadOnlyList<Submissions.SubmissionLineError>), CoreJson.Default.ApiError);
+    public static ApiResult Error(int status, string code, string message) =>
+        Of(status, new ApiError(code, message), CoreJson.Default.ApiError);
 }
 
 /// <summary>The body of every error answer.</summary>

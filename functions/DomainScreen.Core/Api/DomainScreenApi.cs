@@ -35,11 +35,12 @@ public sealed class DomainScreenApi(
         if (Authorize(request, Roles.CanSubmit, out var caller) is { } denied) return denied;
         var max = submissionService.Options.MaxBodyBytes;
         if (request.ContentLength > max) return TooLarge(max);
-        var body = await ReadBoundedAsync(request.Body, max, cancellationToken).ConfigureAwait(false);
-        if (body is null) return TooLarge(max);
+        var body = new BoundedBuffer(max);
+        await body.FillAsync(request.Body, cancellationToken).ConfigureAwait(false);
+        if (body.Exceeded) return TooLarge(max);
         try
         {
-            var (accepted, parsed) = await submissionService.SubmitAsync(body.Value, request.ContentType, caller!.Name, cancellationToken)
+            var (accepted, parsed) = await submissionService.SubmitAsync(body.Bytes, request.ContentType, caller!.Name, cancellationToken)
                 .ConfigureAwait(false);
             if (accepted is null)
             {
@@ -60,7 +61,7 @@ public sealed class DomainScreenApi(
     public async Task<ApiResult> GetSubmissionAsync(ApiRequest request, string id, CancellationToken cancellationToken)
     {
         if (Authorize(request, Roles.CanRead, out _) is { } denied) return denied;
-        if (!IsKey(id)) return ApiResult.Error(400, "invalid-id", "A submission id is 'sub' or 's' followed by 32 hex digits.");
+        if (!IsKey(id)) return ApiResult.Error(400, "invalid-id", "Not a submission id.");
         var status = await submissions.GetAsync(id, cancellationToken).ConfigureAwait(false);
         return status is null
             ? ApiResult.Error(404, "not-found", $"No submission {id}.")
@@ -131,18 +132,4 @@ public sealed class DomainScreenApi(
 
     private static bool IsKey(string id) =>
         id.Length is > 1 and <= 80 && id.All(c => char.IsAsciiLetterOrDigit(c) || c == '-');
-
-    /// <summary>Reads at most <paramref name="max"/> bytes; null when the body is longer.</summary>
-    private static async Task<ReadOnlyMemory<byte>?> ReadBoundedAsync(Stream body, int max, CancellationToken cancellationToken)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
-        {
-            if (buffer.Length + read > max) return null;
-            buffer.Write(chunk, 0, read);
-        }
-        return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
-    }
 }

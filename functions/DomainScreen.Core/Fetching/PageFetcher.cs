@@ -211,28 +211,17 @@ public sealed class PageFetcher(HttpClient http, DomainParser parser, TlsObserva
     private static async Task<(ReadOnlyMemory<byte> Bytes, bool Truncated, (string Outcome, string Error)? Error)> ReadBoundedAsync(
         HttpResponseMessage response, int max, CancellationToken budget, CancellationToken caller)
     {
-        var buffer = new byte[Math.Min(max + 1, 64 * 1024)];
-        var length = 0;
+        var buffer = new BoundedBuffer(max);
         try
         {
             await using var stream = await response.Content.ReadAsStreamAsync(budget).ConfigureAwait(false);
-            while (true)
-            {
-                if (length == buffer.Length)
-                {
-                    if (buffer.Length > max) break;
-                    Array.Resize(ref buffer, Math.Min(buffer.Length * 2, max + 1));
-                }
-                var read = await stream.ReadAsync(buffer.AsMemory(length), budget).ConfigureAwait(false);
-                if (read == 0) break;
-                length += read;
-            }
+            await buffer.FillAsync(stream, budget).ConfigureAwait(false);
         }
         catch (Exception ex) when (!caller.IsCancellationRequested && IsFetchFailure(ex))
         {
-            return (buffer.AsMemory(0, Math.Min(length, max)), length > max, Classify(ex, budget));
+            return (buffer.Bytes, buffer.Exceeded, Classify(ex, budget));
         }
-        return length > max ? (buffer.AsMemory(0, max), true, null) : (buffer.AsMemory(0, length), false, null);
+        return (buffer.Bytes, buffer.Exceeded, null);
     }
 
     private static bool IsFetchFailure(Exception ex) =>

@@ -74,8 +74,9 @@ public sealed class RdapBootstrap(
         timeout.CancelAfter(TimeSpan.FromSeconds(options.Value.TimeoutSeconds * 3));
         using var response = await http.GetAsync(options.Value.BootstrapUrl, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
         response.EnsureSuccessStatusCode();
-        var bytes = await BoundedRead.ReadAsync(response, 4 * 1024 * 1024, timeout.Token).ConfigureAwait(false);
-        return System.Text.Encoding.UTF8.GetString(bytes.Span);
+        var body = await BoundedBuffer.ReadAsync(response, 4 * 1024 * 1024, timeout.Token).ConfigureAwait(false);
+        if (body.Exceeded) throw new InvalidDataException("the bootstrap file is larger than 4 MiB");
+        return System.Text.Encoding.UTF8.GetString(body.Bytes.Span);
     }
 
     public void Dispose() => _refresh.Dispose();
@@ -104,24 +105,5 @@ public sealed class RdapBootstrap(
         {
             return false;
         }
-    }
-}
-
-/// <summary>Reads a response body up to a limit.</summary>
-internal static class BoundedRead
-{
-    public static async Task<ReadOnlyMemory<byte>> ReadAsync(HttpResponseMessage response, int max, CancellationToken cancellationToken)
-    {
-        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        var buffer = new byte[Math.Min(max, 64 * 1024)];
-        var length = 0;
-        while (length < max)
-        {
-            if (length == buffer.Length) Array.Resize(ref buffer, Math.Min(buffer.Length * 2, max));
-            var read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
-            if (read == 0) break;
-            length += read;
-        }
-        return buffer.AsMemory(0, length);
     }
 }

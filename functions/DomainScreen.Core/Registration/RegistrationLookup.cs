@@ -148,8 +148,9 @@ public sealed class RegistrationLookup(
                 case var code when (int)code >= 400:
                     return Outcome(domain, "rdap", RegistrationOutcomes.Error, server, $"HTTP {(int)code}");
             }
-            var body = await BoundedRead.ReadAsync(response, _o.MaxResponseBytes, timeout.Token).ConfigureAwait(false);
-            return RdapParser.Parse(domain, server, body.Span, time.GetUtcNow());
+            var body = await BoundedBuffer.ReadAsync(response, _o.MaxResponseBytes, timeout.Token).ConfigureAwait(false);
+            if (body.Exceeded) return Outcome(domain, "rdap", RegistrationOutcomes.Error, server, $"answer larger than {_o.MaxResponseBytes} bytes");
+            return RdapParser.Parse(domain, server, body.Bytes.Span, time.GetUtcNow());
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
