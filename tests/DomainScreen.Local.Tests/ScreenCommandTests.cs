@@ -29,9 +29,10 @@ public sealed class ScreenCommandTests
         await ScreenCommand.RunAsync(["redirect-cross.test", "tls-self-signed.test", "undress-app.test"], json: false, dnsServer: null, withLab: true, output, CancellationToken.None);
 
         var text = output.ToString();
-        Assert.Contains("verdict: BLOCK", text, StringComparison.Ordinal);
-        Assert.Contains("[cross-domain]", text, StringComparison.Ordinal);
-        Assert.Contains("INVALID", text, StringComparison.Ordinal);
-        Assert.Contains("registration (rdap, found)", text, StringComparison.Ordinal);
+        // The whole report is the failure message, so a failure shows which evidence was missing and why.
+        foreach (var expected in new[] { "verdict: BLOCK", "[cross-domain]", "INVALID", "registration (rdap, found)" })
+        {
+            Assert.True(text.Contains(expected, StringComparison.Ordinal), $"missing \"{expected}\" in:\n{text}");
+        }
     }
 }
