@@ -75,11 +75,16 @@ public static class CatalogLoader
             {
                 problems.Add($"{file}: lexicon has unknown category '{l.Category}'");
             }
+            foreach (var twice in l.Terms.Where(t => t.Text is not null).GroupBy(t => t.Text!, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1))
+            {
+                problems.Add($"{file}: lexicon '{l.Category}' lists '{twice.Key}' twice ({string.Join(", ", twice.Select(t => t.Id))})");
+            }
             foreach (var t in l.Terms)
             {
                 Id(file, t.Id, "term");
-                if (string.IsNullOrWhiteSpace(t.Text)) problems.Add($"{file}: term '{t.Id}' has no text");
-                else if (!SpecificEnough(t.Text)) problems.Add($"{file}: term '{t.Id}' text '{t.Text}' is too short to be specific");
+                if (string.IsNullOrWhiteSpace(t.Text) == string.IsNullOrWhiteSpace(t.Pattern)) problems.Add($"{file}: term '{t.Id}' needs exactly one of text and pattern");
+                else if (t.Text is not null && !SpecificEnough(t.Text)) problems.Add($"{file}: term '{t.Id}' text '{t.Text}' is too short to be specific");
+                else if (t.Pattern is not null && CompileProblem(t.Pattern) is { } problem) problems.Add($"{file}: term '{t.Id}' pattern is not a usable regex: {problem}");
                 if (t.Kind is not (TermKinds.Offer or TermKinds.Topic)) problems.Add($"{file}: term '{t.Id}' kind '{t.Kind}' is not offer or topic");
                 if (t.Weight is < -100 or > 100) problems.Add($"{file}: term '{t.Id}' weight {t.Weight} is out of range -100..100");
             }
@@ -105,7 +110,7 @@ public static class CatalogLoader
             case "regex":
                 try
                 {
-                    _ = new Regex(r.Value ?? "", RegexOptions.NonBacktracking | RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, RegexTimeout);
+                    _ = Compile(r.Value ?? "");
                 }
                 catch (Exception ex) when (ex is ArgumentException or NotSupportedException)
                 {
@@ -128,8 +133,24 @@ public static class CatalogLoader
                 break;
             default:
                 if (string.IsNullOrEmpty(r.Value)) problems.Add($"{where}: match '{r.Match}' needs a value");
-                else if (r.Match == "contains" && r.Field == Fields.Html && !SpecificEnough(r.Value)) problems.Add($"{where}: literal '{r.Value}' is too short to be specific");
+                else if (r.Match == "contains" && r.Field is Fields.Html or Fields.GradioText && !SpecificEnough(r.Value)) problems.Add($"{where}: literal '{r.Value}' is too short to be specific");
                 break;
+        }
+    }
+
+    /// <summary>Compiles a catalog regex as the engine will run it.</summary>
+    internal static Regex Compile(string pattern) =>
+        new(pattern, RegexOptions.NonBacktracking | RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, RegexTimeout);
+
+    private static string? CompileProblem(string pattern)
+    {
+        try
+        {
+            return Compile(pattern).IsMatch("") ? "it matches the empty string" : null;
+        }
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException)
+        {
+            return ex.Message;
         }
     }
 

@@ -80,7 +80,14 @@ public sealed class TermSpec
 {
     public string? Id { get; set; }
 
+    /// <summary>A literal, matched case-insensitively with its Traditional and full-width variants (ASCII words on word boundaries).</summary>
     public string? Text { get; set; }
+
+    /// <summary>
+    /// Instead of <see cref="Text"/>: a regex over the page (NonBacktracking, case-insensitive, with the catalog's
+    /// match timeout), for forms a literal cannot list, such as prices (<c>$9.99</c>, <c>29元/月</c>).
+    /// </summary>
+    public string? Pattern { get; set; }
 
     public int Weight { get; set; }
 

@@ -15,14 +15,16 @@ public sealed class CompiledCatalog
     private const int MaxHitsPerLiteral = 1;
 
     private sealed record Rule(int Signature, RuleSpec Spec, Regex? Regex, FrozenSet<int>? Hashes);
-    private sealed record Term(TermSpec Spec, string Category, bool AsciiWord);
+    private sealed record Term(TermSpec Spec, string Category, bool AsciiWord, Regex? Pattern);
 
     private readonly List<SignatureSpec> _signatures;
     private readonly List<Rule> _rules = [];
     private readonly List<Term> _terms = [];
     private readonly Dictionary<string, List<int>> _literalTargets = new(StringComparer.OrdinalIgnoreCase);
     private readonly SearchValues<string> _literals;
-    private readonly FrozenDictionary<char, string[]> _byFirstChar;
+    // Literals by their first two characters (lower-cased): a hit position is checked only against the few
+    // literals that can start there (every literal has at least two characters).
+    private readonly FrozenDictionary<int, string[]> _byPrefix;
     private readonly bool[] _regexOnly;
     private readonly Dictionary<string, SignatureSpec> _signaturesById;
     private readonly FrozenSet<int> _faviconHashes;
@@ -37,7 +39,7 @@ public sealed class CompiledCatalog
             foreach (var spec in signatures[s].Rules)
             {
                 var regex = spec.Match == "regex"
-                    ? new Regex(spec.Value!, RegexOptions.NonBacktracking | RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, CatalogLoader.RegexTimeout)
+                    ? CatalogLoader.Compile(spec.Value!)
                     : null;
                 var hashes = spec.Match == "mmh3" ? spec.Values.Select(int.Parse).ToFrozenSet() : null;
                 _rules.Add(new Rule(s, spec, regex, hashes));
@@ -48,13 +50,18 @@ public sealed class CompiledCatalog
         {
             foreach (var term in lexicon.Terms)
             {
-                _terms.Add(new Term(term, lexicon.Category!, term.Text!.All(c => c < 128 && (char.IsAsciiLetterOrDigit(c) || c is ' ' or '-' or '\''))));
+                if (term.Pattern is not null)
+                {
+                    _terms.Add(new Term(term, lexicon.Category!, false, CatalogLoader.Compile(term.Pattern)));
+                    continue;
+                }
+                _terms.Add(new Term(term, lexicon.Category!, term.Text!.All(c => c < 128 && (char.IsAsciiLetterOrDigit(c) || c is ' ' or '-' or '\'')), null));
                 foreach (var variant in ChineseVariants.Of(term.Text!)) AddLiteral(variant, -_terms.Count);
             }
         }
         _literals = SearchValues.Create(_literalTargets.Keys.ToArray(), StringComparison.OrdinalIgnoreCase);
-        _byFirstChar = _literalTargets.Keys
-            .GroupBy(k => char.ToLowerInvariant(k[0]))
+        _byPrefix = _literalTargets.Keys
+            .GroupBy(k => Prefix(k[0], k[1]))
             .ToFrozenDictionary(g => g.Key, g => g.OrderByDescending(k => k.Length).ToArray());
         ProbePaths = _rules.Where(r => r.Spec.Field == Fields.Probe).Select(r => r.Spec.Path!).Distinct(StringComparer.Ordinal).ToArray();
         _signaturesById = signatures.ToDictionary(sig => sig.Id!, StringComparer.Ordinal);
@@ -171,6 +178,9 @@ public sealed class CompiledCatalog
             }
         }
 
+        // Pattern terms (prices) are cues: they only matter on a page that already names a category or a tool.
+        if (termHits.Values.Any(t => !Categories.Cues.Contains(t.Category)) || ruleHits.Any(h => h is { Count: > 0 })) ScanPatterns(page.Html, termHits, warnings);
+
         var products = new List<ProductMatch>();
         for (var s = 0; s < _signatures.Count; s++)
         {
@@ -209,7 +219,7 @@ public sealed class CompiledCatalog
             var found = span[pos..].IndexOfAny(_literals);
             if (found < 0) break;
             var at = pos + found;
-            if (_byFirstChar.TryGetValue(char.ToLowerInvariant(span[at]), out var candidates))
+            if (at + 1 < span.Length && _byPrefix.TryGetValue(Prefix(span[at], span[at + 1]), out var candidates))
             {
                 foreach (var literal in candidates)
                 {
@@ -220,6 +230,8 @@ public sealed class CompiledCatalog
                         var matched = text.Substring(at, literal.Length);
                         if (target >= 0)
                         {
+                            // A rule over the Gradio UI text holds only there, not wherever the page repeats the words.
+                            if (_rules[target].Spec.Field != field) continue;
                             (ruleHits[target] ??= []).Add(new RuleHit(_rules[target].Spec.Id!, field, _rules[target].Spec.Weight, matched, at));
                             continue;
                         }
@@ -233,6 +245,25 @@ public sealed class CompiledCatalog
             pos = at + 1;
         }
     }
+
+    private void ScanPatterns(string text, Dictionary<int, TermHit> termHits, List<string> warnings)
+    {
+        for (var i = 0; i < _terms.Count; i++)
+        {
+            if (_terms[i] is not { Pattern: { } regex } term) continue;
+            try
+            {
+                var m = regex.Match(text);
+                if (m.Success) termHits.TryAdd(i, new TermHit(term.Spec.Id!, term.Category, term.Spec.Kind, term.Spec.Weight, Fields.Html, m.Value.Length <= 200 ? m.Value : m.Value[..200], m.Index));
+            }
+            catch (RegexMatchTimeoutException)
+            {
+                warnings.Add($"term '{term.Spec.Id}' timed out after {CatalogLoader.RegexTimeout.TotalMilliseconds:0} ms and was skipped");
+            }
+        }
+    }
+
+    private static int Prefix(char first, char second) => (char.ToLowerInvariant(first) << 16) | char.ToLowerInvariant(second);
 
     private static bool IsWordBoundary(ReadOnlySpan<char> text, int at, int length)
     {

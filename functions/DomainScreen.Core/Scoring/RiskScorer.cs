@@ -43,12 +43,15 @@ public sealed class RiskScorer(TimeProvider time)
         var service = page?.In("cue:service").ToList() ?? [];
         var discourse = page?.In("cue:discourse").ToList() ?? [];
         var lexiconEvidence = new Dictionary<string, int>(StringComparer.Ordinal);
-        var talkedAbout = page is not null && ScoreLexicon(page, policy, service.Count, discourse.Count, contributions, lexiconEvidence, notes);
+        var parkedHit = page?.In("cue:parked").FirstOrDefault();
+        var talkedAbout = page is not null && ScoreLexicon(page, policy, Separate(service), Separate(discourse), parkedHit is not null, contributions, lexiconEvidence, notes);
         foreach (var (category, points) in lexiconEvidence) evidence[category] = evidence.GetValueOrDefault(category) + points;
 
         // Categories come from products, and from lexicons unless the page only talks about the subject (news,
         // research, a warning): a notice quoting "一键脱衣" is not a nudify service.
-        var reported = (talkedAbout ? [] : lexiconEvidence.Where(e => e.Value >= policy.Lexicon.ReportThreshold).Select(e => e.Key))
+        // A category the page only names (topic terms) is not reported from the lexicon: it takes an offered term.
+        var reported = (talkedAbout ? [] : lexiconEvidence
+                .Where(e => e.Value >= policy.Lexicon.ReportThreshold && page!.In(e.Key).Any(h => h.Kind == TermKinds.Offer)).Select(e => e.Key))
             .Union(products.SelectMany(p => p.Categories)).Distinct().OrderBy(c => Array.IndexOf(Categories.All, c)).ToList();
         // An AI service: a generative or abuse category (a bare self-hosted tool such as a Gradio demo is not yet one),
         // shown by a product or by a page that offers something.
@@ -79,7 +82,6 @@ public sealed class RiskScorer(TimeProvider time)
 
         ScoreInfrastructure(input, Signal);
 
-        var parkedHit = page?.In("cue:parked").FirstOrDefault();
         var parkingNs = input.Dns?.Records(DnsRecordType.NS).FirstOrDefault(r => ParkingNameServers.Any(p => r.Value.EndsWith(p, StringComparison.OrdinalIgnoreCase)));
         var parked = (parkedHit is not null || parkingNs is not null) && !products.Any(p => p.Risk >= 30);
         if (parked)
@@ -117,13 +119,33 @@ public sealed class RiskScorer(TimeProvider time)
         }
     }
 
+    /// <summary>Cues counted once per place on the page: "$4.99/month" is one price, not three cues ($4.99, the rate, "/month").</summary>
+    private static int Separate(List<TermHit> hits)
+    {
+        var count = 0;
+        var end = -1;
+        var field = "";
+        foreach (var h in hits.OrderBy(h => h.Field, StringComparer.Ordinal).ThenBy(h => h.Offset))
+        {
+            if (h.Field != field)
+            {
+                field = h.Field;
+                end = -1;
+            }
+            if (h.Offset >= end) count++;
+            end = Math.Max(end, h.Offset + h.Matched.Length);
+        }
+        return count;
+    }
+
     /// <summary>Adds the lexicon contributions; returns true when the page reads as discourse (news, research, warning).</summary>
-    private static bool ScoreLexicon(FingerprintResult page, ScoringPolicy policy, int service, int discourse,
+    private static bool ScoreLexicon(FingerprintResult page, ScoringPolicy policy, int service, int discourse, bool parkedText,
         List<Contribution> contributions, Dictionary<string, int> evidence, List<string> notes)
     {
         var lex = policy.Lexicon;
-        var isDiscourse = service == 0 && discourse >= lex.DiscourseMinHits;
-        var factor = service > 0 ? 1.0 : isDiscourse ? lex.DiscourseFactor : lex.NoServiceFactor;
+        // A parked page's "related searches" are keyword lists, not offers: it is read like discourse.
+        var isDiscourse = parkedText || (discourse >= lex.DiscourseMinHits && discourse > service * lex.DiscoursePerServiceCue);
+        var factor = isDiscourse ? lex.DiscourseFactor : service > 0 ? 1.0 : lex.NoServiceFactor;
         var totals = new List<(string Category, List<TermHit> Hits, double Total)>();
         foreach (var category in Categories.All)
         {
@@ -156,8 +178,10 @@ public sealed class RiskScorer(TimeProvider time)
         }
         if (factor < 1 && page.Terms.Any(t => Categories.All.Contains(t.Category)))
         {
-            notes.Add(isDiscourse
-                ? $"the page reads as news, research or a warning and offers nothing: lexicon points ×{lex.DiscourseFactor.ToString(CultureInfo.InvariantCulture)}, no category reported from them"
+            notes.Add(parkedText
+                ? $"a parked or for-sale page lists keywords, it offers nothing: lexicon points ×{lex.DiscourseFactor.ToString(CultureInfo.InvariantCulture)}, no category reported from them"
+                : isDiscourse
+                ? $"the page reads as news, research or a warning{(service > 0 ? "" : " and offers nothing")}: lexicon points ×{lex.DiscourseFactor.ToString(CultureInfo.InvariantCulture)}, no category reported from them"
                 : $"no sign of a service (prices, payment, membership): lexicon points ×{lex.NoServiceFactor.ToString(CultureInfo.InvariantCulture)}");
         }
         return isDiscourse;

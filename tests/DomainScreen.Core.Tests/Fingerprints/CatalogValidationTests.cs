@@ -121,4 +121,25 @@ public sealed class CatalogValidationTests
 
         Assert.Empty(result.Products);
     }
+
+    [Theory]
+    [InlineData("""{ "id": "t1", "weight": 5 }""", "exactly one of text and pattern")]
+    [InlineData("""{ "id": "t1", "text": "abcdef", "pattern": "abc\\d", "weight": 5 }""", "exactly one of text and pattern")]
+    [InlineData("""{ "id": "t1", "pattern": "(unclosed", "weight": 5 }""", "not a usable regex")]
+    [InlineData("""{ "id": "t1", "pattern": "\\d*", "weight": 5 }""", "matches the empty string")]
+    public void BadLexiconTerm_IsRejectedNamingFileAndTerm(string term, string problem)
+    {
+        var ex = Reject(("cues.json", $$"""{ "version": "t1", "lexicons": [ { "category": "cue:service", "terms": [ {{term}} ] } ] }"""));
+
+        Assert.Contains(ex.Problems, p => p.Contains("cues.json", StringComparison.Ordinal) && p.Contains("'t1'", StringComparison.Ordinal)
+            && p.Contains(problem, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void TermListedTwiceInALexicon_IsRejected()
+    {
+        var ex = Reject(("cues.json", """{ "version": "t1", "lexicons": [ { "category": "cue:service", "terms": [ { "id": "t1", "text": "元/月", "weight": 1 }, { "id": "t2", "text": "元/月", "weight": 1 } ] } ] }"""));
+
+        Assert.Contains(ex.Problems, p => p.Contains("'元/月' twice (t1, t2)", StringComparison.Ordinal));
+    }
 }

@@ -67,4 +67,31 @@ public sealed class LexiconTests
     {
         Assert.Equal(["AI换脸", "AI換臉", "ＡＩ换脸", "ＡＩ換臉"], ChineseVariants.Of("AI换脸"));
     }
+
+    [Theory]
+    [InlineData("<p>Premium $12.99/mo</p>", "$12.99/mo")]
+    [InlineData("<p>Starter: US$ 9.99</p>", "$ 9.99")]
+    [InlineData("<p>only €5 per month</p>", "€5 per month")]
+    [InlineData("<p>月卡 99元/月</p>", "元/月")]
+    [InlineData("<p>低至0.3元/刀</p>", "元/刀")]
+    [InlineData("<p>体验卡 ￥9.9</p>", "￥9.9")]
+    [InlineData("<p>体验卡 9.9元起</p>", "元起")]
+    public void Prices_AreServiceCues(string html, string matched)
+    {
+        // Pattern cues run on pages that name a category; the face-swap term makes this one.
+        html += "<p>一键换脸</p>";
+        var hit = Assert.Single(Terms(html), t => t.Category == "cue:service" && t.Matched == matched);
+
+        Assert.Equal(html.IndexOf(matched, StringComparison.Ordinal), hit.Offset);
+    }
+
+    [Theory]
+    [InlineData("<p>骗走40万元，警方提醒</p>")]
+    [InlineData("<script>s.replace(/(a)/, '$1')</script>")]
+    [InlineData("<p>2026年11月</p>")]
+    public void AmountsThatAreNotPrices_AreNotServiceCues(string html)
+    {
+        html += "<p>一键换脸</p>";
+        Assert.DoesNotContain(Terms(html), t => t.Category == "cue:service");
+    }
 }

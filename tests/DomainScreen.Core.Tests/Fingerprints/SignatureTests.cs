@@ -42,7 +42,28 @@ public sealed class SignatureTests
         { "deep-live-cam-distribution", "<html><body>Deep-Live-Cam 中文整合包 下载</body></html>" },
         { "deepfacelab-distribution", "<html><body>DeepFaceLab build download</body></html>" },
         { "roop-distribution", "<html><body>roop 一键整合包 下载 (github.com/s0md3v/roop)</body></html>" },
+        { "gradio-face-swap", Gradio("Gradio", """[{"id":1,"type":"image","props":{"label":"Source Face"}},{"id":2,"type":"video","props":{"label":"Target Video"}},{"id":3,"type":"checkbox","props":{"label":"Face Enhancer"}}]""") },
+        { "gradio-voice-conversion", Gradio("Gradio", """[{"id":1,"type":"radio","props":{"label":"\u97f3\u9ad8\u63d0\u53d6\u7b97\u6cd5","choices":[["rmvpe","rmvpe"]]}}]""") },
+        { "gradio-voice-cloning", Gradio("Gradio", """[{"id":1,"type":"audio","props":{"label":"Reference Audio"}},{"id":2,"type":"textbox","props":{"label":"Reference Text"}},{"id":3,"type":"markdown","props":{"value":"Zero-shot voice cloning"}}]""") },
+        { "gradio-image-generation", Gradio("Gradio", """[{"id":1,"type":"textbox","props":{"label":"Negative prompt"}},{"id":2,"type":"slider","props":{"label":"CFG Scale"}},{"id":3,"type":"slider","props":{"label":"Sampling steps"}}]""") },
     };
+
+    [Fact]
+    public void GradioUiRule_DoesNotFireOnOrdinaryPageText()
+    {
+        var result = Catalog.Run(PageFacts.FromHtml("<html><body><h1>Face swap research</h1><p>Source face, target video, face enhancer and inswapper models compared.</p></body></html>"));
+
+        Assert.DoesNotContain(result.Products, p => p.Id == "gradio-face-swap");
+    }
+
+    [Fact]
+    public void NamedTool_ReplacesTheFunctionalSignature()
+    {
+        var result = Catalog.Run(PageFacts.FromHtml(Gradio("roop unleashed 4.4.1", """[{"id":1,"type":"image","props":{"label":"Source Face"}},{"id":2,"type":"checkbox","props":{"label":"Face Enhancer"}},{"id":3,"type":"markdown","props":{"value":"inswapper_128"}}]""")));
+
+        Assert.Contains(result.Products, p => p.Id == "roop-unleashed");
+        Assert.DoesNotContain(result.Products, p => p.Id is "gradio-face-swap" or "gradio");
+    }
 
     [Theory]
     [MemberData(nameof(MinimalPages))]

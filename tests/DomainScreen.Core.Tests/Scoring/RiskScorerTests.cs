@@ -190,4 +190,32 @@ public sealed class RiskScorerTests
         Assert.Contains(ex.Problems, p => p.Contains("bands", StringComparison.Ordinal));
         Assert.Contains(ex.Problems, p => p.Contains("made-up", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void ParkedPageKeywordList_ReportsNoCategory()
+    {
+        var verdict = Score("<title>aifaceswap.com is for sale!</title><p>The domain may be for sale. Buy now. Related searches: deepfake app, face swap video, voice changer</p>");
+
+        Assert.Empty(verdict.Categories);
+        Assert.True(Bands.Rank(verdict.Band) <= Bands.Rank(Bands.Watch), $"{verdict.Band} {verdict.Score}");
+        Assert.Contains(verdict.Notes, n => n.Contains("parked", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void NewsWithASubscribeBox_StillReadsAsNews()
+    {
+        var verdict = Score("<title>Police warn of nudify apps</title><p>Police and researchers say victims of nudify apps and deepfake porn rarely report. " +
+            "According to the survey, law enforcement lacks tools.</p><aside>Go premium: $4.99/month</aside>");
+
+        Assert.Equal(Bands.Clear, verdict.Band);
+        Assert.Empty(verdict.Categories);
+    }
+
+    [Fact]
+    public void TopicTermsAlone_DoNotReportACategory()
+    {
+        var verdict = Score("<title>视频工具</title><p>以假乱真的特效，会员 99元/月，支付宝付款。</p>");
+
+        Assert.DoesNotContain(Categories.FakeNews, verdict.Categories);
+    }
 }
