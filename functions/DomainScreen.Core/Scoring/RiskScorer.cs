@@ -69,6 +69,7 @@ public sealed class RiskScorer(TimeProvider time)
             if (icp is not null) Signal("icp-only", "an AI service with an ICP filing but no generative-AI or algorithm filing");
             else Signal("no-filing", "an AI service that shows no filing at all");
         }
+        var labelled = page?.In("cue:ai-label").FirstOrDefault() is not null;
         if (isGenAi && page!.In("cue:ai-label").FirstOrDefault() is { } label)
         {
             Signal("ai-label", "AI-generated content is labelled", label.Field, label.Matched, label.Offset);
@@ -92,7 +93,7 @@ public sealed class RiskScorer(TimeProvider time)
 
         var score = Math.Clamp(contributions.Sum(c => c.Weight), 0, 100);
         var band = BandOf(score, policy.Bands);
-        band = ApplyCaps(band, input, policy, evidence, genAi, parked, notes);
+        band = ApplyCaps(band, input, policy, evidence, genAi, labelled, parked, notes);
         return new Verdict(score, band, reported, products.Select(p => new ProductRef(p.Id, p.Name)).ToArray(),
             filings.Select(f => new FilingRef(f.Type, f.Number)).ToArray(), contributions, notes,
             page?.CatalogVersion ?? "", policy.Version ?? "");
@@ -222,7 +223,7 @@ public sealed class RiskScorer(TimeProvider time)
         score >= b.Block ? Bands.Block : score >= b.Review ? Bands.Review : score >= b.Watch ? Bands.Watch : Bands.Clear;
 
     private static string ApplyCaps(string band, ScoringInput input, ScoringPolicy policy, Dictionary<string, int> evidence,
-        Filing? genAi, bool parked, List<string> notes)
+        Filing? genAi, bool labelled, bool parked, List<string> notes)
     {
         string Cap(string current, string max, string why)
         {
@@ -231,10 +232,13 @@ public sealed class RiskScorer(TimeProvider time)
             return max;
         }
         var abuse = policy.BlockCategories.Where(c => evidence.GetValueOrDefault(c) >= policy.MinBlockCategoryEvidence).ToList();
-        if (abuse.Count > 0 && Bands.Rank(band) < Bands.Rank(Bands.Review))
+        // A licensed service (filing and labels shown) is raised only on stronger evidence than anyone else.
+        var raiseAt = genAi is not null && labelled ? policy.LicensedAbuseEvidence : policy.MinBlockCategoryEvidence;
+        var raise = abuse.Where(c => evidence.GetValueOrDefault(c) >= raiseAt).ToList();
+        if (raise.Count > 0 && Bands.Rank(band) < Bands.Rank(Bands.Review))
         {
             // Filings and other reductions never hide strong page evidence of abuse from a reviewer.
-            notes.Add($"raised to review: strong page evidence of {string.Join(", ", abuse)}");
+            notes.Add($"raised to review: strong page evidence of {string.Join(", ", raise)}");
             band = Bands.Review;
         }
         if (band == Bands.Block && abuse.Count == 0)

@@ -20,6 +20,13 @@ public sealed class ScoringPolicy
     /// <summary>Page evidence (products and lexicon) one block category needs before <c>block</c> is allowed.</summary>
     public int MinBlockCategoryEvidence { get; set; } = 30;
 
+    /// <summary>
+    /// Page evidence of an abuse category that raises a licensed service (one showing a generative-AI or algorithm
+    /// filing and AI-content labels) to <c>review</c>. Higher than <see cref="MinBlockCategoryEvidence"/>: a filed
+    /// photo app offering "照片换脸" on the user's own photos is not flagged, one that offers anyone's face is.
+    /// </summary>
+    public int LicensedAbuseEvidence { get; set; } = 50;
+
     public LexiconPolicy Lexicon { get; set; } = new();
 
     /// <summary>Signal id → points (negative lowers risk). See docs/scoring.md for each signal.</summary>

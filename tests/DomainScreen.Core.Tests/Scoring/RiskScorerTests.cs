@@ -218,4 +218,17 @@ public sealed class RiskScorerTests
 
         Assert.DoesNotContain(Categories.FakeNews, verdict.Categories);
     }
+
+    [Fact]
+    public void LicensedServiceOfferingFaceSwapOfOwnPhotos_IsNotRaised_ButOfferingAnyonesFaceIs()
+    {
+        const string licensed = "<p>AI写真、照片换脸特效。会员 18元/月。本服务由人工智能生成合成内容。</p><p>网信算备350203123456701230015号 闽ICP备08110193号-5</p>";
+
+        var own = Score("<title>美颜相机 AI换脸特效</title>" + licensed);
+        var anyone = Score("<title>明星换脸 任意换脸</title><p>无需对方同意，任何人的脸都能换。</p>" + licensed);
+
+        Assert.Equal(Bands.Clear, own.Band);
+        Assert.Equal(Bands.Review, anyone.Band);
+        Assert.Contains(anyone.Notes, n => n.StartsWith("raised to review", StringComparison.Ordinal));
+    }
 }
