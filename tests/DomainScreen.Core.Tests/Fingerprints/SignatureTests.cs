@@ -97,6 +97,14 @@ public sealed class SignatureTests
     }
 
     [Fact]
+    public void Dify_ByItsBodyAttributes_WithoutProbe()
+    {
+        const string html = """<html><head><title>Dify</title></head><body class="h-full" data-api-prefix="/console/api" data-pubic-api-prefix="/api" data-public-edition="SELF_HOSTED"></body></html>""";
+
+        Assert.Contains(Catalog.Run(PageFacts.FromHtml(html)).Products, p => p.Id == "dify");
+    }
+
+    [Fact]
     public void OneApi_ByHeaderAndStatusProbe_WithoutTitle()
     {
         var headers = new Dictionary<string, string> { ["x-oneapi-request-id"] = "2026112510" };
