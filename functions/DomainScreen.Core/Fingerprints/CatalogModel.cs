@@ -36,6 +36,13 @@ public sealed class SignatureSpec
     /// <summary>Other signature ids this one refines (e.g. FaceFusion refines Gradio); the refined product is then not reported.</summary>
     public List<string> Refines { get; set; } = [];
 
+    /// <summary>
+    /// Recognised from what the page says (sales copy such as an API relay's pitch or a download page's wording),
+    /// not from the tool's own code. Read like lexicon terms: a page that reads as news, research, a warning or a
+    /// parked page does not report it. Default false.
+    /// </summary>
+    public bool Copy { get; set; }
+
     public List<RuleSpec> Rules { get; set; } = [];
 }
 

@@ -191,7 +191,7 @@ public sealed class CompiledCatalog
             }
             var evidence = hits.Sum(h => h.Weight);
             var spec = _signatures[s];
-            if (hits.Count > 0) products.Add(new ProductMatch(spec.Id!, spec.Product!, spec.Categories, evidence, spec.Risk, hits));
+            if (hits.Count > 0) products.Add(new ProductMatch(spec.Id!, spec.Product!, spec.Categories, evidence, spec.Risk, hits, spec.Copy));
         }
         var filings = Compliance.Find(page.Html);
         var all = new FingerprintResult(products, termHits.Values.OrderBy(t => t.Offset).ToArray(), filings, Version, warnings);

@@ -6,7 +6,8 @@ public sealed record RuleHit(string RuleId, string Field, int Weight, string Mat
 /// <summary>A product the page runs, with the rules that identified it.</summary>
 /// <param name="Evidence">Sum of the matched rules' weights (at least the signature's threshold).</param>
 /// <param name="Risk">Points the product adds to the score.</param>
-public sealed record ProductMatch(string Id, string Name, IReadOnlyList<string> Categories, int Evidence, int Risk, IReadOnlyList<RuleHit> Hits);
+/// <param name="Copy">Recognised from the page's wording rather than the tool's code (see <see cref="SignatureSpec.Copy"/>).</param>
+public sealed record ProductMatch(string Id, string Name, IReadOnlyList<string> Categories, int Evidence, int Risk, IReadOnlyList<RuleHit> Hits, bool Copy = false);
 
 /// <summary>A lexicon term found on the page.</summary>
 public sealed record TermHit(string TermId, string Category, string Kind, int Weight, string Field, string Matched, int Offset);

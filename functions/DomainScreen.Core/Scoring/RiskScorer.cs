@@ -38,13 +38,24 @@ public sealed class RiskScorer(TimeProvider time)
             if (w != 0) contributions.Add(new Contribution(id, id, w, detail, null, field, matched, offset));
         }
 
-        var products = page?.Products ?? [];
-        ScoreProducts(products, policy, contributions, evidence);
         var service = page?.In("cue:service").ToList() ?? [];
         var discourse = page?.In("cue:discourse").ToList() ?? [];
-        var lexiconEvidence = new Dictionary<string, int>(StringComparer.Ordinal);
         var parkedHit = page?.In("cue:parked").FirstOrDefault();
-        var talkedAbout = page is not null && ScoreLexicon(page, policy, Separate(service), Separate(discourse), parkedHit is not null, contributions, lexiconEvidence, notes);
+        var lex = policy.Lexicon;
+        // A parked page's "related searches" are keyword lists, not offers: it is read like discourse.
+        var discoursePoints = Separate(discourse, weighted: true);
+        var talkedAbout = parkedHit is not null
+            || (discoursePoints >= lex.DiscourseMinHits && discoursePoints > Separate(service) * lex.DiscoursePerServiceCue);
+
+        var products = page?.Products ?? [];
+        if (talkedAbout && products.Any(p => p.Copy))
+        {
+            notes.Add($"not reported, the page only talks about them: {string.Join(", ", products.Where(p => p.Copy).Select(p => p.Name))}");
+            products = products.Where(p => !p.Copy).ToList();
+        }
+        ScoreProducts(products, policy, contributions, evidence);
+        var lexiconEvidence = new Dictionary<string, int>(StringComparer.Ordinal);
+        if (page is not null) ScoreLexicon(page, policy, service.Count > 0, talkedAbout, parkedHit is not null, contributions, lexiconEvidence, notes);
         foreach (var (category, points) in lexiconEvidence) evidence[category] = evidence.GetValueOrDefault(category) + points;
 
         // Categories come from products, and from lexicons unless the page only talks about the subject (news,
@@ -120,8 +131,11 @@ public sealed class RiskScorer(TimeProvider time)
         }
     }
 
-    /// <summary>Cues counted once per place on the page: "$4.99/month" is one price, not three cues ($4.99, the rate, "/month").</summary>
-    private static int Separate(List<TermHit> hits)
+    /// <summary>
+    /// Cues counted once per place on the page: "$4.99/month" is one price, not three cues ($4.99, the rate,
+    /// "/month"). Weighted: a place counts its cue's weight (a byline such as 记者 or 责任编辑 says more than 提醒).
+    /// </summary>
+    private static int Separate(List<TermHit> hits, bool weighted = false)
     {
         var count = 0;
         var end = -1;
@@ -133,20 +147,18 @@ public sealed class RiskScorer(TimeProvider time)
                 field = h.Field;
                 end = -1;
             }
-            if (h.Offset >= end) count++;
+            if (h.Offset >= end) count += weighted ? Math.Max(h.Weight, 1) : 1;
             end = Math.Max(end, h.Offset + h.Matched.Length);
         }
         return count;
     }
 
-    /// <summary>Adds the lexicon contributions; returns true when the page reads as discourse (news, research, warning).</summary>
-    private static bool ScoreLexicon(FingerprintResult page, ScoringPolicy policy, int service, int discourse, bool parkedText,
+    /// <summary>Adds the lexicon contributions, damped on a page without service cues and more on one that reads as discourse.</summary>
+    private static void ScoreLexicon(FingerprintResult page, ScoringPolicy policy, bool service, bool isDiscourse, bool parkedText,
         List<Contribution> contributions, Dictionary<string, int> evidence, List<string> notes)
     {
         var lex = policy.Lexicon;
-        // A parked page's "related searches" are keyword lists, not offers: it is read like discourse.
-        var isDiscourse = parkedText || (discourse >= lex.DiscourseMinHits && discourse > service * lex.DiscoursePerServiceCue);
-        var factor = isDiscourse ? lex.DiscourseFactor : service > 0 ? 1.0 : lex.NoServiceFactor;
+        var factor = isDiscourse ? lex.DiscourseFactor : service ? 1.0 : lex.NoServiceFactor;
         var totals = new List<(string Category, List<TermHit> Hits, double Total)>();
         foreach (var category in Categories.All)
         {
@@ -182,10 +194,9 @@ public sealed class RiskScorer(TimeProvider time)
             notes.Add(parkedText
                 ? $"a parked or for-sale page lists keywords, it offers nothing: lexicon points ×{lex.DiscourseFactor.ToString(CultureInfo.InvariantCulture)}, no category reported from them"
                 : isDiscourse
-                ? $"the page reads as news, research or a warning{(service > 0 ? "" : " and offers nothing")}: lexicon points ×{lex.DiscourseFactor.ToString(CultureInfo.InvariantCulture)}, no category reported from them"
+                ? $"the page reads as news, research or a warning{(service ? "" : " and offers nothing")}: lexicon points ×{lex.DiscourseFactor.ToString(CultureInfo.InvariantCulture)}, no category reported from them"
                 : $"no sign of a service (prices, payment, membership): lexicon points ×{lex.NoServiceFactor.ToString(CultureInfo.InvariantCulture)}");
         }
-        return isDiscourse;
     }
 
     private void ScoreInfrastructure(ScoringInput input, Action<string, string, string?, string?, int?> signal)

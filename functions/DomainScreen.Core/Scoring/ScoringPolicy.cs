@@ -106,14 +106,14 @@ public sealed class LexiconPolicy
     /// <summary>Factor instead when the page reads as news, research or a warning and offers no service.</summary>
     public double DiscourseFactor { get; set; } = 0.2;
 
-    /// <summary>Distinct discourse cues a page needs to read as news, research or a warning.</summary>
+    /// <summary>Discourse points (each place a discourse cue stands counts the cue's weight) a page needs to read as news, research or a warning.</summary>
     public int DiscourseMinHits { get; set; } = 2;
 
     /// <summary>
-    /// A page with service cues still reads as discourse when it has more than this many discourse cues per service
-    /// cue (a news article with a "subscribe" box or a quoted price is still news). Default 2.
+    /// A page with service cues still reads as discourse when its discourse points exceed this many per service cue
+    /// (a news article with a "subscribe" box or a quoted price is still news). Default 1.
     /// </summary>
-    public int DiscoursePerServiceCue { get; set; } = 2;
+    public int DiscoursePerServiceCue { get; set; } = 1;
 
     /// <summary>Most points all lexicon terms together add on a page that reads as news, research or a warning.</summary>
     public int DiscourseTotalCap { get; set; } = 10;

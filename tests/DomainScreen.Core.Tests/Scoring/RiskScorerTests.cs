@@ -231,4 +231,19 @@ public sealed class RiskScorerTests
         Assert.Equal(Bands.Review, anyone.Band);
         Assert.Contains(anyone.Notes, n => n.StartsWith("raised to review", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void RelayPitchQuotedInAnArticle_IsNotTakenForARelay()
+    {
+        const string pitch = "<p>兼容OpenAI接口，一个Key调用GPT-4、Claude、Gemini、DeepSeek，按量计费，充值即用。</p>";
+
+        var relay = Score("<title>星河API</title>" + pitch);
+        var article = Score("<title>调查：API中转黑产</title><p>记者调查发现，有网站宣称：</p>" + pitch + "<p>专家提醒警惕数据风险。责任编辑：王五</p>");
+
+        Assert.Contains(relay.Products, p => p.Id == "llm-api-relay");
+        Assert.True(Bands.Rank(relay.Band) >= Bands.Rank(Bands.Review), $"{relay.Band} {relay.Score}");
+        Assert.Empty(article.Products);
+        Assert.Equal(Bands.Clear, article.Band);
+        Assert.Contains(article.Notes, n => n.Contains("LLM API relay", StringComparison.Ordinal));
+    }
 }

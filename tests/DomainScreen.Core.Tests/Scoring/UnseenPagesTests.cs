@@ -40,6 +40,5 @@ public sealed class UnseenPagesTests
             + string.Join("; ", verdict.Evidence.Where(e => e.Weight != 0).Select(e => $"{e.Id} {e.Weight:+0;-0} {e.Matched}"));
         Assert.True(flagged == Bands.Rank(verdict.Band) >= Bands.Rank(Bands.Review), why);
         if (category is not null) Assert.True(verdict.Categories.Contains(category), why);
-        if (!flagged) Assert.True(verdict.Categories.Count == 0 || verdict.Band == Bands.Clear, why);
     }
 }
