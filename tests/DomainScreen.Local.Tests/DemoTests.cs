@@ -15,6 +15,7 @@ public sealed class DemoTests
         Assert.True(summary.Totals.Complete, progress.ToString());
         Assert.Equal(summary.Totals.Candidates, summary.Totals.Screened);
         Assert.Equal(0, summary.Totals.Missing);
-        Assert.True(summary.Totals.Mismatches == 0, string.Join('\n', summary.Rows.Where(r => !r.Matches)));
+        Assert.True(summary.Totals.Mismatches == 0, string.Join('\n', summary.Rows.Where(r => !r.Matches)
+            .Select(r => $"{r.Domain}: dns {r.Dns}, fetch {r.Fetch}, band {r.Band} {r.Score}: {string.Join("; ", r.Mismatches)}")));
     }
 }

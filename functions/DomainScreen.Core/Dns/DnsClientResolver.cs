@@ -9,10 +9,12 @@ namespace DomainScreen.Core.Dns;
 /// <see cref="IDnsResolver"/> over one long-lived DnsClient <see cref="LookupClient"/> (it owns the cache and the
 /// UDP/TCP plumbing). DNS errors are returned as data; DnsClient's retries are the only retries.
 /// </summary>
-public sealed class DnsClientResolver : IDnsResolver
+public sealed class DnsClientResolver : IDnsResolver, IDisposable
 {
     private readonly LookupClient _client;
     private readonly int _maxRecords;
+    private readonly SemaphoreSlim _inFlight;
+    private readonly int _maxInFlight;
 
     public DnsClientResolver(IOptions<DnsOptions> options)
     {
@@ -33,9 +35,29 @@ public sealed class DnsClientResolver : IDnsResolver
         lookup.EnableAuditTrail = false;
         _client = new LookupClient(lookup);
         _maxRecords = o.MaxRecordsPerAnswer;
+        _maxInFlight = o.MaxConcurrentQueries;
+        _inFlight = new SemaphoreSlim(_maxInFlight, _maxInFlight);
     }
 
+    public void Dispose() => _inFlight.Dispose();
+
+    /// <summary>Queries sent and not yet answered (for tests and diagnostics).</summary>
+    public int InFlight => _maxInFlight - _inFlight.CurrentCount;
+
     public async Task<DnsAnswer> QueryAsync(string name, DnsRecordType type, CancellationToken cancellationToken)
+    {
+        await _inFlight.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await QueryOneAsync(name, type, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _inFlight.Release();
+        }
+    }
+
+    private async Task<DnsAnswer> QueryOneAsync(string name, DnsRecordType type, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         int Elapsed() => (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds;

@@ -19,6 +19,14 @@ public sealed class DnsOptions : IValidatableObject
     [Range(0, 5)]
     public int Retries { get; set; } = 1;
 
+    /// <summary>
+    /// Most DNS queries in flight at once from this process (waiting for a slot does not count against
+    /// <see cref="TimeoutMs"/>). A sweep screens many names in parallel and each asks up to nine questions; an
+    /// unbounded burst overflows a resolver's UDP receive buffer and turns into timeouts. Default 256.
+    /// </summary>
+    [Range(1, 10_000)]
+    public int MaxConcurrentQueries { get; set; } = 256;
+
     /// <summary>Longest CNAME chain followed and recorded. Default 8.</summary>
     [Range(1, 16)]
     public int MaxCnameChain { get; set; } = 8;

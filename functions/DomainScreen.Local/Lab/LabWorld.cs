@@ -75,7 +75,8 @@ public sealed class LabWorld : IAsyncDisposable
     {
         ["Dns:Servers:0"] = Dns.Endpoint,
         ["Dns:TimeoutMs"] = "2000",
-        ["Dns:Retries"] = "0",
+        ["Dns:Retries"] = "1",
+        ["Dns:MaxConcurrentQueries"] = "64",
         ["Domains:ExtraSuffixes:0"] = "test",
         ["Domains:ExtraSuffixes:1"] = LabRegistry.WhoisTld,
         ["Fetching:AllowLoopback"] = "true",
