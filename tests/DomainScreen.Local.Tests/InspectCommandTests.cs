@@ -67,4 +67,24 @@ public sealed class InspectCommandTests
 
         Assert.Equal("watch", report.GetProperty("band").GetString());
     }
+
+    [Theory]
+    [InlineData("<!-- saved from url=(0031)https://swap.example.com/app -->\n<html><head><title>x</title></head></html>", "swap.example.com")]
+    [InlineData("<!DOCTYPE html> <html><!--\n Page saved with SingleFile \n url: https://Voice.Example.org/clone \n saved date: Wed Nov 25 2026\n--><head></head></html>", "voice.example.org")]
+    public async Task SavedPage_WithoutUrl_TakesTheBrowsersMarker(string html, string domain)
+    {
+        var report = await InspectJson(html);
+
+        Assert.Equal(domain, report.GetProperty("domain").GetString());
+    }
+
+    [Fact]
+    public async Task SavedPage_CanonicalLink_IsNotTakenForTheDomain()
+    {
+        // A site could name an allowlisted domain in its own canonical link; only the browser's marker counts.
+        var report = await InspectJson("""<html><head><link rel="canonical" href="https://www.gov.cn/"><title>一键脱衣</title></head><body>一键脱衣 AI脱衣 会员 99元/月</body></html>""");
+
+        Assert.False(report.TryGetProperty("domain", out var domain) && domain.ValueKind != JsonValueKind.Null, $"domain {domain}");
+        Assert.Equal("block", report.GetProperty("band").GetString());
+    }
 }

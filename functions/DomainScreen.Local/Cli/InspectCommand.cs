@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using DomainScreen.Core;
 using DomainScreen.Core.Domains;
 using DomainScreen.Core.Fetching;
@@ -14,7 +15,7 @@ namespace DomainScreen.Local.Cli;
 /// <c>domainscreen inspect &lt;file.html&gt; [--headers file] [--url original-url] [--json]</c>: fingerprint and score
 /// a page saved from a browser, offline. Only page evidence is used (no DNS, TLS or registration).
 /// </summary>
-internal static class InspectCommand
+internal static partial class InspectCommand
 {
     public static Command Create()
     {
@@ -45,6 +46,11 @@ internal static class InspectCommand
         var headers = headersFile is null ? new Dictionary<string, string>() : ReadHeaders(await File.ReadAllLinesAsync(headersFile.FullName, cancellationToken).ConfigureAwait(false));
         var (html, _) = TextDecoding.Decode(bytes.AsSpan(0, Math.Min(bytes.Length, 16 * 1024 * 1024)), TextDecoding.CharsetOf(headers.GetValueOrDefault("content-type")));
 
+        if (url is null && SavedFromUrl(html) is { } saved)
+        {
+            url = saved;
+            await Console.Error.WriteLineAsync($"url {url}: taken from the browser's saved-page marker").ConfigureAwait(false);
+        }
         string? domain = null, registrable = null;
         if (url is not null)
         {
@@ -60,6 +66,25 @@ internal static class InspectCommand
         else VerdictText.Print(output, report);
         return 0;
     }
+
+    /// <summary>
+    /// The original URL a browser wrote into a saved page: Chrome and Edge's <c>&lt;!-- saved from url=(0039)https://… --&gt;</c>
+    /// and SingleFile's <c>url:</c> line, in the first 4 KB. Never the page's own canonical or og:url: a site could
+    /// name an allowlisted domain there.
+    /// </summary>
+    public static string? SavedFromUrl(string html)
+    {
+        var head = html.Length > 4096 ? html[..4096] : html;
+        var m = SavedFrom().Match(head);
+        if (!m.Success) m = SingleFile().Match(head);
+        return m.Success && Uri.TryCreate(m.Groups["url"].Value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" ? uri.AbsoluteUri : null;
+    }
+
+    [GeneratedRegex(@"<!--\s*saved from url=\(\d{1,5}\)(?<url>[^\s>]+?)\s*-->", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 100)]
+    private static partial Regex SavedFrom();
+
+    [GeneratedRegex(@"Page saved with SingleFile\s+url:\s*(?<url>\S+)", RegexOptions.CultureInvariant, 100)]
+    private static partial Regex SingleFile();
 
     /// <summary>Reads saved headers: "Name: value" per line; the status line and blank lines are skipped.</summary>
     public static Dictionary<string, string> ReadHeaders(IEnumerable<string> lines)
