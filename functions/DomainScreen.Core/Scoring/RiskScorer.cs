@@ -42,8 +42,9 @@ public sealed class RiskScorer(TimeProvider time)
         var discourse = page?.In("cue:discourse").ToList() ?? [];
         var parkedHit = page?.In("cue:parked").FirstOrDefault();
         var lex = policy.Lexicon;
-        // A parked page's "related searches" are keyword lists, not offers: it is read like discourse.
         var discoursePoints = Separate(discourse, weighted: true);
+        // The page talks about the subject rather than offering it: news, research, a warning — or a parked page,
+        // whose "related searches" are keyword lists, not offers.
         var talkedAbout = parkedHit is not null
             || (discoursePoints >= lex.DiscourseMinHits && discoursePoints > Separate(service) * lex.DiscoursePerServiceCue);
 
@@ -80,8 +81,9 @@ public sealed class RiskScorer(TimeProvider time)
             if (icp is not null) Signal("icp-only", "an AI service with an ICP filing but no generative-AI or algorithm filing");
             else Signal("no-filing", "an AI service that shows no filing at all");
         }
-        var labelled = page?.In("cue:ai-label").FirstOrDefault() is not null;
-        if (isGenAi && page!.In("cue:ai-label").FirstOrDefault() is { } label)
+        var label = page?.In("cue:ai-label").FirstOrDefault();
+        var labelled = label is not null;
+        if (isGenAi && label is not null)
         {
             Signal("ai-label", "AI-generated content is labelled", label.Field, label.Matched, label.Offset);
         }
