@@ -76,6 +76,8 @@ public sealed class LexiconTests
     [InlineData("<p>低至0.3元/刀</p>", "元/刀")]
     [InlineData("<p>体验卡 ￥9.9</p>", "￥9.9")]
     [InlineData("<p>体验卡 9.9元起</p>", "元起")]
+    [InlineData("<p>月費 NT$2,490</p>", "NT$2,490")]
+    [InlineData("<p>HK$88 / 30次</p>", "HK$88")]
     public void Prices_AreServiceCues(string html, string matched)
     {
         // Pattern cues run on pages that name a category; the face-swap term makes this one.
