@@ -45,6 +45,7 @@ public sealed class SignatureTests
         { "gradio-face-swap", Gradio("Gradio", """[{"id":1,"type":"image","props":{"label":"Source Face"}},{"id":2,"type":"video","props":{"label":"Target Video"}},{"id":3,"type":"checkbox","props":{"label":"Face Enhancer"}}]""") },
         { "gradio-voice-conversion", Gradio("Gradio", """[{"id":1,"type":"radio","props":{"label":"\u97f3\u9ad8\u63d0\u53d6\u7b97\u6cd5","choices":[["rmvpe","rmvpe"]]}}]""") },
         { "gradio-voice-cloning", Gradio("Gradio", """[{"id":1,"type":"audio","props":{"label":"Reference Audio"}},{"id":2,"type":"textbox","props":{"label":"Reference Text"}},{"id":3,"type":"markdown","props":{"value":"Zero-shot voice cloning"}}]""") },
+        { "gradio-talking-head", Gradio("Gradio", """[{"id":1,"type":"image","props":{"label":"Source Image"}},{"id":2,"type":"video","props":{"label":"Driving Video"}},{"id":3,"type":"markdown","props":{"value":"LivePortrait: portrait animation with retargeting"}}]""") },
         { "gradio-image-generation", Gradio("Gradio", """[{"id":1,"type":"textbox","props":{"label":"Negative prompt"}},{"id":2,"type":"slider","props":{"label":"CFG Scale"}},{"id":3,"type":"slider","props":{"label":"Sampling steps"}}]""") },
     };
 
