@@ -132,6 +132,7 @@ public sealed class RiskScorerTests
     [Theory]
     [InlineData("www.city.gov.cn", "city.gov.cn")]
     [InlineData("baidu.com", "baidu.com")]
+    [InlineData("www.bilibili.com", "bilibili.com")]
     public void Allowlisted_IsNeverAboveWatch(string domain, string registrable)
     {
         var page = Catalog.Run(PageFacts.FromHtml(NudifyService));
