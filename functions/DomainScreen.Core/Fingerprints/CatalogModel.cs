@@ -126,6 +126,13 @@ public static class Fields
     public const string Url = "url";
 
     public static readonly string[] All = [Title, Meta, Html, Asset, Header, Cookie, Favicon, Probe, GradioTitle, GradioVersion, GradioElemId, GradioText, Url];
+
+    /// <summary>
+    /// Where lexicon terms hidden from a plain scan are found: the page with zero-width characters removed and
+    /// character references decoded (<c>一&amp;#8203;键脱衣</c>, <c>&amp;#33073;&amp;#34915;</c>). Offsets are into that text.
+    /// Not a rule field.
+    /// </summary>
+    public const string UnmaskedText = "text";
 }
 
 /// <summary>Category ids. Abuse categories can reach <c>block</c>; the others at most <c>review</c>.</summary>

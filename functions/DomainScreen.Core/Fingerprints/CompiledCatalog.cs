@@ -147,6 +147,8 @@ public sealed class CompiledCatalog
 
         ScanLiterals(page.Html, Fields.Html, ruleHits, termHits);
         if (page.Gradio is { } gradio) ScanLiterals(gradio.Text, Fields.GradioText, ruleHits, termHits);
+        // Terms split by zero-width characters or written as character references are found in the unmasked text.
+        if (Unmasking.Unmask(page.Html) is { } unmasked) ScanLiterals(unmasked, Fields.UnmaskedText, ruleHits, termHits);
         // Cheap rules first; a regex over the page runs only for signatures that already have evidence (or that
         // have nothing but regexes), so an ordinary page costs one literal scan, not a regex per signature.
         var hasEvidence = new bool[_signatures.Count];

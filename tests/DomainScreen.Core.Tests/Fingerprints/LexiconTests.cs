@@ -96,4 +96,22 @@ public sealed class LexiconTests
         html += "<p>一键换脸</p>";
         Assert.DoesNotContain(Terms(html), t => t.Category == "cue:service");
     }
+
+    [Theory]
+    [InlineData("<p>一\u200B键\u200B脱\u200B衣</p>", "一键脱衣")]
+    [InlineData("<p>&#19968;&#38190;&#33073;&#34915;</p>", "一键脱衣")]
+    [InlineData("<p>&#x4E00;&#x952E;&#x6362;&#x8138;</p>", "一键换脸")]
+    [InlineData("<p>&#110;&#117;&#100;&#105;&#102;&#121; any photo</p>", "nudify")]
+    public void MaskedTerms_AreFoundInTheUnmaskedText(string html, string matched)
+    {
+        Assert.Contains(Terms(html), t => t.Field == Fields.UnmaskedText && string.Equals(t.Matched, matched, StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Theory]
+    [InlineData("<p>It&#39;s a face&#160;swap&#x2019;s demo</p>")]
+    [InlineData("<p>plain page</p>")]
+    public void OrdinaryReferences_DoNotCostASecondScan(string html)
+    {
+        Assert.Null(Unmasking.Unmask(html));
+    }
 }

@@ -1,0 +1,74 @@
+using System.Buffers;
+using System.Net;
+
+namespace DomainScreen.Core.Fingerprints;
+
+/// <summary>
+/// Undoes the cheap ways a page hides words from a literal scan while a browser still shows them: zero-width and
+/// invisible formatting characters inside a word (<c>一\u200B键脱衣</c>) and character references
+/// (<c>&amp;#33073;&amp;#34915;</c> for 脱衣).
+/// </summary>
+public static class Unmasking
+{
+    // Zero-width space, non-joiner, joiner, word joiner, BOM / zero-width no-break space, soft hyphen,
+    // Mongolian vowel separator, invisible times/separator/plus.
+    private static readonly SearchValues<char> Invisible = SearchValues.Create("\u200B\u200C\u200D\u2060\uFEFF\u00AD\u180E\u2062\u2063\u2064");
+
+    /// <summary>The unmasked page, or null when nothing on it is masked (the common case costs one vectorised search).</summary>
+    public static string? Unmask(string html)
+    {
+        var span = html.AsSpan();
+        var invisible = span.IndexOfAny(Invisible) >= 0;
+        var references = HasWordReferences(span);
+        if (!invisible && !references) return null;
+        var text = invisible ? Strip(html) : html;
+        return references ? WebUtility.HtmlDecode(text) : text;
+    }
+
+    // Pages write quotes and spaces as references (&#39;, &#160;, &#x2019;) all the time; letters and CJK
+    // characters written that way are masking. Only those send the page through the decoder.
+    private static bool HasWordReferences(ReadOnlySpan<char> span)
+    {
+        int found;
+        while ((found = span.IndexOf("&#", StringComparison.Ordinal)) >= 0)
+        {
+            span = span[(found + 2)..];
+            var hex = span.Length > 0 && (span[0] == 'x' || span[0] == 'X');
+            var digits = hex ? span[1..] : span;
+            var end = digits.IndexOf(';');
+            if (end is > 0 and <= 8
+                && int.TryParse(digits[..end], hex ? System.Globalization.NumberStyles.AllowHexSpecifier : System.Globalization.NumberStyles.None,
+                    System.Globalization.CultureInfo.InvariantCulture, out var code)
+                && (code is >= 'A' and <= 'Z' or >= 'a' and <= 'z' || code is >= 0x2E80 and <= 0x9FFF || code is >= 0xF900 and <= 0xFAFF))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static string Strip(string html)
+    {
+        return string.Create(html.Length - Count(html), html, static (destination, source) =>
+        {
+            var at = 0;
+            foreach (var c in source)
+            {
+                if (!Invisible.Contains(c)) destination[at++] = c;
+            }
+        });
+    }
+
+    private static int Count(string html)
+    {
+        var count = 0;
+        var span = html.AsSpan();
+        int found;
+        while ((found = span.IndexOfAny(Invisible)) >= 0)
+        {
+            count++;
+            span = span[(found + 1)..];
+        }
+        return count;
+    }
+}
