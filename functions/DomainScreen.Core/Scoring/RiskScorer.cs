@@ -93,6 +93,11 @@ public sealed class RiskScorer(TimeProvider time)
             Signal("service-cues", $"offered as a service to paying users ({string.Join(", ", service.Take(4).Select(s => s.Matched))})", first.Field, first.Matched, first.Offset);
         }
         if (page?.Products.Any(p => p.Hits.Any(h => h.RuleId == "gradio-auth-required")) == true) Signal("gradio-auth", "the tool asks for a login (not open to the public)");
+        // Hiding an offer from plain-text search (zero-width characters, character references) is itself a sign of intent.
+        if (!talkedAbout && page?.Terms.FirstOrDefault(t => t.Field == Fields.UnmaskedText && t.Kind == TermKinds.Offer && policy.BlockCategories.Contains(t.Category)) is { } masked)
+        {
+            Signal("masked-terms", "the page hides abuse terms from plain-text search (zero-width characters or character references)", masked.Field, masked.Matched, masked.Offset);
+        }
 
         ScoreInfrastructure(input, Signal);
 

@@ -247,4 +247,15 @@ public sealed class RiskScorerTests
         Assert.Equal(Bands.Clear, article.Band);
         Assert.Contains(article.Notes, n => n.Contains("LLM API relay", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void OfferHiddenWithZeroWidthCharacters_IsFound_AndTheHidingCounts()
+    {
+        var plain = Score("<title>相册工具</title><p>一键脱衣 会员 99元/月</p>");
+        var masked = Score("<title>相册工具</title><p>一\u200B键\u200B脱\u200B衣 会员 99元/月</p>");
+
+        Assert.Equal(Bands.Block, masked.Band);
+        Assert.Contains(masked.Evidence, c => c.Id == "masked-terms" && c.Field == Fields.UnmaskedText);
+        Assert.DoesNotContain(plain.Evidence, c => c.Id == "masked-terms");
+    }
 }
