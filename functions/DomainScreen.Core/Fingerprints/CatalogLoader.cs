@@ -110,7 +110,7 @@ public static class CatalogLoader
             case "regex":
                 try
                 {
-                    _ = Compile(r.Value ?? "");
+                    _ = CompileRegex(r.Value ?? "");
                 }
                 catch (Exception ex) when (ex is ArgumentException or NotSupportedException)
                 {
@@ -139,14 +139,14 @@ public static class CatalogLoader
     }
 
     /// <summary>Compiles a catalog regex as the engine will run it.</summary>
-    internal static Regex Compile(string pattern) =>
+    internal static Regex CompileRegex(string pattern) =>
         new(pattern, RegexOptions.NonBacktracking | RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, RegexTimeout);
 
     private static string? CompileProblem(string pattern)
     {
         try
         {
-            return Compile(pattern).IsMatch("") ? "it matches the empty string" : null;
+            return CompileRegex(pattern).IsMatch("") ? "it matches the empty string" : null;
         }
         catch (Exception ex) when (ex is ArgumentException or NotSupportedException)
         {

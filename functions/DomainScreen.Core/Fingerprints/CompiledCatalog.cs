@@ -20,6 +20,7 @@ public sealed class CompiledCatalog
     private readonly List<SignatureSpec> _signatures;
     private readonly List<Rule> _rules = [];
     private readonly List<Term> _terms = [];
+    private readonly List<int> _patternTerms = [];
     private readonly Dictionary<string, List<int>> _literalTargets = new(StringComparer.OrdinalIgnoreCase);
     private readonly SearchValues<string> _literals;
     // Literals by their first two characters (lower-cased): a hit position is checked only against the few
@@ -39,7 +40,7 @@ public sealed class CompiledCatalog
             foreach (var spec in signatures[s].Rules)
             {
                 var regex = spec.Match == "regex"
-                    ? CatalogLoader.Compile(spec.Value!)
+                    ? CatalogLoader.CompileRegex(spec.Value!)
                     : null;
                 var hashes = spec.Match == "mmh3" ? spec.Values.Select(int.Parse).ToFrozenSet() : null;
                 _rules.Add(new Rule(s, spec, regex, hashes));
@@ -52,7 +53,8 @@ public sealed class CompiledCatalog
             {
                 if (term.Pattern is not null)
                 {
-                    _terms.Add(new Term(term, lexicon.Category!, false, CatalogLoader.Compile(term.Pattern)));
+                    _patternTerms.Add(_terms.Count);
+                    _terms.Add(new Term(term, lexicon.Category!, false, CatalogLoader.CompileRegex(term.Pattern)));
                     continue;
                 }
                 _terms.Add(new Term(term, lexicon.Category!, term.Text!.All(c => c < 128 && (char.IsAsciiLetterOrDigit(c) || c is ' ' or '-' or '\'')), null));
@@ -181,7 +183,7 @@ public sealed class CompiledCatalog
         }
 
         // Pattern terms (prices) are cues: they only matter on a page that already names a category or a tool.
-        if (termHits.Values.Any(t => !Categories.Cues.Contains(t.Category)) || ruleHits.Any(h => h is { Count: > 0 })) ScanPatterns(page.Html, termHits, warnings);
+        if (_patternTerms.Count > 0 && (termHits.Values.Any(t => !Categories.Cues.Contains(t.Category)) || ruleHits.Any(h => h is { Count: > 0 }))) ScanPatterns(page.Html, termHits, warnings);
 
         var products = new List<ProductMatch>();
         for (var s = 0; s < _signatures.Count; s++)
@@ -227,19 +229,21 @@ public sealed class CompiledCatalog
                 {
                     if (!span[at..].StartsWith(literal, StringComparison.OrdinalIgnoreCase)) continue;
                     if (seen.TryGetValue(literal, out var count) && count >= MaxHitsPerLiteral) continue;
+                    string? matched = null; // the page's own spelling, cut once per match and only when used
                     foreach (var target in _literalTargets[literal])
                     {
-                        var matched = text.Substring(at, literal.Length);
                         if (target >= 0)
                         {
                             // A rule over the Gradio UI text holds only there, not wherever the page repeats the words.
                             if (_rules[target].Spec.Field != field) continue;
-                            (ruleHits[target] ??= []).Add(new RuleHit(_rules[target].Spec.Id!, field, _rules[target].Spec.Weight, matched, at));
+                            (ruleHits[target] ??= []).Add(new RuleHit(_rules[target].Spec.Id!, field, _rules[target].Spec.Weight,
+                                matched ??= text.Substring(at, literal.Length), at));
                             continue;
                         }
-                        var term = _terms[-target - 1];
-                        if (term.AsciiWord && !IsWordBoundary(span, at, literal.Length)) continue;
-                        termHits.TryAdd(-target - 1, new TermHit(term.Spec.Id!, term.Category, term.Spec.Kind, term.Spec.Weight, field, matched, at));
+                        var index = -target - 1;
+                        var term = _terms[index];
+                        if (termHits.ContainsKey(index) || (term.AsciiWord && !IsWordBoundary(span, at, literal.Length))) continue;
+                        termHits.Add(index, new TermHit(term.Spec.Id!, term.Category, term.Spec.Kind, term.Spec.Weight, field, matched ??= text.Substring(at, literal.Length), at));
                     }
                     seen[literal] = count + 1;
                 }
@@ -250,9 +254,10 @@ public sealed class CompiledCatalog
 
     private void ScanPatterns(string text, Dictionary<int, TermHit> termHits, List<string> warnings)
     {
-        for (var i = 0; i < _terms.Count; i++)
+        foreach (var i in _patternTerms)
         {
-            if (_terms[i] is not { Pattern: { } regex } term) continue;
+            var term = _terms[i];
+            var regex = term.Pattern!;
             try
             {
                 var m = regex.Match(text);

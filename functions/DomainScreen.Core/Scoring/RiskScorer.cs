@@ -82,7 +82,6 @@ public sealed class RiskScorer(TimeProvider time)
             else Signal("no-filing", "an AI service that shows no filing at all");
         }
         var label = page?.In("cue:ai-label").FirstOrDefault();
-        var labelled = label is not null;
         if (isGenAi && label is not null)
         {
             Signal("ai-label", "AI-generated content is labelled", label.Field, label.Matched, label.Offset);
@@ -111,7 +110,7 @@ public sealed class RiskScorer(TimeProvider time)
 
         var score = Math.Clamp(contributions.Sum(c => c.Weight), 0, 100);
         var band = BandOf(score, policy.Bands);
-        band = ApplyCaps(band, input, policy, evidence, genAi, labelled, parked, notes);
+        band = ApplyCaps(band, input, policy, evidence, genAi, labelled: label is not null, parked, notes);
         return new Verdict(score, band, reported, products.Select(p => new ProductRef(p.Id, p.Name)).ToArray(),
             filings.Select(f => new FilingRef(f.Type, f.Number)).ToArray(), contributions, notes,
             page?.CatalogVersion ?? "", policy.Version ?? "");
