@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using DomainScreen.Core.Api;
+using DomainScreen.Core.Audit;
+using DomainScreen.Core.Review;
 using DomainScreen.Core.Screening;
 using DomainScreen.Core.Submissions;
 using DomainScreen.Core.Sweeps;
@@ -28,4 +30,26 @@ namespace DomainScreen.Core;
 [JsonSerializable(typeof(List<string>))]
 [JsonSerializable(typeof(string[]))]
 [JsonSerializable(typeof(List<SubmissionLineError>))]
+[JsonSerializable(typeof(Dictionary<string, string?>))]
+[JsonSerializable(typeof(AuditPage))]
+[JsonSerializable(typeof(CaseRecord))]
+[JsonSerializable(typeof(CaseVerdict))]
+[JsonSerializable(typeof(CaseEvent))]
+[JsonSerializable(typeof(CaseList))]
+[JsonSerializable(typeof(CaseDetail))]
+[JsonSerializable(typeof(BulkDecisionResult))]
+[JsonSerializable(typeof(AllowlistEntry))]
+[JsonSerializable(typeof(AllowlistPage))]
 public sealed partial class CoreJson : JsonSerializerContext;
+
+/// <summary>
+/// Request bodies of commands (decisions, appeals, allowlist entries): an unknown property is an error, so a typo
+/// such as <c>"alowlist": true</c> is refused instead of silently ignored.
+/// </summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow, ReadCommentHandling = JsonCommentHandling.Disallow)]
+[JsonSerializable(typeof(DecisionBody))]
+[JsonSerializable(typeof(List<DecisionBody>))]
+[JsonSerializable(typeof(BulkDecisionBody))]
+[JsonSerializable(typeof(AppealBody))]
+[JsonSerializable(typeof(AllowlistBody))]
+public sealed partial class CommandJson : JsonSerializerContext;

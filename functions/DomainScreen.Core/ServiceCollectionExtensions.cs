@@ -1,4 +1,6 @@
 using DomainScreen.Core.Api;
+using DomainScreen.Core.Audit;
+using DomainScreen.Core.Review;
 using DomainScreen.Core.Dns;
 using DomainScreen.Core.Domains;
 using DomainScreen.Core.Fetching;
@@ -35,6 +37,7 @@ public static class ServiceCollectionExtensions
         (typeof(RegistrationOptions), RegistrationOptions.Section),
         (typeof(CatalogOptions), CatalogOptions.Section),
         (typeof(AuthOptions), AuthOptions.Section),
+        (typeof(ReviewOptions), ReviewOptions.Section),
         (typeof(StorageOptions), "Storage"),
     ];
 
@@ -51,6 +54,7 @@ public static class ServiceCollectionExtensions
         services.AddOptions<FetchOptions>().BindConfiguration(FetchOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RegistrationOptions>().BindConfiguration(RegistrationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ReviewOptions>().BindConfiguration(ReviewOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<StorageOptions>()
             .Configure(o => BindStorage(o, configuration))
             .Validate(o => !o.Validate().Any(), "Storage is not configured: set AzureWebJobsStorage to a connection string, " +
@@ -85,7 +89,7 @@ public static class ServiceCollectionExtensions
 
         services.AddOptions<CatalogOptions>().BindConfiguration(CatalogOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(sp => new CatalogProvider(sp.GetRequiredService<IOptions<CatalogOptions>>(), sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<CatalogProvider>>(), sp.GetService<StorageClients>()));
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<CatalogProvider>>(), sp.GetService<StorageClients>(), sp.GetService<AuditLog>()));
         services.AddSingleton<RiskScorer>();
         services.AddSingleton<DomainScreener>();
         services.AddSingleton<ScreenBatchProcessor>();
@@ -93,8 +97,27 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<SubmissionService>();
         services.AddSingleton<SweepService>();
 
+        services.AddSingleton<AuditLog>();
+        services.AddSingleton<ReviewAllowlist>();
+        services.AddSingleton<CaseStore>();
+        services.AddSingleton<CaseDirectory>();
+        services.AddSingleton<CaseService>();
+
+        // Result consumers: screening hands every stored batch to each of these.
+        services.AddSingleton<IScreeningResultConsumer, SubmissionProgress>();
+        services.AddSingleton<IScreeningResultConsumer, SweepProgress>();
+        services.AddSingleton<IScreeningResultConsumer, CaseOpener>();
+
+        // The route table: each feature's routes, gathered by the router both hosts call.
+        services.AddSingleton<IApiRoutes, HealthRoutes>();
+        services.AddSingleton<IApiRoutes, SubmissionRoutes>();
+        services.AddSingleton<IApiRoutes, DomainRoutes>();
+        services.AddSingleton<IApiRoutes, SweepRoutes>();
+        services.AddSingleton<IApiRoutes, CaseRoutes>();
+        services.AddSingleton<IApiRoutes, AllowlistRoutes>();
+        services.AddSingleton<IApiRoutes, AuditRoutes>();
         services.AddSingleton<CallerAuthenticator>();
-        services.AddSingleton<DomainScreenApi>();
+        services.AddSingleton<ApiRouter>();
         return services;
     }
 

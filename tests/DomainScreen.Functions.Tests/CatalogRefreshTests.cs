@@ -25,19 +25,19 @@ public sealed class CatalogRefreshTests(AzuriteFixture azurite)
         var provider = harness.Get<CatalogProvider>();
         var blobs = harness.Storage.Blobs.GetBlobContainerClient(container);
         await blobs.CreateIfNotExistsAsync();
-        var builtIn = provider.Catalog.Version;
+        var builtIn = provider.Current.Catalog.Version;
 
         await blobs.GetBlobClient("fingerprints/ops.json").UploadAsync(BinaryData.FromString(Good), overwrite: true);
         await provider.RefreshIfDueAsync(CancellationToken.None);
 
-        Assert.Equal("ops-2", provider.Catalog.Version);
-        Assert.Contains(provider.Catalog.Run(PageFacts.FromHtml("<title>Acme Tool</title>")).Products, p => p.Id == "acme-tool");
+        Assert.Equal("ops-2", provider.Current.Catalog.Version);
+        Assert.Contains(provider.Current.Catalog.Run(PageFacts.FromHtml("<title>Acme Tool</title>")).Products, p => p.Id == "acme-tool");
 
         await blobs.GetBlobClient("fingerprints/ops.json").UploadAsync(BinaryData.FromString(Good.Replace("\"title\"", "\"nonsense\"", StringComparison.Ordinal)), overwrite: true);
         harness.Time.Advance(TimeSpan.FromMinutes(2));
         await provider.RefreshIfDueAsync(CancellationToken.None);
 
-        Assert.Equal("ops-2", provider.Catalog.Version);
-        Assert.NotEqual(builtIn, provider.Catalog.Version);
+        Assert.Equal("ops-2", provider.Current.Catalog.Version);
+        Assert.NotEqual(builtIn, provider.Current.Catalog.Version);
     }
 }

@@ -12,9 +12,7 @@ public sealed class HealthFunctionTests(AzuriteFixture azurite)
     {
         await using var harness = new FunctionsHarness(azurite, new FakeDnsResolver());
         await harness.InitializeAsync();
-        var request = Request("GET");
-
-        var (status, body, _) = await Execute(request, await harness.Create<DomainFunctions>().Health(request, CancellationToken.None));
+        var (status, body, _) = await harness.Http("GET", "/api/health");
 
         Assert.Equal(200, status);
         Assert.Contains("\"storage\":\"ok\"", body, StringComparison.Ordinal);
@@ -27,9 +25,7 @@ public sealed class HealthFunctionTests(AzuriteFixture azurite)
         {
             ["AzureWebJobsStorage"] = DomainScreen.Local.Hosting.AzuriteProcess.Connection(1, 1, 1),
         });
-        var request = Request("GET");
-
-        var (status, _, _) = await Execute(request, await harness.Create<DomainFunctions>().Health(request, CancellationToken.None));
+        var (status, _, _) = await harness.Http("GET", "/api/health");
 
         Assert.Equal(503, status);
     }

@@ -16,14 +16,10 @@ public sealed class SubmissionFunctionsTests(AzuriteFixture azurite) : IAsyncLif
 
     public Task DisposeAsync() => _harness.DisposeAsync().AsTask();
 
-    private SubmissionFunctions Functions => _harness.Create<SubmissionFunctions>();
-
     [Fact]
     public async Task SubmitDomains_MixedLines_Accepts202AndQueuesOnPriority()
     {
-        var request = Request("POST", "example.com\nhttps://例子.公司/x\nbad_name.com\n1.2.3.4\nfoo.test\nbar.test\n", "text/plain", AnalystKey);
-
-        var (status, body, headers) = await Execute(request, await Functions.SubmitDomains(request, CancellationToken.None));
+        var (status, body, headers) = await _harness.Http("POST", "/api/submissions", "example.com\nhttps://例子.公司/x\nbad_name.com\n1.2.3.4\nfoo.test\nbar.test\n", "text/plain", AnalystKey);
 
         Assert.Equal(202, status);
         var accepted = JsonSerializer.Deserialize(body, CoreJson.Default.SubmissionAccepted)!;
@@ -43,12 +39,10 @@ public sealed class SubmissionFunctionsTests(AzuriteFixture azurite) : IAsyncLif
     [Fact]
     public async Task GetSubmission_AfterSubmit_ListsEveryDomainQueuedWithLineErrors()
     {
-        var submit = Request("POST", """["a.test","b.test","com.cn"]""", "application/json", AnalystKey);
-        var (_, body, _) = await Execute(submit, await Functions.SubmitDomains(submit, CancellationToken.None));
+        var (_, body, _) = await _harness.Http("POST", "/api/submissions", """["a.test","b.test","com.cn"]""", "application/json", AnalystKey);
         var id = JsonSerializer.Deserialize(body, CoreJson.Default.SubmissionAccepted)!.SubmissionId;
 
-        var get = Request("GET", key: ReaderKey);
-        var (status, statusBody, _) = await Execute(get, await Functions.GetSubmission(get, id, CancellationToken.None));
+        var (status, statusBody, _) = await _harness.Http("GET", $"/api/submissions/{id}", key: ReaderKey);
 
         Assert.Equal(200, status);
         var submission = JsonSerializer.Deserialize(statusBody, CoreJson.Default.SubmissionStatus)!;
@@ -60,9 +54,7 @@ public sealed class SubmissionFunctionsTests(AzuriteFixture azurite) : IAsyncLif
     [Fact]
     public async Task SubmitDomains_NothingValid_Is400WithEachLineError()
     {
-        var request = Request("POST", "localhost\n*.foo.cn\n", "text/plain", AnalystKey);
-
-        var (status, body, _) = await Execute(request, await Functions.SubmitDomains(request, CancellationToken.None));
+        var (status, body, _) = await _harness.Http("POST", "/api/submissions", "localhost\n*.foo.cn\n", "text/plain", AnalystKey);
 
         Assert.Equal(400, status);
         using var doc = JsonDocument.Parse(body);
@@ -74,9 +66,7 @@ public sealed class SubmissionFunctionsTests(AzuriteFixture azurite) : IAsyncLif
     [Fact]
     public async Task SubmitDomains_OverLineLimit_Is413AndQueuesNothing()
     {
-        var request = Request("POST", string.Join('\n', Enumerable.Range(0, 51).Select(i => $"d{i}.test")), "text/plain", AnalystKey);
-
-        var (status, _, _) = await Execute(request, await Functions.SubmitDomains(request, CancellationToken.None));
+        var (status, _, _) = await _harness.Http("POST", "/api/submissions", string.Join('\n', Enumerable.Range(0, 51).Select(i => $"d{i}.test")), "text/plain", AnalystKey);
 
         Assert.Equal(413, status);
         Assert.Empty(await _harness.DrainAsync(priority: true));
@@ -85,9 +75,7 @@ public sealed class SubmissionFunctionsTests(AzuriteFixture azurite) : IAsyncLif
     [Fact]
     public async Task SubmitDomains_CsvWithDomainColumn_IsAccepted()
     {
-        var request = Request("POST", "source,domain\nfeed,x.test\nfeed,\"y.test\"\n", "text/csv", AnalystKey);
-
-        var (status, body, _) = await Execute(request, await Functions.SubmitDomains(request, CancellationToken.None));
+        var (status, body, _) = await _harness.Http("POST", "/api/submissions", "source,domain\nfeed,x.test\nfeed,\"y.test\"\n", "text/csv", AnalystKey);
 
         Assert.Equal(202, status);
         Assert.Equal(2, JsonSerializer.Deserialize(body, CoreJson.Default.SubmissionAccepted)!.AcceptedCount);
@@ -99,9 +87,7 @@ public sealed class SubmissionFunctionsTests(AzuriteFixture azurite) : IAsyncLif
     [InlineData(ReaderKey, 403)]
     public async Task SubmitDomains_WithoutAnalystRole_IsRefused(string? key, int expected)
     {
-        var request = Request("POST", "a.test", "text/plain", key);
-
-        var (status, _, _) = await Execute(request, await Functions.SubmitDomains(request, CancellationToken.None));
+        var (status, _, _) = await _harness.Http("POST", "/api/submissions", "a.test", "text/plain", key);
 
         Assert.Equal(expected, status);
         Assert.Empty(await _harness.DrainAsync(priority: true));
@@ -110,9 +96,7 @@ public sealed class SubmissionFunctionsTests(AzuriteFixture azurite) : IAsyncLif
     [Fact]
     public async Task GetSubmission_Unknown_Is404()
     {
-        var request = Request("GET", key: ReaderKey);
-
-        var (status, _, _) = await Execute(request, await Functions.GetSubmission(request, "s0000", CancellationToken.None));
+        var (status, _, _) = await _harness.Http("GET", "/api/submissions/s0000", key: ReaderKey);
 
         Assert.Equal(404, status);
     }

@@ -44,8 +44,7 @@ public sealed class SweepFunctionsTests(AzuriteFixture azurite) : IAsyncLifetime
     public async Task StartSweep_ThenProcess_ReportsDone()
     {
         var functions = _harness.Create<SweepFunctions>();
-        var start = Request("POST", key: AdminKey);
-        var (status, body, _) = await Execute(start, await functions.StartSweep(start, CancellationToken.None));
+        var (status, body, _) = await _harness.Http("POST", "/api/sweeps", key: AdminKey);
         Assert.Equal(202, status);
         var sweep = JsonSerializer.Deserialize(body, CoreJson.Default.SweepStatus)!;
 
@@ -54,8 +53,7 @@ public sealed class SweepFunctionsTests(AzuriteFixture azurite) : IAsyncLifetime
             await _harness.Create<ScreenBatchFunctions>().ScreenBatch(message.Body.ToString(), CancellationToken.None);
         }
 
-        var get = Request("GET", key: ReaderKey);
-        var (_, statusBody, _) = await Execute(get, await functions.GetSweep(get, sweep.SweepId, CancellationToken.None));
+        var (_, statusBody, _) = await _harness.Http("GET", $"/api/sweeps/{sweep.SweepId}", key: ReaderKey);
         var done = JsonSerializer.Deserialize(statusBody, CoreJson.Default.SweepStatus)!;
         Assert.True(done.Done);
         Assert.True(done.Screened >= 4);
@@ -64,9 +62,7 @@ public sealed class SweepFunctionsTests(AzuriteFixture azurite) : IAsyncLifetime
     [Fact]
     public async Task StartSweep_AnalystIsForbidden()
     {
-        var start = Request("POST", key: AnalystKey);
-
-        var (status, _, _) = await Execute(start, await _harness.Create<SweepFunctions>().StartSweep(start, CancellationToken.None));
+        var (status, _, _) = await _harness.Http("POST", "/api/sweeps", key: AnalystKey);
 
         Assert.Equal(403, status);
     }

@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
@@ -8,21 +9,27 @@ public sealed record ApiResult(int Status, string Json, IReadOnlyDictionary<stri
 {
     public const string ContentType = "application/json; charset=utf-8";
 
+    // API bodies are JSON served as application/json: quotes, '<' and CJK text are written as themselves, not as
+    // \u0027 or \u4E2D escapes (control characters and the JSON specials are still escaped).
+    private static readonly JsonWriterOptions Writer = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static ApiResult Of<T>(int status, T body, JsonTypeInfo<T> type, IReadOnlyDictionary<string, string>? headers = null) =>
-        new(status, JsonSerializer.Serialize(body, type), headers);
+        new(status, Serialize(body, type), headers);
 
     public static ApiResult Error(int status, string code, string message) =>
         Of(status, new ApiError(code, message), CoreJson.Default.ApiError);
+
+    /// <summary>Serialises with the API's escaping (see <see cref="ApiResult"/>); also used by the CLI's JSON output.</summary>
+    public static string Serialize<T>(T body, JsonTypeInfo<T> type)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(1024);
+        using (var writer = new Utf8JsonWriter(buffer, Writer)) JsonSerializer.Serialize(writer, body, type);
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
 }
 
 /// <summary>The body of every error answer.</summary>
-public sealed record ApiError(string Code, string Message, IReadOnlyList<Submissions.SubmissionLineError>? Errors = null);
-
-/// <summary>What a host hands the API: headers, body and its declared type and length.</summary>
-public sealed record ApiRequest(Func<string, string?> Header, Stream Body, string? ContentType, long? ContentLength)
-{
-    public static ApiRequest WithoutBody(Func<string, string?> header) => new(header, Stream.Null, null, 0);
-}
+public sealed record ApiError(string Code, string Message, IReadOnlyList<Submissions.SubmissionLineError>? Errors = null, string? RequestId = null);
 
 /// <summary>GET /api/health.</summary>
 public sealed record HealthReport(string Status, string Version, DateTimeOffset Time, IReadOnlyDictionary<string, string> Checks);

@@ -18,6 +18,9 @@ public sealed class AuthOptions : IValidatableObject
     public const string AppServiceMode = "AppService";
     public const string ApiKeysMode = "ApiKeys";
 
+    /// <summary>Claim that carries a partner caller's partner id in <c>AppService</c> mode. Default <c>partner_id</c>.</summary>
+    public string PartnerClaim { get; set; } = "partner_id";
+
     /// <summary>Keys for <c>ApiKeys</c> mode. Store the SHA-256 of the key, never the key.</summary>
     public IList<ApiKeyOptions> ApiKeys { get; } = [];
 
@@ -25,26 +28,37 @@ public sealed class AuthOptions : IValidatableObject
     {
         if (Mode is not (AppServiceMode or ApiKeysMode))
         {
-            yield return new ValidationResult($"Auth:Mode must be {AppServiceMode} or {ApiKeysMode}, not '{Mode}'", [nameof(Mode)]);
+            yield return new ValidationResult($"Auth__Mode='{Mode}' is not a mode; use {AppServiceMode} or {ApiKeysMode}", [nameof(Mode)]);
         }
-        foreach (var key in ApiKeys)
+        for (var i = 0; i < ApiKeys.Count; i++)
         {
+            var key = ApiKeys[i];
             if (key.Sha256?.Length != 64 || !key.Sha256.All(Uri.IsHexDigit))
             {
-                yield return new ValidationResult($"Auth:ApiKeys entry '{key.Name}' needs Sha256 as 64 hex digits", [nameof(ApiKeys)]);
+                yield return new ValidationResult($"Auth__ApiKeys__{i}__Sha256 (key '{key.Name}') must be 64 hex digits, the SHA-256 of the key", [nameof(ApiKeys)]);
             }
-            if (key.Roles.Any(r => !Roles.All.Contains(r)))
+            for (var r = 0; r < key.Roles.Count; r++)
             {
-                yield return new ValidationResult($"Auth:ApiKeys entry '{key.Name}' names an unknown role; known: {string.Join(", ", Roles.All)}", [nameof(ApiKeys)]);
+                if (!Roles.All.Contains(key.Roles[r]))
+                {
+                    yield return new ValidationResult(
+                        $"Auth__ApiKeys__{i}__Roles__{r}='{key.Roles[r]}' is not a role; known: {string.Join(", ", Roles.All)}", [nameof(ApiKeys)]);
+                }
+            }
+            if (key.Roles.Contains(Roles.Partner) != !string.IsNullOrWhiteSpace(key.PartnerId))
+            {
+                yield return new ValidationResult(
+                    $"Auth__ApiKeys__{i}__PartnerId (key '{key.Name}'): a key has a partner id exactly when it has the '{Roles.Partner}' role", [nameof(ApiKeys)]);
             }
         }
     }
 }
 
-/// <summary>One API key: a name for the audit trail, the key's SHA-256 (hex), its roles.</summary>
+/// <summary>One API key: a name for the audit trail, the key's SHA-256 (hex), its roles, and a partner id for the partner role.</summary>
 public sealed class ApiKeyOptions
 {
     public string Name { get; set; } = "";
     public string Sha256 { get; set; } = "";
     public IList<string> Roles { get; } = [];
+    public string? PartnerId { get; set; }
 }

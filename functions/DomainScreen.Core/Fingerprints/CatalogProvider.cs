@@ -1,9 +1,14 @@
+using DomainScreen.Core.Api;
+using DomainScreen.Core.Audit;
 using DomainScreen.Core.Scoring;
 using DomainScreen.Core.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace DomainScreen.Core.Fingerprints;
+
+/// <summary>A catalog and the policy published with it, always read together: one screen never mixes versions.</summary>
+public sealed record CatalogSnapshot(CompiledCatalog Catalog, ScoringPolicy Policy);
 
 /// <summary>
 /// The catalog and policy in force. Starts from the built-in files (or <see cref="CatalogOptions.Directory"/>),
@@ -14,28 +19,28 @@ public sealed class CatalogProvider : IDisposable
 {
     private readonly CatalogOptions _options;
     private readonly StorageClients? _storage;
+    private readonly AuditLog? _audit;
     private readonly TimeProvider _time;
     private readonly ILogger<CatalogProvider> _logger;
     private readonly SemaphoreSlim _refresh = new(1, 1);
     private DateTimeOffset _lastCheck = DateTimeOffset.MinValue;
     private string _blobStamp = "";
-    private volatile CompiledCatalog _catalog;
-    private volatile ScoringPolicy _policy;
+    private volatile CatalogSnapshot _current;
 
-    public CatalogProvider(IOptions<CatalogOptions> options, TimeProvider time, ILogger<CatalogProvider> logger, StorageClients? storage = null)
+    public CatalogProvider(IOptions<CatalogOptions> options, TimeProvider time, ILogger<CatalogProvider> logger, StorageClients? storage = null,
+        AuditLog? audit = null)
     {
+        _audit = audit;
         _options = options.Value;
         _storage = storage;
         _time = time;
         _logger = logger;
         var (files, policy) = LocalFiles(_options.Directory);
-        _catalog = CatalogLoader.Compile(files);
-        _policy = policy;
+        _current = new CatalogSnapshot(CatalogLoader.Compile(files), policy);
     }
 
-    public CompiledCatalog Catalog => _catalog;
-
-    public ScoringPolicy Policy => _policy;
+    /// <summary>The catalog and policy in force, swapped as one reference on every update.</summary>
+    public CatalogSnapshot Current => _current;
 
     /// <summary>The built-in catalog files (embedded resources).</summary>
     public static IEnumerable<(string File, string Json)> BuiltInFiles()
@@ -57,18 +62,18 @@ public sealed class CatalogProvider : IDisposable
     /// <summary>Replaces the catalog (and optionally the policy) if they validate; returns the problems otherwise.</summary>
     public IReadOnlyList<string> TryReplace(IReadOnlyList<(string File, string Json)> catalogFiles, (string File, string Json)? policyFile = null)
     {
+        var current = _current;
         try
         {
-            var catalog = catalogFiles.Count > 0 ? CatalogLoader.Compile(catalogFiles) : _catalog;
-            var policy = policyFile is { } p ? ScoringPolicy.Parse(p.Json, p.File) : _policy;
-            _catalog = catalog;
-            _policy = policy;
+            var catalog = catalogFiles.Count > 0 ? CatalogLoader.Compile(catalogFiles) : current.Catalog;
+            var policy = policyFile is { } p ? ScoringPolicy.Parse(p.Json, p.File) : current.Policy;
+            _current = new CatalogSnapshot(catalog, policy);
             return [];
         }
         catch (CatalogValidationException ex)
         {
             _logger.LogError("Catalog update rejected; catalog {Version} and policy {PolicyVersion} stay in force: {Problems}",
-                _catalog.Version, _policy.Version, string.Join(" | ", ex.Problems));
+                current.Catalog.Version, current.Policy.Version, string.Join(" | ", ex.Problems));
             return ex.Problems;
         }
     }
@@ -99,7 +104,17 @@ public sealed class CatalogProvider : IDisposable
             }
             var problems = TryReplace(catalogFiles, policy);
             _blobStamp = stamp;
-            if (problems.Count == 0) _logger.LogInformation("Catalog {Version} and policy {PolicyVersion} loaded from blob storage", _catalog.Version, _policy.Version);
+            if (problems.Count == 0)
+            {
+                _logger.LogInformation("Catalog {Version} and policy {PolicyVersion} loaded from blob storage", _current.Catalog.Version, _current.Policy.Version);
+                if (_audit is not null)
+                {
+                    // Every instance loads the same update; the key from the blobs' ETags records it once.
+                    await _audit.AppendAsync(new AuditRecord(Caller.System, "", AuditActions.CatalogLoaded, Target: _options.Container,
+                        After: new Dictionary<string, string?> { ["catalogVersion"] = _current.Catalog.Version, ["policyVersion"] = _current.Policy.Version, ["blobs"] = stamp },
+                        Key: "catalog|" + stamp), cancellationToken).ConfigureAwait(false);
+                }
+            }
         }
         catch (Azure.RequestFailedException ex)
         {

@@ -13,7 +13,8 @@ public sealed record ScoringInput(
     FingerprintResult? Page,
     DnsEvidence? Dns = null,
     FetchEvidence? Fetch = null,
-    RegistrationEvidence? Registration = null);
+    RegistrationEvidence? Registration = null,
+    string? AllowlistedBecause = null);
 
 /// <summary>
 /// Turns evidence into a verdict: products and abuse lexicons from the page, compliance filings, and signals
@@ -23,9 +24,6 @@ public sealed record ScoringInput(
 /// </summary>
 public sealed class RiskScorer(TimeProvider time)
 {
-    private static readonly string[] ParkingNameServers =
-        ["sedoparking.com", "bodis.com", "parkingcrew.net", "above.com", "dan.com", "afternic.com", "parklogic.com", "uniregistrymarket.link", "dnspod.net.parking"];
-
     public Verdict Score(ScoringInput input, ScoringPolicy policy)
     {
         var contributions = new List<Contribution>();
@@ -91,7 +89,7 @@ public sealed class RiskScorer(TimeProvider time)
             var first = service[0];
             Signal("service-cues", $"offered as a service to paying users ({string.Join(", ", service.Take(4).Select(s => s.Matched))})", first.Field, first.Matched, first.Offset);
         }
-        if (page?.Products.Any(p => p.Hits.Any(h => h.RuleId == "gradio-auth-required")) == true) Signal("gradio-auth", "the tool asks for a login (not open to the public)");
+        if (page?.Products.Any(p => p.Hits.Any(h => policy.LoginRequiredRules.Contains(h.RuleId))) == true) Signal("gradio-auth", "the tool asks for a login (not open to the public)");
         // Hiding an offer from plain-text search (zero-width characters, character references) is itself a sign of intent.
         if (!talkedAbout && page?.Terms.FirstOrDefault(t => t.Field == Fields.UnmaskedText && t.Kind == TermKinds.Offer && policy.BlockCategories.Contains(t.Category)) is { } masked)
         {
@@ -100,8 +98,10 @@ public sealed class RiskScorer(TimeProvider time)
 
         ScoreInfrastructure(input, Signal);
 
-        var parkingNs = input.Dns?.Records(DnsRecordType.NS).FirstOrDefault(r => ParkingNameServers.Any(p => r.Value.EndsWith(p, StringComparison.OrdinalIgnoreCase)));
-        var parked = (parkedHit is not null || parkingNs is not null) && !products.Any(p => p.Risk >= 30);
+        var parking = policy.Parking;
+        var parkingNs = input.Dns?.Records(DnsRecordType.NS).FirstOrDefault(r => parking.NameServers.Any(p => r.Value.EndsWith(p, StringComparison.OrdinalIgnoreCase)));
+        // A parked page that still identifies a risky tool is not treated as parked.
+        var parked = (parkedHit is not null || parkingNs is not null) && !products.Any(p => p.Risk >= parking.UnlessProductRisk);
         if (parked)
         {
             if (parkedHit is not null) Signal("parked", "a parked or for-sale page", parkedHit.Field, parkedHit.Matched, parkedHit.Offset);
@@ -265,6 +265,7 @@ public sealed class RiskScorer(TimeProvider time)
         if (genAi is not null) band = Cap(band, Bands.Review, $"the page shows a generative-AI filing ({genAi.Number}); a person must check it before any block");
         if (parked) band = Cap(band, Bands.Watch, "a parked page");
         if (policy.Allowlist.Covers(input.Domain, input.RegistrableDomain)) band = Cap(band, Bands.Watch, "allowlisted domain");
+        if (input.AllowlistedBecause is { } because) band = Cap(band, Bands.Watch, because);
         return band;
     }
 }

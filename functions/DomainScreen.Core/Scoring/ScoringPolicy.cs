@@ -37,6 +37,12 @@ public sealed class ScoringPolicy
 
     public Allowlist Allowlist { get; set; } = new();
 
+    /// <summary>What makes a page parked beyond its own text.</summary>
+    public ParkingPolicy Parking { get; set; } = new();
+
+    /// <summary>Fingerprint rule ids that show a tool asks for a login (signal <c>gradio-auth</c>).</summary>
+    public List<string> LoginRequiredRules { get; set; } = [];
+
     public static readonly string[] KnownSignals =
     [
         "service-cues", "no-filing", "icp-only", "filing-icp", "filing-psb", "filing-genai", "ai-label",
@@ -83,6 +89,15 @@ public sealed class ScoringPolicy
         policy.Allowlist.Suffixes = policy.Allowlist.Suffixes.Select(Ascii).ToList();
         return policy;
     }
+}
+
+public sealed class ParkingPolicy
+{
+    /// <summary>Name-server suffixes of parking services.</summary>
+    public List<string> NameServers { get; set; } = [];
+
+    /// <summary>A page identifying a product of at least this risk is not treated as parked. Default 30.</summary>
+    public int UnlessProductRisk { get; set; } = 30;
 }
 
 public sealed class BandThresholds

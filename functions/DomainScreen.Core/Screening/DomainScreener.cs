@@ -20,8 +20,8 @@ public sealed class DomainScreener(
     DnsEvidenceCollector dns,
     PageFetcher fetcher,
     RegistrationLookup registration,
-    CatalogProvider catalogs,
     RiskScorer scorer,
+    Review.ReviewAllowlist allowlist,
     TimeProvider time,
     IOptions<ScreeningOptions> options,
     IOptions<FetchOptions> fetchOptions,
@@ -33,7 +33,8 @@ public sealed class DomainScreener(
     private static readonly Histogram<double> Duration = Meter.CreateHistogram<double>("domainscreen.screen.duration", "ms", "Wall time of one domain's screen");
     private readonly TimeSpan _timeout = TimeSpan.FromSeconds(options.Value.DomainTimeoutSeconds);
 
-    public async Task<ScreeningResult> ScreenAsync(DomainName name, ScreenRequest request, CancellationToken cancellationToken)
+    /// <summary>Screens one name with the catalog and policy of <paramref name="snapshot"/> (one snapshot per batch).</summary>
+    public async Task<ScreeningResult> ScreenAsync(DomainName name, ScreenRequest request, CatalogSnapshot snapshot, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -45,8 +46,7 @@ public sealed class DomainScreener(
             var dnsEvidence = await dns.CollectAsync(name, budget.Token).ConfigureAwait(false);
             result = result with { Dns = dnsEvidence };
             var registrationTask = registration.LookupAsync(name, budget.Token);
-            var catalog = catalogs.Catalog;
-            var policy = catalogs.Policy;
+            var (catalog, policy) = snapshot;
             FingerprintResult? landing = null;
             var fetch = dnsEvidence.Resolves
                 ? await fetcher.FetchAsync(name, (html, headers, url) =>
@@ -63,7 +63,9 @@ public sealed class DomainScreener(
             var page = fetch.Body is not { Length: > 0 } ? null
                 : landing is not null && fetch.Probes.Count == 0 && (fetch.Favicon?.Mmh3 is not { } icon || !catalog.KnowsFavicon(icon)) ? landing
                 : catalog.Run(PageFacts.From(fetch));
-            var verdict = scorer.Score(new ScoringInput(name.Ascii, name.RegistrableDomain, page, dnsEvidence, fetch, registrationEvidence), policy);
+            var allowed = allowlist.Match(name.Ascii);
+            var verdict = scorer.Score(new ScoringInput(name.Ascii, name.RegistrableDomain, page, dnsEvidence, fetch, registrationEvidence,
+                allowed is null ? null : $"allowlisted by {allowed.Author} ({allowed.Reason})"), policy);
             result = result with { Stage = ScreeningStages.Scored, Verdict = verdict };
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

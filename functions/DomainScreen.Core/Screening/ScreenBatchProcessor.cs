@@ -1,16 +1,16 @@
 using System.Text.Json;
 using DomainScreen.Core.Domains;
 using DomainScreen.Core.Storage;
-using DomainScreen.Core.Submissions;
-using DomainScreen.Core.Sweeps;
+using DomainScreen.Core.Review;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace DomainScreen.Core.Screening;
 
 /// <summary>
-/// Handles one queue message: validates it, screens its domains with bounded parallelism, stores every result
-/// and records progress. A message that cannot be read throws <see cref="InvalidScreenRequestException"/>, so the
+/// Handles one queue message: validates it, screens its domains with bounded parallelism against one catalog,
+/// policy and allowlist snapshot, stores every result, then hands the batch to every registered
+/// <see cref="IScreeningResultConsumer"/> (it does not know who asked for the screen). A message that cannot be read throws <see cref="InvalidScreenRequestException"/>, so the
 /// host retries it and then moves it to the poison queue; one domain's failure is a failed result, not an exception.
 /// </summary>
 public sealed class ScreenBatchProcessor(
@@ -18,9 +18,9 @@ public sealed class ScreenBatchProcessor(
     DomainScreener screener,
     ResultStore results,
     EvidenceStore evidence,
-    SubmissionStore submissions,
-    SweepStore sweeps,
+    IEnumerable<IScreeningResultConsumer> consumers,
     Fingerprints.CatalogProvider catalogs,
+    ReviewAllowlist allowlist,
     Registration.RegistrationLookup registrations,
     IOptions<ScreeningOptions> options,
     ILogger<ScreenBatchProcessor> logger)
@@ -30,7 +30,8 @@ public sealed class ScreenBatchProcessor(
     public async Task<IReadOnlyList<ScreeningResult>> ProcessAsync(string message, CancellationToken cancellationToken)
     {
         var request = Read(message);
-        await catalogs.RefreshIfDueAsync(cancellationToken).ConfigureAwait(false);
+        await Task.WhenAll(catalogs.RefreshIfDueAsync(cancellationToken), allowlist.RefreshIfDueAsync(cancellationToken)).ConfigureAwait(false);
+        var snapshot = catalogs.Current;
         var names = new List<DomainName>();
         foreach (var domain in request.Domains)
         {
@@ -45,20 +46,14 @@ public sealed class ScreenBatchProcessor(
             new ParallelOptions { MaxDegreeOfParallelism = options.Value.Parallelism, CancellationToken = cancellationToken },
             async (i, ct) =>
             {
-                screened[i] = await screener.ScreenAsync(names[i], request, ct).ConfigureAwait(false);
+                screened[i] = await screener.ScreenAsync(names[i], request, snapshot, ct).ConfigureAwait(false);
                 if (screened[i].Fetch is { } fetch) await evidence.SaveAsync(fetch, ct).ConfigureAwait(false);
                 await results.SaveAsync(screened[i], request.RequestedAt, ct).ConfigureAwait(false);
             }).ConfigureAwait(false);
 
         await registrations.FlushAsync(cancellationToken).ConfigureAwait(false);
-        if (request.Source == ScreenRequest.SubmissionSource)
-        {
-            await submissions.RecordAsync(request.RunId, screened, cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            await sweeps.RecordBatchAsync(request.RunId, request.RequestId, screened, cancellationToken).ConfigureAwait(false);
-        }
+        var batch = new ScreenedBatch(request, screened);
+        await Task.WhenAll(consumers.Select(c => c.ConsumeAsync(batch, cancellationToken))).ConfigureAwait(false);
         logger.LogInformation("Request {RequestId}: screened {Count} domains ({Failed} failed)",
             request.RequestId, screened.Length, screened.Count(r => r.Status == ScreeningResult.Failed));
         return screened;

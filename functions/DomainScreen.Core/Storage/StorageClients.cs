@@ -16,7 +16,8 @@ public sealed class StorageClients
 {
     private readonly Lazy<Task> _created;
 
-    public StorageClients(IOptions<StorageOptions> options)
+    /// <param name="observers">Extra pipeline policies for every client (tests register one to record the requests sent).</param>
+    public StorageClients(IOptions<StorageOptions> options, IEnumerable<HttpPipelinePolicy>? observers = null)
     {
         var o = options.Value;
         var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
@@ -25,6 +26,12 @@ public sealed class StorageClients
         queueOptions.AddPolicy(Requests.QueuePolicy, HttpPipelinePosition.PerRetry);
         tableOptions.AddPolicy(Requests.TablePolicy, HttpPipelinePosition.PerRetry);
         blobOptions.AddPolicy(Requests.BlobPolicy, HttpPipelinePosition.PerRetry);
+        foreach (var observer in observers ?? [])
+        {
+            queueOptions.AddPolicy(observer, HttpPipelinePosition.PerRetry);
+            tableOptions.AddPolicy(observer, HttpPipelinePosition.PerRetry);
+            blobOptions.AddPolicy(observer, HttpPipelinePosition.PerRetry);
+        }
         if (o.UsesConnectionString)
         {
             Tables = new TableServiceClient(o.ConnectionString, tableOptions);
@@ -48,6 +55,9 @@ public sealed class StorageClients
         Candidates = Tables.GetTableClient(StorageNames.CandidatesTable);
         Sweeps = Tables.GetTableClient(StorageNames.SweepsTable);
         Registrations = Tables.GetTableClient(StorageNames.RegistrationsTable);
+        Cases = Tables.GetTableClient(StorageNames.CasesTable);
+        Audit = Tables.GetTableClient(StorageNames.AuditTable);
+        Allowlist = Tables.GetTableClient(StorageNames.AllowlistTable);
         Cache = Blobs.GetBlobContainerClient(StorageNames.CacheContainer);
         Evidence = Blobs.GetBlobContainerClient(StorageNames.EvidenceContainer);
         _created = new Lazy<Task>(CreateAllAsync, LazyThreadSafetyMode.ExecutionAndPublication);
@@ -66,6 +76,11 @@ public sealed class StorageClients
     public TableClient Candidates { get; }
     public TableClient Sweeps { get; }
     public TableClient Registrations { get; }
+    public TableClient Cases { get; }
+
+    /// <summary>The append-only audit trail; only <see cref="Audit.AuditLog"/> writes to it, and only inserts.</summary>
+    public TableClient Audit { get; }
+    public TableClient Allowlist { get; }
     public BlobContainerClient Cache { get; }
     public BlobContainerClient Evidence { get; }
 
@@ -80,6 +95,9 @@ public sealed class StorageClients
             Candidates.CreateIfNotExistsAsync(),
             Sweeps.CreateIfNotExistsAsync(),
             Registrations.CreateIfNotExistsAsync(),
+            Cases.CreateIfNotExistsAsync(),
+            Audit.CreateIfNotExistsAsync(),
+            Allowlist.CreateIfNotExistsAsync(),
             Cache.CreateIfNotExistsAsync(),
             SweepQueue.CreateIfNotExistsAsync(),
             PriorityQueue.CreateIfNotExistsAsync(),

@@ -50,6 +50,9 @@ public static class StorageNames
     public const string CandidatesTable = "Candidates";
     public const string SweepsTable = "Sweeps";
     public const string RegistrationsTable = "Registrations";
+    public const string CasesTable = "Cases";
+    public const string AuditTable = "Audit";
+    public const string AllowlistTable = "Allowlist";
     public const string CacheContainer = "cache";
     public const string EvidenceContainer = "evidence";
 

@@ -16,10 +16,14 @@ public sealed record SubmissionAccepted(
     IReadOnlyList<SubmissionLineError> Errors,
     string StatusUrl);
 
-/// <summary>Status of one domain of a submission.</summary>
-public sealed record SubmissionDomainStatus(string Domain, string Status, string? Stage, DateTimeOffset? ScreenedAt, string? Error);
+/// <summary>Status of one domain of a submission, with its verdict once screened.</summary>
+public sealed record SubmissionDomainStatus(string Domain, string Status, string? Stage, DateTimeOffset? ScreenedAt, string? Error,
+    string? Band = null, int? Score = null, IReadOnlyList<string>? Categories = null);
 
-/// <summary>The answer to GET /api/submissions/{id}.</summary>
+/// <summary>
+/// The answer to GET /api/submissions/{id}: totals and counts by band over the whole submission, one page of
+/// domains (<c>top</c>, in name order), and the token for the next page.
+/// </summary>
 public sealed record SubmissionStatus(
     string SubmissionId,
     DateTimeOffset CreatedAt,
@@ -28,8 +32,10 @@ public sealed record SubmissionStatus(
     int Pending,
     int Completed,
     int Failed,
+    IReadOnlyDictionary<string, int> Counts,
     IReadOnlyList<SubmissionDomainStatus> Domains,
-    IReadOnlyList<SubmissionLineError> Errors);
+    IReadOnlyList<SubmissionLineError> Errors,
+    string? ContinuationToken = null);
 
 /// <summary>Per-domain states in a submission.</summary>
 public static class DomainStates

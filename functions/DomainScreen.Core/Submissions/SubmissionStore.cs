@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Azure.Data.Tables;
+using DomainScreen.Core.Scoring;
 using DomainScreen.Core.Screening;
 using DomainScreen.Core.Storage;
 
@@ -7,14 +8,19 @@ namespace DomainScreen.Core.Submissions;
 
 /// <summary>
 /// Submissions in the <c>Submissions</c> table: partition = submission id; row <c>meta</c> (who, when, line
-/// errors) and one row <c>d|{domain}</c> per accepted domain with its state. Updates are merges keyed by domain,
-/// so a redelivered batch rewrites the same rows.
+/// errors), one row <c>d|{domain}</c> per accepted domain with its state and verdict, and one row <c>b|{requestId}</c>
+/// per screened batch with its counts. Every row is keyed, so a redelivered batch rewrites the same rows; the status
+/// sums the batch rows (a few hundred for 10,000 names) instead of reading every domain.
 /// </summary>
 public sealed class SubmissionStore(StorageClients storage)
 {
     private const string MetaKey = "meta";
     private const string DomainPrefix = "d|";
+    private const string BatchPrefix = "b|";
     private const int MaxBatch = 100;
+
+    /// <summary>Line errors kept with a submission: at most 2,000, and at most this many characters of JSON.</summary>
+    internal const int MaxErrorJson = 200_000;
 
     public async Task CreateAsync(string id, DateTimeOffset createdAt, string? submittedBy, IReadOnlyList<string> domains,
         IReadOnlyList<SubmissionLineError> errors, CancellationToken cancellationToken)
@@ -24,9 +30,9 @@ public sealed class SubmissionStore(StorageClients storage)
             ["CreatedAt"] = createdAt,
             ["SubmittedBy"] = submittedBy,
             ["Total"] = domains.Count,
+            ["ErrorCount"] = errors.Count,
         };
-        var errorJson = JsonSerializer.Serialize(errors.Take(2000).ToList(), CoreJson.Default.ListSubmissionLineError);
-        JsonChunks.Write(meta, errorJson);
+        JsonChunks.Write(meta, BoundedErrors(errors));
         var rows = domains.Select(d => new TableEntity(id, DomainPrefix + d) { ["Status"] = DomainStates.Queued });
         foreach (var chunk in rows.Chunk(MaxBatch))
         {
@@ -38,8 +44,8 @@ public sealed class SubmissionStore(StorageClients storage)
         await storage.Submissions.UpsertEntityAsync(meta, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Records results of one batch; one transaction per 100 domains.</summary>
-    public async Task RecordAsync(string id, IEnumerable<ScreeningResult> results, CancellationToken cancellationToken)
+    /// <summary>Records one screened batch: its domains' states and verdicts, then its counts (in the last transaction).</summary>
+    public async Task RecordAsync(string id, string requestId, IReadOnlyList<ScreeningResult> results, CancellationToken cancellationToken)
     {
         var rows = results.Select(r => new TableEntity(id, DomainPrefix + r.Domain)
         {
@@ -47,37 +53,86 @@ public sealed class SubmissionStore(StorageClients storage)
             ["Stage"] = r.Stage,
             ["ScreenedAt"] = r.ScreenedAt,
             ["Error"] = r.Error,
-        });
-        foreach (var chunk in rows.Chunk(MaxBatch))
+            ["Band"] = r.Verdict?.Band,
+            ["Score"] = r.Verdict?.Score,
+            ["Categories"] = r.Verdict is { Categories.Count: > 0 } v ? string.Join(',', v.Categories) : null,
+        }).ToList();
+        var batch = new TableEntity(id, BatchPrefix + requestId)
         {
-            await storage.Submissions.SubmitTransactionAsync(
-                chunk.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertMerge, e)), cancellationToken)
-                .ConfigureAwait(false);
+            ["Count"] = results.Count,
+            ["Completed"] = results.Count(r => r.Status == ScreeningResult.Completed),
+            ["Failed"] = results.Count(r => r.Status == ScreeningResult.Failed),
+        };
+        foreach (var band in Bands.Ordered) batch["Band_" + band] = results.Count(r => r.Verdict?.Band == band);
+        var chunks = rows.Chunk(MaxBatch - 1).ToList();
+        for (var i = 0; i < chunks.Count; i++)
+        {
+            var actions = chunks[i].Select(e => new TableTransactionAction(TableTransactionActionType.UpsertMerge, e)).ToList();
+            if (i == chunks.Count - 1) actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, batch));
+            await storage.Submissions.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    public async Task<SubmissionStatus?> GetAsync(string id, CancellationToken cancellationToken)
+    /// <summary>The submission's totals and one page of its domains (name order) after <paramref name="after"/>; null when unknown.</summary>
+    public async Task<SubmissionStatus?> GetAsync(string id, int top, string? after, CancellationToken cancellationToken)
     {
-        TableEntity? meta = null;
-        var domains = new List<SubmissionDomainStatus>();
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {id}");
-        await foreach (var e in storage.Submissions.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            if (e.RowKey == MetaKey) meta = e;
-            else if (e.RowKey.StartsWith(DomainPrefix, StringComparison.Ordinal))
-            {
-                domains.Add(new SubmissionDomainStatus(e.RowKey[DomainPrefix.Length..], e.GetString("Status") ?? DomainStates.Queued,
-                    e.GetString("Stage"), e.GetDateTimeOffset("ScreenedAt"), e.GetString("Error")));
-            }
-        }
-        if (meta is null) return null;
+        var metaTask = storage.Submissions.GetEntityIfExistsAsync<TableEntity>(id, MetaKey, cancellationToken: cancellationToken);
+        var batchesTask = ReadBatchesAsync(id, cancellationToken);
+        var page = await ReadDomainsAsync(id, top, after, cancellationToken).ConfigureAwait(false);
+        var metaResponse = await metaTask.ConfigureAwait(false);
+        var (completed, failed, counts) = await batchesTask.ConfigureAwait(false);
+        if (!metaResponse.HasValue) return null;
+        var meta = metaResponse.Value!;
         var errors = JsonChunks.Read(meta) is { } json
             ? JsonSerializer.Deserialize(json, CoreJson.Default.ListSubmissionLineError) ?? []
             : [];
-        return new SubmissionStatus(id, meta.GetDateTimeOffset("CreatedAt") ?? default, meta.GetString("SubmittedBy"), domains.Count,
-            domains.Count(d => d.Status == DomainStates.Queued),
-            domains.Count(d => d.Status == DomainStates.Completed),
-            domains.Count(d => d.Status == DomainStates.Failed),
-            domains, errors);
+        var total = meta.GetInt32("Total") ?? 0;
+        return new SubmissionStatus(id, meta.GetDateTimeOffset("CreatedAt") ?? default, meta.GetString("SubmittedBy"), total,
+            Math.Max(0, total - completed - failed), completed, failed, counts, page.Domains, errors,
+            page.More ? Api.Paging.Encode(page.Domains[^1].Domain) : null);
+    }
+
+    private async Task<(int Completed, int Failed, Dictionary<string, int> Counts)> ReadBatchesAsync(string id, CancellationToken cancellationToken)
+    {
+        int completed = 0, failed = 0;
+        var counts = Bands.Ordered.ToDictionary(b => b, _ => 0);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {id} and RowKey ge {BatchPrefix} and RowKey lt {"b}"}");
+        await foreach (var e in storage.Submissions.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            completed += e.GetInt32("Completed") ?? 0;
+            failed += e.GetInt32("Failed") ?? 0;
+            foreach (var band in Bands.Ordered) counts[band] += e.GetInt32("Band_" + band) ?? 0;
+        }
+        return (completed, failed, counts);
+    }
+
+    private async Task<(List<SubmissionDomainStatus> Domains, bool More)> ReadDomainsAsync(string id, int top, string? after, CancellationToken cancellationToken)
+    {
+        var from = after is null ? DomainPrefix : DomainPrefix + after;
+        var filter = after is null
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {id} and RowKey ge {from} and RowKey lt {"d}"}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {id} and RowKey gt {from} and RowKey lt {"d}"}");
+        var domains = new List<SubmissionDomainStatus>(Math.Min(top, 1000));
+        await foreach (var e in storage.Submissions.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(top + 1, 1000), cancellationToken: cancellationToken)
+            .ConfigureAwait(false))
+        {
+            if (domains.Count == top) return (domains, true);
+            domains.Add(new SubmissionDomainStatus(e.RowKey[DomainPrefix.Length..], e.GetString("Status") ?? DomainStates.Queued,
+                e.GetString("Stage"), e.GetDateTimeOffset("ScreenedAt"), e.GetString("Error"), e.GetString("Band"), e.GetInt32("Score"),
+                e.GetString("Categories") is { Length: > 0 } c ? c.Split(',') : null));
+        }
+        return (domains, false);
+    }
+
+    // The stored list is cut to what fits the table's entity limit, however long each rejected line was.
+    private static string BoundedErrors(IReadOnlyList<SubmissionLineError> errors)
+    {
+        var kept = errors.Take(2000).ToList();
+        while (true)
+        {
+            var json = JsonSerializer.Serialize(kept, CoreJson.Default.ListSubmissionLineError);
+            if (json.Length <= MaxErrorJson || kept.Count == 0) return json;
+            kept = kept.Take(kept.Count * MaxErrorJson / json.Length * 9 / 10).ToList();
+        }
     }
 }

@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
+using DomainScreen.Core.Scoring;
 using DomainScreen.Core.Screening;
 using DomainScreen.Core.Storage;
 
@@ -7,7 +8,8 @@ namespace DomainScreen.Core.Sweeps;
 
 /// <summary>Progress of a sweep.</summary>
 public sealed record SweepStatus(
-    string SweepId, DateTimeOffset StartedAt, string Trigger, int Total, int Batches, int BatchesDone, int Screened, int Failed)
+    string SweepId, DateTimeOffset StartedAt, string Trigger, int Total, int Batches, int BatchesDone, int Screened, int Failed,
+    IReadOnlyDictionary<string, int>? Counts = null)
 {
     public bool Done => BatchesDone >= Batches;
 }
@@ -38,17 +40,22 @@ public sealed class SweepStore(StorageClients storage)
         }
     }
 
-    public Task RecordBatchAsync(string sweepId, string requestId, IReadOnlyCollection<ScreeningResult> results, CancellationToken cancellationToken) =>
-        storage.Sweeps.UpsertEntityAsync(new TableEntity(sweepId, BatchPrefix + requestId)
+    public Task RecordBatchAsync(string sweepId, string requestId, IReadOnlyCollection<ScreeningResult> results, CancellationToken cancellationToken)
+    {
+        var row = new TableEntity(sweepId, BatchPrefix + requestId)
         {
             ["Count"] = results.Count,
             ["Failed"] = results.Count(r => r.Status == ScreeningResult.Failed),
-        }, TableUpdateMode.Replace, cancellationToken);
+        };
+        foreach (var band in Bands.Ordered) row["Band_" + band] = results.Count(r => r.Verdict?.Band == band);
+        return storage.Sweeps.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken);
+    }
 
     public async Task<SweepStatus?> GetAsync(string sweepId, CancellationToken cancellationToken)
     {
         TableEntity? meta = null;
         int done = 0, screened = 0, failed = 0;
+        var counts = Bands.Ordered.ToDictionary(b => b, _ => 0);
         await foreach (var e in storage.Sweeps.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {sweepId}"),
             cancellationToken: cancellationToken).ConfigureAwait(false))
         {
@@ -60,8 +67,9 @@ public sealed class SweepStore(StorageClients storage)
             done++;
             screened += e.GetInt32("Count") ?? 0;
             failed += e.GetInt32("Failed") ?? 0;
+            foreach (var band in Bands.Ordered) counts[band] += e.GetInt32("Band_" + band) ?? 0;
         }
         return meta is null ? null : new SweepStatus(sweepId, meta.GetDateTimeOffset("StartedAt") ?? default, meta.GetString("Trigger") ?? "",
-            meta.GetInt32("Total") ?? 0, meta.GetInt32("Batches") ?? 0, done, screened, failed);
+            meta.GetInt32("Total") ?? 0, meta.GetInt32("Batches") ?? 0, done, screened, failed, counts);
     }
 }

@@ -8,6 +8,7 @@ using System.Text.Json;
 using DomainScreen.Core;
 using DomainScreen.Core.Api;
 using DomainScreen.Core.Domains;
+using DomainScreen.Core.Screening;
 using DomainScreen.Core.Sweeps;
 using DomainScreen.Local.Hosting;
 using DomainScreen.Local.Lab;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using DomainScreen.Core.Api;
+using DomainScreen.Core.Screening;
 using DomainScreen.Core.Sweeps;
 using DomainScreen.Local.Lab;
 

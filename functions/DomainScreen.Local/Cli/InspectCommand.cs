@@ -59,8 +59,9 @@ internal static partial class InspectCommand
             else await Console.Error.WriteLineAsync($"--url: {parsed.Error!.Message}; scoring without a domain").ConfigureAwait(false);
         }
         var facts = PageFacts.FromHtml(html, url, headers);
-        var page = provider.Catalog.Run(facts);
-        var verdict = services.GetRequiredService<RiskScorer>().Score(new ScoringInput(domain ?? "", registrable ?? "", page), provider.Policy);
+        var (catalog, policy) = provider.Current;
+        var page = catalog.Run(facts);
+        var verdict = services.GetRequiredService<RiskScorer>().Score(new ScoringInput(domain ?? "", registrable ?? "", page), policy);
         var report = VerdictReport.From(verdict, domain, url, facts.Title);
         if (json) await output.WriteLineAsync(JsonSerializer.Serialize(report, CoreJson.Default.VerdictReport)).ConfigureAwait(false);
         else VerdictText.Print(output, report);

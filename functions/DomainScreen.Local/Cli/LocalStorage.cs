@@ -3,22 +3,46 @@ using DomainScreen.Local.Hosting;
 
 namespace DomainScreen.Local.Cli;
 
-/// <summary>Decides where storage lives for a local command and starts Azurite when it must.</summary>
+/// <summary>Where storage lives for <c>serve</c>: the configured service, an Azurite already listening, or one it starts.</summary>
 internal static class LocalStorage
 {
     public const string DevelopmentStorage = "UseDevelopmentStorage=true";
+    public const int DefaultBasePort = 10000;
+
+    /// <summary>The storage a command uses, and the Azurite child to stop on exit (null when none was started).</summary>
+    public sealed record Choice(string ConnectionString, string Description, AzuriteProcess? Started);
 
     /// <summary>
-    /// For <c>UseDevelopmentStorage=true</c> with nothing listening on 10000–10002, starts Azurite on those ports
-    /// with data under <c>.azurite/</c> in the checkout. Returns the process to stop on exit, or null.
+    /// For <c>UseDevelopmentStorage=true</c> (the default) uses Azurite on <paramref name="basePort"/> (blob),
+    /// +1 (queue), +2 (table): one already listening there is reused (and said so), otherwise one is started with data
+    /// in <paramref name="dataDirectory"/>. Any other connection setting is used as it is.
     /// </summary>
-    public static async Task<AzuriteProcess?> EnsureDevelopmentStorageAsync(string? connection, CancellationToken cancellationToken)
+    public static async Task<Choice> ChooseAsync(string? connection, int basePort, string dataDirectory, CancellationToken cancellationToken)
     {
-        if (!string.Equals(connection?.Trim().TrimEnd(';'), DevelopmentStorage, StringComparison.OrdinalIgnoreCase)) return null;
-        if (await ListeningAsync(10000).ConfigureAwait(false) || await ListeningAsync(10001).ConfigureAwait(false)) return null;
-        var location = Path.Combine(RepositoryRoot.Find(), ".azurite");
-        Console.Error.WriteLine($"Nothing listens on 10000-10002: starting Azurite (data in {location})");
-        return await AzuriteProcess.StartAsync(10000, 10001, 10002, location, Console.Error.WriteLine, cancellationToken).ConfigureAwait(false);
+        if (!string.Equals(connection?.Trim().TrimEnd(';'), DevelopmentStorage, StringComparison.OrdinalIgnoreCase))
+        {
+            return new Choice(connection ?? "", $"storage from AzureWebJobsStorage ({Describe(connection)})", null);
+        }
+        var explicitPorts = AzuriteProcess.Connection(basePort, basePort + 1, basePort + 2);
+        var connectionString = basePort == DefaultBasePort ? DevelopmentStorage : explicitPorts;
+        if (await ListeningAsync(basePort).ConfigureAwait(false) || await ListeningAsync(basePort + 1).ConfigureAwait(false))
+        {
+            return new Choice(connectionString,
+                $"an Azurite (or other storage emulator) already listening on 127.0.0.1:{basePort}-{basePort + 2}, not started by this command; its data is wherever it keeps it",
+                null);
+        }
+        Console.Error.WriteLine($"Nothing listens on {basePort}-{basePort + 2}: starting Azurite (data in {dataDirectory})");
+        var azurite = await AzuriteProcess.StartAsync(basePort, basePort + 1, basePort + 2, dataDirectory, Console.Error.WriteLine, cancellationToken)
+            .ConfigureAwait(false);
+        return new Choice(connectionString, $"Azurite started by this command (pid {azurite.ProcessId}, ports {basePort}-{basePort + 2}, data in {dataDirectory})", azurite);
+    }
+
+    private static string Describe(string? connection)
+    {
+        if (string.IsNullOrWhiteSpace(connection)) return "identity-based service URIs";
+        var parts = connection.Split(';', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('=', 2)).Where(p => p.Length == 2)
+            .ToDictionary(p => p[0].Trim(), p => p[1].Trim(), StringComparer.OrdinalIgnoreCase);
+        return parts.TryGetValue("AccountName", out var account) ? $"account {account}" : "connection string";
     }
 
     private static async Task<bool> ListeningAsync(int port)

@@ -37,6 +37,7 @@ internal static class ScreenCommand
         await using var services = CliServices.Build(settings);
         var parser = services.GetRequiredService<DomainParser>();
         var screener = services.GetRequiredService<DomainScreener>();
+        var catalogs = services.GetRequiredService<DomainScreen.Core.Fingerprints.CatalogProvider>();
         var request = new ScreenRequest(1, "cli-" + Guid.NewGuid().ToString("N")[..8], ScreenRequest.SubmissionSource, "cli", [], DateTimeOffset.MinValue);
 
         var results = new List<ScreeningResult>();
@@ -50,7 +51,7 @@ internal static class ScreenCommand
                 exit = 1;
                 continue;
             }
-            var result = await screener.ScreenAsync(parsed.Name, request, cancellationToken).ConfigureAwait(false);
+            var result = await screener.ScreenAsync(parsed.Name, request, catalogs.Current, cancellationToken).ConfigureAwait(false);
             results.Add(result);
             if (!json) Print(output, result);
         }

@@ -1,63 +1,122 @@
 using System.CommandLine;
-using System.Security.Cryptography;
 using DomainScreen.Core.Api;
+using DomainScreen.Core.Audit;
 using DomainScreen.Local.Hosting;
 using DomainScreen.Local.Lab;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace DomainScreen.Local.Cli;
 
-/// <summary><c>domainscreen serve [--urls] [--lab]</c>: the local runtime until Ctrl+C.</summary>
+/// <summary><c>domainscreen serve [--urls] [--lab]</c>: the local runtime until Ctrl+C or SIGTERM.</summary>
 internal static class ServeCommand
 {
     public static Command Create()
     {
         var urls = new Option<string>("--urls") { Description = "Where the API listens.", DefaultValueFactory = _ => LocalRuntime.DefaultUrl };
         var lab = new Option<bool>("--lab") { Description = "Also start the lab and point DNS and fetching at it." };
+        var stateDir = new Option<DirectoryInfo?>("--state-dir") { Description = "Where keys and Azurite's data are kept (default: .domainscreen/ in the checkout)." };
+        var basePort = new Option<int>("--azurite-base-port")
+        {
+            Description = "With UseDevelopmentStorage=true: Azurite's blob port (queue +1, table +2), to run two local stacks side by side.",
+            DefaultValueFactory = _ => LocalStorage.DefaultBasePort,
+        };
         var command = new Command("serve", "Run the API routes and the queue and timer triggers on this machine (the Functions app's behaviour).")
         {
-            urls, lab,
+            urls, lab, stateDir, basePort,
         };
-        command.SetAction(async (parse, ct) => await RunAsync(parse.GetValue(urls)!, parse.GetValue(lab), ct).ConfigureAwait(false));
+        command.SetAction(async (parse, ct) => await RunAsync(parse.GetValue(urls)!, parse.GetValue(lab),
+            parse.GetValue(stateDir) is { } dir ? new LocalState(dir.FullName) : LocalState.Default(), parse.GetValue(basePort), ct).ConfigureAwait(false));
         return command;
     }
 
-    private static async Task<int> RunAsync(string urls, bool withLab, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string urls, bool withLab, LocalState state, int basePort, CancellationToken cancellationToken)
     {
         var environment = new ConfigurationBuilder().AddEnvironmentVariables().Build();
         var connection = environment["AzureWebJobsStorage"] ?? LocalRuntime.Defaults["AzureWebJobsStorage"];
-        await using var azurite = await LocalStorage.EnsureDevelopmentStorageAsync(connection, cancellationToken).ConfigureAwait(false);
+        LocalStorage.Choice storage;
+        try
+        {
+            storage = await LocalStorage.ChooseAsync(connection, basePort, state.AzuriteData, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception or IOException)
+        {
+            Console.Error.WriteLine($"error: could not start Azurite: {ex.Message}");
+            return 1;
+        }
+        await using var azurite = storage.Started;
+        Console.Error.WriteLine($"Storage: {storage.Description}");
         await using var world = withLab ? await LabWorld.StartAsync(cancellationToken).ConfigureAwait(false) : null;
 
-        var settings = new Dictionary<string, string?>();
+        var settings = new Dictionary<string, string?> { ["AzureWebJobsStorage"] = storage.ConnectionString };
         if (world is not null)
         {
             foreach (var (k, v) in world.Settings) settings[k] = v;
             Console.Error.WriteLine($"Lab: DNS {world.Dns.Endpoint}, web 127.0.0.1:{world.Http.HttpPort}, {world.Manifest.Sites.Count} sites");
         }
-        if ((environment["Auth:Mode"] ?? AuthOptions.ApiKeysMode) == AuthOptions.ApiKeysMode && environment.GetSection("Auth:ApiKeys").GetChildren().Any() is false)
+        IReadOnlyList<string> created = [];
+        var keysFromState = (environment["Auth:Mode"] ?? AuthOptions.ApiKeysMode) == AuthOptions.ApiKeysMode
+            && !environment.GetSection("Auth:ApiKeys").GetChildren().Any();
+        if (keysFromState)
         {
-            var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_');
-            settings["Auth:ApiKeys:0:Name"] = "local-operator";
-            settings["Auth:ApiKeys:0:Sha256"] = CallerAuthenticator.HashKey(key);
-            settings["Auth:ApiKeys:0:Roles:0"] = Roles.Admin;
-            settings["Auth:ApiKeys:0:Roles:1"] = Roles.Analyst;
-            Console.Error.WriteLine($"No Auth:ApiKeys configured: this session's admin key is {key}");
-            Console.Error.WriteLine("  e.g. curl -H \"Authorization: Bearer <key>\" " + urls.TrimEnd('/') + "/api/health");
+            created = state.EnsureKeys(urls);
+            state.SaveUrl(urls);
         }
-        await using var app = LocalRuntime.Build(settings, urls);
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+
+        await using var app = LocalRuntime.Build(settings, urls, extraSettingsFile: keysFromState ? state.SettingsPath : null);
+        try
+        {
+            app.Services.GetRequiredService<IOptions<HostOptions>>().Value.ShutdownTimeout = TimeSpan.FromSeconds(5);
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OptionsValidationException ex)
+        {
+            foreach (var failure in ex.Failures.Distinct())
+            {
+                Console.Error.WriteLine($"error: {Setting(failure)}");
+            }
+            return 1;
+        }
+        catch (IOException ex)
+        {
+            Console.Error.WriteLine($"error: {ex.Message}");
+            return 1;
+        }
+        if (keysFromState)
+        {
+            Console.Error.WriteLine(created.Count > 0
+                ? $"Created API keys for {string.Join(", ", created)} in {state.KeysPath} (owner-only); the CLI reads them from there."
+                : $"API keys: {state.KeysPath} (reader, analyst, reviewer, admin); the CLI reads them from there.");
+            var audit = app.Services.GetRequiredService<AuditLog>();
+            foreach (var role in created)
+            {
+                await audit.AppendAsync(new AuditRecord(Caller.System, "", AuditActions.KeyCreated, Target: "local-" + role,
+                    After: new Dictionary<string, string?> { ["role"] = role, ["file"] = state.KeysPath }), cancellationToken).ConfigureAwait(false);
+            }
+        }
         Console.Error.WriteLine($"DomainScreen local runtime on {urls} (Ctrl+C to stop)");
         try
         {
-            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, app.Lifetime.ApplicationStopping);
+            await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
-            // Ctrl+C: fall through to an orderly stop.
+            // Ctrl+C or SIGTERM: fall through to an orderly stop.
         }
+        Console.Error.WriteLine("Stopping...");
         await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
         return 0;
+    }
+
+    // "DataAnnotation validation failed for 'AuthOptions' members: 'ApiKeys' with the error: '…'." → the message itself.
+    private static string Setting(string failure)
+    {
+        const string marker = "with the error: '";
+        var at = failure.IndexOf(marker, StringComparison.Ordinal);
+        return at < 0 ? failure : failure[(at + marker.Length)..].TrimEnd('.').TrimEnd('\'');
     }
 }

@@ -6,7 +6,8 @@ namespace DomainScreen.Local.Hosting;
 /// <summary>
 /// Azurite (the npm package pinned in the repository's package.json) as a child process: installed with
 /// <c>npm ci</c> when missing, started with telemetry off and the API-version check skipped (the current Azure
-/// SDK speaks a newer version than Azurite 3.37 accepts), stopped on dispose.
+/// SDK speaks a newer version than Azurite 3.37 accepts), stopped on dispose. It runs under a small watchdog
+/// (<c>azurite-watchdog.js</c>) that ends it when this process is gone, so a killed parent leaves no Azurite behind.
 /// </summary>
 public sealed partial class AzuriteProcess : IAsyncDisposable
 {
@@ -48,13 +49,16 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
     {
         var root = RepositoryRoot.Find();
         var exe = await EnsureInstalledAsync(root, log, cancellationToken).ConfigureAwait(false);
-        var start = new ProcessStartInfo(exe)
+        var start = new ProcessStartInfo("node")
         {
             WorkingDirectory = root,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        // The watchdog lives beside this class in the checkout, as Azurite itself lives in its node_modules.
+        start.ArgumentList.Add(Path.Combine(root, "functions", "DomainScreen.Local", "Hosting", "azurite-watchdog.js"));
+        start.ArgumentList.Add(exe);
         foreach (var arg in new[] { "--silent", "--disableTelemetry", "--skipApiVersionCheck", "--loose" }) start.ArgumentList.Add(arg);
         if (location is null) start.ArgumentList.Add("--inMemoryPersistence");
         else
@@ -104,10 +108,14 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
         return new AzuriteProcess(process, ports["Blob"], ports["Queue"], ports["Table"]);
     }
 
-    /// <summary>Runs <c>npm ci</c> once when the pinned Azurite is not installed; safe when several processes race.</summary>
+    /// <summary>
+    /// Runs <c>npm ci</c> once when the pinned Azurite is not installed; safe when several processes race. Returns
+    /// the path of Azurite's entry script.
+    /// </summary>
     public static async Task<string> EnsureInstalledAsync(string root, Action<string>? log, CancellationToken cancellationToken)
     {
-        var exe = Path.Combine(root, "node_modules", ".bin", "azurite");
+        // The package's own entry point (what node_modules/.bin/azurite links to), run by node under the watchdog.
+        var exe = Path.Combine(root, "node_modules", "azurite", "dist", "src", "azurite.js");
         if (File.Exists(exe)) return exe;
         await using var gate = await AcquireLockAsync(Path.Combine(root, ".npm-install.lock"), cancellationToken).ConfigureAwait(false);
         if (File.Exists(exe)) return exe;

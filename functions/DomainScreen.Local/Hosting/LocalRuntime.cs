@@ -34,13 +34,22 @@ public static class LocalRuntime
         ["Logging:LogLevel:Function"] = "Warning",
         ["Logging:LogLevel:Microsoft.Azure.WebJobs"] = "Warning",
         ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning",
+        // A failed start is reported once, as one line, by the command (not again as a stack trace by the host).
+        ["Logging:LogLevel:Microsoft.Extensions.Hosting.Internal.Host"] = "None",
     };
 
-    public static WebApplication Build(IReadOnlyDictionary<string, string?> settings, string url = DefaultUrl, string[]? args = null)
+    /// <param name="extraSettingsFile">A JSON settings file (serve's keys) read above the defaults and below environment variables.</param>
+    public static WebApplication Build(IReadOnlyDictionary<string, string?> settings, string url = DefaultUrl, string[]? args = null,
+        string? extraSettingsFile = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args ?? [], ContentRootPath = AppContext.BaseDirectory });
         // Defaults sit below every other source; explicit settings above all of them.
         builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = Defaults });
+        if (extraSettingsFile is not null && File.Exists(extraSettingsFile))
+        {
+            var file = new ConfigurationBuilder().AddJsonFile(extraSettingsFile).Build().AsEnumerable().ToDictionary(kv => kv.Key, kv => kv.Value);
+            builder.Configuration.Sources.Insert(1, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = file });
+        }
         builder.Configuration.AddInMemoryCollection(settings);
         builder.WebHost.UseUrls(url);
 
@@ -60,31 +69,16 @@ public static class LocalRuntime
         return app;
     }
 
-    /// <summary>The same routes and verbs as the Functions app.</summary>
+    /// <summary>
+    /// The same routes as the Functions app: every <c>/api/…</c> request goes through Core's route table (JSON 404
+    /// and 405 included); any other path is a JSON 404 too.
+    /// </summary>
     public static void MapRoutes(IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/submissions", (HttpRequest r, DomainScreenApi api, CancellationToken ct) =>
-            Write(api.SubmitAsync(r.ToApiRequest(), ct)));
-        app.MapGet("/api/submissions/{id}", (HttpRequest r, string id, DomainScreenApi api, CancellationToken ct) =>
-            Write(api.GetSubmissionAsync(r.ToApiRequest(), id, ct)));
-        app.MapGet("/api/domains/{domain}", (HttpRequest r, string domain, DomainScreenApi api, CancellationToken ct) =>
-            Write(api.GetDomainAsync(r.ToApiRequest(), domain, ct)));
-        app.MapPost("/api/sweeps", (HttpRequest r, DomainScreenApi api, CancellationToken ct) =>
-            Write(api.StartSweepAsync(r.ToApiRequest(), ct)));
-        app.MapGet("/api/sweeps/{id}", (HttpRequest r, string id, DomainScreenApi api, CancellationToken ct) =>
-            Write(api.GetSweepAsync(r.ToApiRequest(), id, ct)));
-        app.MapGet("/api/health", (DomainScreenApi api, CancellationToken ct) => Write(api.HealthAsync(ct)));
-    }
-
-    private static async Task<IResult> Write(Task<ApiResult> pending)
-    {
-        var result = await pending.ConfigureAwait(false);
-        return new ApiHttpResult(result);
-    }
-
-    private sealed class ApiHttpResult(ApiResult result) : IResult
-    {
-        public Task ExecuteAsync(HttpContext httpContext) => result.WriteToAsync(httpContext.Response);
+        // Resolved per request, not here: a bad setting is then reported when the host starts (options validate on start).
+        RequestDelegate dispatch = context => context.RequestServices.GetRequiredService<ApiRouter>().DispatchAsync(context);
+        app.Map("/api/{**path}", dispatch);
+        app.MapFallback(dispatch);
     }
 
     private sealed class FixedTypeLocator(params Type[] types) : ITypeLocator

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace DomainScreen.Local.Lab;
@@ -50,6 +51,9 @@ public sealed class LabHttpServer : IAsyncDisposable
         var tlsHosts = sites.Where(s => s.Https).Select(s => s.Domain.ToLowerInvariant()).ToHashSet(StringComparer.Ordinal);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        // The lab is a part of a command: the command decides when to stop, so Kestrel here does not take
+        // Ctrl+C and SIGTERM for itself (the default console lifetime would, and the command would never hear them).
+        builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, CommandOwnedLifetime>();
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
@@ -244,4 +248,12 @@ public sealed class LabHttpServer : IAsyncDisposable
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
     }
+}
+
+/// <summary>A host lifetime that leaves stop signals to the command that owns the host.</summary>
+internal sealed class CommandOwnedLifetime : Microsoft.Extensions.Hosting.IHostLifetime
+{
+    public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -91,12 +91,12 @@ public sealed class CatalogValidationTests
     public void Provider_RejectedUpdate_KeepsPreviousCatalogInForce()
     {
         using var provider = new CatalogProvider(Options.Create(new CatalogOptions()), new FakeTimeProvider(), NullLogger<CatalogProvider>.Instance);
-        var before = provider.Catalog;
+        var before = provider.Current.Catalog;
 
         var problems = provider.TryReplace([("bad.json", Catalog("""{ "id": "r1", "field": "nope", "value": "abcdef", "weight": 10 }"""))]);
 
         Assert.NotEmpty(problems);
-        Assert.Same(before, provider.Catalog);
+        Assert.Same(before, provider.Current.Catalog);
     }
 
     [Fact]
@@ -107,7 +107,7 @@ public sealed class CatalogValidationTests
         var problems = provider.TryReplace([("good.json", Catalog("""{ "id": "r1", "field": "title", "match": "equals", "value": "Thing", "weight": 60 }"""))]);
 
         Assert.Empty(problems);
-        Assert.Equal("t1", provider.Catalog.Version);
+        Assert.Equal("t1", provider.Current.Catalog.Version);
     }
 
     [Fact]

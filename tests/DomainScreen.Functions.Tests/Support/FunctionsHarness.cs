@@ -21,7 +21,8 @@ namespace DomainScreen.Functions.Tests.Support;
 /// </summary>
 public sealed class FunctionsHarness : IAsyncDisposable
 {
-    public const string AnalystKey = "analyst-key", AdminKey = "admin-key", ReaderKey = "reader-key";
+    public const string AnalystKey = "analyst-key", AdminKey = "admin-key", ReaderKey = "reader-key", ReviewerKey = "reviewer-key",
+        Reviewer2Key = "reviewer2-key", PartnerKey = "partner-key";
 
     private readonly ServiceProvider _services;
 
@@ -41,6 +42,10 @@ public sealed class FunctionsHarness : IAsyncDisposable
         AddKey(settings, 0, AnalystKey, Roles.Analyst);
         AddKey(settings, 1, AdminKey, Roles.Admin);
         AddKey(settings, 2, ReaderKey, Roles.Reader);
+        AddKey(settings, 3, ReviewerKey, Roles.Reviewer);
+        AddKey(settings, 4, Reviewer2Key, Roles.Reviewer, "reviewer2-user");
+        AddKey(settings, 5, PartnerKey, Roles.Partner);
+        settings["Auth:ApiKeys:5:PartnerId"] = "telecom-a";
         foreach (var (k, v) in extra ?? new Dictionary<string, string?>()) settings[k] = v;
 
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
@@ -64,10 +69,15 @@ public sealed class FunctionsHarness : IAsyncDisposable
 
     public Task InitializeAsync() => Storage.EnsureCreatedAsync();
 
-    public static HttpRequest Request(string method, string? body = null, string? contentType = null, string? key = null)
+    public static HttpRequest Request(string method, string path, string? body = null, string? contentType = null, string? key = null,
+        IDictionary<string, string>? headers = null)
     {
         var context = new DefaultHttpContext();
         context.Request.Method = method;
+        var query = path.IndexOf('?', StringComparison.Ordinal);
+        context.Request.Path = query < 0 ? path : path[..query];
+        if (query >= 0) context.Request.QueryString = new QueryString(path[query..]);
+        foreach (var (name, value) in headers ?? new Dictionary<string, string>()) context.Request.Headers[name] = value;
         if (body is not null)
         {
             var bytes = Encoding.UTF8.GetBytes(body);
@@ -90,6 +100,14 @@ public sealed class FunctionsHarness : IAsyncDisposable
         return (response.StatusCode, await reader.ReadToEndAsync(), response.Headers);
     }
 
+    /// <summary>One HTTP call through the Functions app's API trigger (the route table), as the host would make it.</summary>
+    public async Task<(int Status, string Body, IHeaderDictionary Headers)> Http(string method, string path, string? body = null, string? contentType = null,
+        string? key = null, IDictionary<string, string>? headers = null)
+    {
+        var request = Request(method, path, body, contentType, key, headers);
+        return await Execute(request, await Create<ApiFunctions>().Api(request, CancellationToken.None));
+    }
+
     public async Task<List<QueueMessage>> DrainAsync(bool priority)
     {
         var queue = priority ? Storage.PriorityQueue : Storage.SweepQueue;
@@ -105,9 +123,9 @@ public sealed class FunctionsHarness : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _services.DisposeAsync();
 
-    private static void AddKey(Dictionary<string, string?> settings, int i, string key, string role)
+    private static void AddKey(Dictionary<string, string?> settings, int i, string key, string role, string? name = null)
     {
-        settings[$"Auth:ApiKeys:{i}:Name"] = role + "-user";
+        settings[$"Auth:ApiKeys:{i}:Name"] = name ?? role + "-user";
         settings[$"Auth:ApiKeys:{i}:Sha256"] = CallerAuthenticator.HashKey(key);
         settings[$"Auth:ApiKeys:{i}:Roles:0"] = role;
     }

@@ -18,7 +18,8 @@ public sealed class LabEvidenceTests(LocalWorldFixture world)
     private Task<ScreeningResult> ScreenAsync(string domain)
     {
         var parser = world.App.Services.GetRequiredService<DomainParser>();
-        return world.App.Services.GetRequiredService<DomainScreener>().ScreenAsync(parser.Parse(domain), Request, CancellationToken.None);
+        return world.App.Services.GetRequiredService<DomainScreener>().ScreenAsync(parser.Parse(domain), Request,
+            world.App.Services.GetRequiredService<DomainScreen.Core.Fingerprints.CatalogProvider>().Current, CancellationToken.None);
     }
 
     public static TheoryData<string> SitesWithExpectations()

@@ -1,0 +1,153 @@
+using DomainScreen.Core.Api;
+using DomainScreen.Core.Audit;
+using DomainScreen.Core.Screening;
+using Microsoft.Extensions.Logging;
+
+namespace DomainScreen.Core.Review;
+
+/// <summary>
+/// Turns screening results into review cases: a verdict in <c>review</c> or <c>block</c> opens the case of its
+/// registrable domain or joins the open one; any later result of a case's host adds to its history. An
+/// allowlisted name never opens or reopens a case. Idempotent: history rows are keyed by request and host, and a
+/// case changes only through a conditional write (a concurrent writer makes this one read again and retry).
+/// </summary>
+internal sealed class CaseOpener(CaseStore store, CaseDirectory directory, ReviewAllowlist allowlist, AuditLog audit, TimeProvider time,
+    ILogger<CaseOpener> logger) : IScreeningResultConsumer
+{
+    private const int Attempts = 8;
+
+    public async Task ConsumeAsync(ScreenedBatch batch, CancellationToken cancellationToken)
+    {
+        var candidates = batch.Results.Where(r => r is { Status: ScreeningResult.Completed, Verdict: not null }).ToList();
+        if (candidates.Count == 0) return;
+        var known = await directory.GetAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var group in candidates.Where(r => CaseRules.IsFlagged(r.Verdict!.Band) || known.Contains(r.RegistrableDomain))
+            .GroupBy(r => r.RegistrableDomain, StringComparer.Ordinal))
+        {
+            await JoinAsync(group.Key, group.OrderBy(r => r.ScreenedAt).ToList(), batch.Request, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task JoinAsync(string caseId, IReadOnlyList<ScreeningResult> results, ScreenRequest request, CancellationToken cancellationToken)
+    {
+        var flagged = results.Where(r => CaseRules.IsFlagged(r.Verdict!.Band)).ToList();
+        for (var attempt = 1; attempt <= Attempts; attempt++)
+        {
+            var now = time.GetUtcNow();
+            var existing = await store.GetAsync(caseId, cancellationToken).ConfigureAwait(false);
+            if (existing is null)
+            {
+                if (flagged.Count == 0) return;
+                if (await allowlist.CoveringAsync(caseId, cancellationToken).ConfigureAwait(false) is { } entry)
+                {
+                    logger.LogInformation("{Domain} is allowlisted ({Reason}): no case opened", caseId, entry.Reason);
+                    return;
+                }
+                var first = flagged[0];
+                var record = CaseRules.Open(caseId, UnicodeOf(first), Verdict(first), first.DisplayName, now);
+                foreach (var r in results.Where(r => !ReferenceEquals(r, first))) record = CaseRules.Join(record, Verdict(r), r.DisplayName, now).Case with { Version = 1 };
+                var opened = new CaseEvent(1, now, Caller.System.Id, Caller.System.Name, "opened", "", CaseStates.Pending, request.RequestId,
+                    Note: $"{first.Domain}: {first.Verdict!.Band} {first.Verdict.Score} ({string.Join(", ", first.Verdict.Categories)})");
+                record = record with { LastEvent = opened };
+                if (await store.TryCreateAsync(record, History(record, results, request), Latest(record, results), opened, cancellationToken).ConfigureAwait(false))
+                {
+                    directory.Add(caseId);
+                    await audit.AppendAsync(new AuditRecord(Caller.System, request.RequestId, AuditActions.CaseOpened, caseId, first.Domain, null,
+                        new Dictionary<string, string?> { ["state"] = CaseStates.Pending, ["band"] = record.Band, ["score"] = $"{record.Score}" },
+                        opened.Note, $"case|{caseId}|v1"), cancellationToken).ConfigureAwait(false);
+                    logger.LogInformation("Case {CaseId} opened ({Band} {Score})", caseId, record.Band, record.Score);
+                    return;
+                }
+                continue; // another writer opened it first: join theirs
+            }
+
+            var (current, etag) = existing.Value;
+            // A rejected or closed case of an allowlisted name gains history but is not put before a reviewer again.
+            var mayReopen = current.State is not (CaseStates.Rejected or CaseStates.Closed)
+                || await allowlist.CoveringAsync(caseId, cancellationToken).ConfigureAwait(false) is null;
+            var updated = current;
+            CaseEvent? reopened = null;
+            foreach (var r in results)
+            {
+                var (next, ev) = CaseRules.Join(updated, Verdict(r), r.DisplayName, now, mayReopen);
+                updated = next;
+                reopened ??= ev;
+            }
+            try
+            {
+                await store.UpdateAsync(current, etag, updated, History(updated, results, request), Latest(updated, results), reopened, cancellationToken)
+                    .ConfigureAwait(false);
+            }
+            catch (CaseConflictException)
+            {
+                continue;
+            }
+            if (reopened is not null)
+            {
+                await audit.AppendAsync(new AuditRecord(Caller.System, request.RequestId, AuditActions.CaseReopened, caseId, caseId,
+                    new Dictionary<string, string?> { ["state"] = current.State }, new Dictionary<string, string?> { ["state"] = updated.State },
+                    reopened.Note, $"case|{caseId}|v{updated.Version}"), cancellationToken).ConfigureAwait(false);
+                logger.LogInformation("Case {CaseId} reopened: {Why}", caseId, reopened.Note);
+            }
+            return;
+        }
+        throw new InvalidOperationException($"case {caseId}: still conflicting after {Attempts} attempts; the message will be retried");
+    }
+
+    // History only for the case's own hosts (an unflagged host not in the case is none of its business).
+    private static List<CaseStore.HistoryRow> History(CaseRecord c, IEnumerable<ScreeningResult> results, ScreenRequest request) =>
+        results.Where(r => c.Hosts.Any(h => h.Host == r.Domain)).Select(r => new CaseStore.HistoryRow(Verdict(r), request.RequestedAt)).ToList();
+
+    private static ScreeningResult? Latest(CaseRecord c, IEnumerable<ScreeningResult> results) =>
+        results.Where(r => c.Hosts.Any(h => h.Host == r.Domain)).MaxBy(r => (CaseRules.IsFlagged(r.Verdict!.Band), r.ScreenedAt));
+
+    private static string UnicodeOf(ScreeningResult r)
+    {
+        // The registrable domain's display form is the tail of the host's display form with as many labels.
+        var labels = r.RegistrableDomain.Count(ch => ch == '.') + 1;
+        var parts = r.DisplayName.Split('.');
+        return parts.Length >= labels ? string.Join('.', parts[^labels..]) : r.RegistrableDomain;
+    }
+
+    private static CaseVerdict Verdict(ScreeningResult r) => new(r.Domain, r.ScreenedAt, r.Verdict!.Band, r.Verdict.Score, r.Verdict.Categories,
+        r.Verdict.Products.Select(p => p.Id).ToList(), r.Verdict.CatalogVersion, r.Verdict.PolicyVersion, r.Fetch?.BodySha256, r.Fetch?.Favicon?.Sha256,
+        r.RequestId, r.Source, r.RunId);
+}
+
+/// <summary>
+/// Which registrable domains have a case, so an unflagged re-screen of a case's host reaches its history without
+/// a storage read per screened domain. Loaded once per process, reloaded every five minutes, and added to as this
+/// instance opens cases (a case opened by another instance in the last five minutes may miss an unflagged result).
+/// </summary>
+internal sealed class CaseDirectory(CaseStore store, TimeProvider time) : IDisposable
+{
+    private static readonly TimeSpan Refresh = TimeSpan.FromMinutes(5);
+    private readonly SemaphoreSlim _load = new(1, 1);
+    private volatile HashSet<string>? _ids;
+    private DateTimeOffset _loadedAt;
+
+    public async Task<IReadOnlySet<string>> GetAsync(CancellationToken cancellationToken)
+    {
+        if (_ids is { } ids && time.GetUtcNow() - _loadedAt < Refresh) return ids;
+        await _load.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_ids is { } again && time.GetUtcNow() - _loadedAt < Refresh) return again;
+            var loaded = await store.CaseIdsAsync(cancellationToken).ConfigureAwait(false);
+            _loadedAt = time.GetUtcNow();
+            return _ids = loaded;
+        }
+        finally
+        {
+            _load.Release();
+        }
+    }
+
+    public void Dispose() => _load.Dispose();
+
+    public void Add(string caseId)
+    {
+        var copy = new HashSet<string>(_ids ?? [], StringComparer.Ordinal) { caseId };
+        _ids = copy;
+    }
+}
