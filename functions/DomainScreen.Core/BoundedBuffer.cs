@@ -5,7 +5,7 @@ namespace DomainScreen.Core;
 /// arrived stays readable if the read fails midway (a stalled or reset connection keeps its partial body). The one
 /// bounded read behind page fetches, RDAP answers and request bodies.
 /// </summary>
-public sealed class BoundedBuffer(int max)
+internal sealed class BoundedBuffer(int max)
 {
     private byte[] _buffer = new byte[Math.Min(max + 1, 64 * 1024)];
     private int _length;

@@ -103,10 +103,11 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<CaseDirectory>();
         services.AddSingleton<CaseService>();
 
-        // Result consumers: screening hands every stored batch to each of these.
+        // Result consumers: screening hands every stored batch to each of these, in this order. Progress comes
+        // last: a batch counts as done once everything else has acted on it.
+        services.AddSingleton<IScreeningResultConsumer, CaseOpener>();
         services.AddSingleton<IScreeningResultConsumer, SubmissionProgress>();
         services.AddSingleton<IScreeningResultConsumer, SweepProgress>();
-        services.AddSingleton<IScreeningResultConsumer, CaseOpener>();
 
         // The route table: each feature's routes, gathered by the router both hosts call.
         services.AddSingleton<IApiRoutes, HealthRoutes>();

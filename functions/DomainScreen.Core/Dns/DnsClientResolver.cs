@@ -9,7 +9,7 @@ namespace DomainScreen.Core.Dns;
 /// <see cref="IDnsResolver"/> over one long-lived DnsClient <see cref="LookupClient"/> (it owns the cache and the
 /// UDP/TCP plumbing). DNS errors are returned as data; DnsClient's retries are the only retries.
 /// </summary>
-public sealed class DnsClientResolver : IDnsResolver, IDisposable
+internal sealed class DnsClientResolver : IDnsResolver, IDisposable
 {
     private readonly LookupClient _client;
     private readonly int _maxRecords;

@@ -292,7 +292,17 @@ public sealed class DomainParser(PublicSuffixList suffixes)
         return end + 1;
     }
 
-    private static string Describe(char c) => char.IsWhiteSpace(c) ? "a space" : char.IsControl(c) ? $"control character U+{(int)c:X4}" : $"'{c}'";
+    private static string Describe(char c) => c switch
+    {
+        ' ' => "a space",
+        '\t' => "a tab",
+        '\u00A0' => "a no-break space (U+00A0)",
+        '\u3000' => "an ideographic space (U+3000)",
+        _ when char.IsWhiteSpace(c) => $"whitespace U+{(int)c:X4}",
+        _ when char.IsControl(c) => $"control character U+{(int)c:X4}",
+        _ when char.IsSurrogate(c) => $"an unpaired surrogate U+{(int)c:X4}",
+        _ => $"'{c}'",
+    };
 
     private static string Truncate(string s) => s.Length <= 80 ? s : string.Concat(s.AsSpan(0, 77), "...");
 

@@ -9,7 +9,7 @@ namespace DomainScreen.Core.Fetching;
 /// unique-local, multicast, unspecified, broadcast, documentation and benchmarking ranges, reserved space, and
 /// the IPv4-mapped, IPv4-compatible, NAT64 and 6to4 forms of all of these. Loopback can be allowed for a lab.
 /// </summary>
-public static class AddressGuard
+internal static class AddressGuard
 {
     private static readonly (IPNetwork Network, string Reason)[] V4Blocked =
     [

@@ -9,7 +9,7 @@ namespace DomainScreen.Core.Fetching;
 /// of millions of hosts keeps only the recently active ones (a breaker per authority in a resilience pipeline
 /// registry is never evicted, which grew by ~one pipeline per screened host in the 30k-domain benchmark).
 /// </summary>
-public sealed class AuthorityCircuitBreaker : IDisposable
+internal sealed class AuthorityCircuitBreaker : IDisposable
 {
     public const int FailureThreshold = 5;
     private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
@@ -57,7 +57,7 @@ public sealed class AuthorityCircuitBreaker : IDisposable
 }
 
 /// <summary>The HTTP handler that consults and feeds <see cref="AuthorityCircuitBreaker"/> (created per handler chain).</summary>
-public sealed class AuthorityCircuitBreakerHandler(AuthorityCircuitBreaker breaker) : DelegatingHandler
+internal sealed class AuthorityCircuitBreakerHandler(AuthorityCircuitBreaker breaker) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {

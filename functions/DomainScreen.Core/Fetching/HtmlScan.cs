@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace DomainScreen.Core.Fetching;
 
 /// <summary>Small, bounded reads of a page's head: title and icon link. Regexes are linear-time with a timeout.</summary>
-public static partial class HtmlScan
+internal static partial class HtmlScan
 {
     private const int HeadChars = 128 * 1024;
 

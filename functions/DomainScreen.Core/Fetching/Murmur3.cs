@@ -4,7 +4,7 @@ using System.Text;
 namespace DomainScreen.Core.Fetching;
 
 /// <summary>MurmurHash3 x86 32-bit, and the favicon hash Shodan and FOFA publish as <c>icon_hash</c>.</summary>
-public static class Murmur3
+internal static class Murmur3
 {
     /// <summary>MurmurHash3_x86_32 as a signed integer (Python's <c>mmh3.hash</c>).</summary>
     public static int Hash32(ReadOnlySpan<byte> data, uint seed = 0)

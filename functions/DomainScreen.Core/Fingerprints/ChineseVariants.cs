@@ -9,7 +9,7 @@ namespace DomainScreen.Core.Fingerprints;
 /// they are, with offsets into the original text. The table covers common simplified→traditional pairs; where a
 /// simplified character has several traditional forms the commonest is used.
 /// </summary>
-public static class ChineseVariants
+internal static class ChineseVariants
 {
     
     private static readonly FrozenDictionary<char, char> SimplifiedToTraditional = Build();

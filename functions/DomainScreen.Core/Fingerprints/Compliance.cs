@@ -14,7 +14,7 @@ public sealed record Filing(string Type, string Number, int Offset);
 /// (<c>ZheJiang-TongYiQianWen-20230901</c>) and registration numbers (<c>上线编号</c>). Formats per
 /// ../shared/research/ai-tool-fingerprints.md §12; every pattern is linear-time with a timeout.
 /// </summary>
-public static partial class Compliance
+internal static partial class Compliance
 {
     public const string Icp = "icp", IcpLicense = "icp-license", VasLicense = "vas-license", Psb = "psb",
         Algorithm = "algorithm", GenAiModel = "genai-model", GenAiRegistration = "genai-registration";

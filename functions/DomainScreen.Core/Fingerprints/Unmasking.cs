@@ -8,7 +8,7 @@ namespace DomainScreen.Core.Fingerprints;
 /// invisible formatting characters inside a word (<c>一\u200B键脱衣</c>) and character references
 /// (<c>&amp;#33073;&amp;#34915;</c> for 脱衣).
 /// </summary>
-public static class Unmasking
+internal static class Unmasking
 {
     // Zero-width space, non-joiner, joiner, word joiner, BOM / zero-width no-break space, soft hyphen,
     // Mongolian vowel separator, invisible times/separator/plus.

@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace DomainScreen.Core.Registration;
 
 /// <summary>Reads an RDAP domain object (RFC 9083): events, registrar entity with its nested abuse entity, status, name servers.</summary>
-public static class RdapParser
+internal static class RdapParser
 {
     public static RegistrationEvidence Parse(string domain, string server, ReadOnlySpan<byte> json, DateTimeOffset fetchedAt)
     {

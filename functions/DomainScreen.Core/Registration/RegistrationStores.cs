@@ -27,7 +27,7 @@ public interface IBootstrapStore
 /// Lookups in the <c>Registrations</c> table: four partitions by a hash of the domain, row key = domain; a batch
 /// of screens reads its domains with point reads and writes new lookups in a few batch transactions.
 /// </summary>
-public sealed class TableRegistrationCache(StorageClients storage) : IRegistrationCache
+internal sealed class TableRegistrationCache(StorageClients storage) : IRegistrationCache
 {
     private const int Partitions = 4;
 
@@ -78,7 +78,7 @@ public sealed class TableRegistrationCache(StorageClients storage) : IRegistrati
 }
 
 /// <summary>The bootstrap file as a blob in the <c>cache</c> container.</summary>
-public sealed class BlobBootstrapStore(StorageClients storage) : IBootstrapStore
+internal sealed class BlobBootstrapStore(StorageClients storage) : IBootstrapStore
 {
     private const string Name = "rdap/dns.json";
 

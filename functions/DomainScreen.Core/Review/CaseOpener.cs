@@ -9,7 +9,8 @@ namespace DomainScreen.Core.Review;
 /// Turns screening results into review cases: a verdict in <c>review</c> or <c>block</c> opens the case of its
 /// registrable domain or joins the open one; any later result of a case's host adds to its history. An
 /// allowlisted name never opens or reopens a case. Idempotent: history rows are keyed by request and host, and a
-/// case changes only through a conditional write (a concurrent writer makes this one read again and retry).
+/// case changes only through a conditional write (a concurrent writer makes this one read again and retry); the
+/// audit record follows a write that succeeded, so a redelivered message that changes nothing records nothing.
 /// </summary>
 internal sealed class CaseOpener(CaseStore store, CaseDirectory directory, ReviewAllowlist allowlist, AuditLog audit, TimeProvider time,
     ILogger<CaseOpener> logger) : IScreeningResultConsumer
@@ -24,21 +25,25 @@ internal sealed class CaseOpener(CaseStore store, CaseDirectory directory, Revie
         foreach (var group in candidates.Where(r => CaseRules.IsFlagged(r.Verdict!.Band) || known.Contains(r.RegistrableDomain))
             .GroupBy(r => r.RegistrableDomain, StringComparer.Ordinal))
         {
-            await JoinAsync(group.Key, group.OrderBy(r => r.ScreenedAt).ToList(), batch.Request, cancellationToken).ConfigureAwait(false);
+            await JoinAsync(group.Key, group.OrderBy(r => r.ScreenedAt).ToList(), batch.Request, known.Contains(group.Key), cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private async Task JoinAsync(string caseId, IReadOnlyList<ScreeningResult> results, ScreenRequest request, CancellationToken cancellationToken)
+    /// <param name="probablyExists">The directory knows a case for this domain: read it first instead of trying to create it.</param>
+    private async Task JoinAsync(string caseId, IReadOnlyList<ScreeningResult> results, ScreenRequest request, bool probablyExists,
+        CancellationToken cancellationToken)
     {
         var flagged = results.Where(r => CaseRules.IsFlagged(r.Verdict!.Band)).ToList();
         for (var attempt = 1; attempt <= Attempts; attempt++)
         {
             var now = time.GetUtcNow();
-            var existing = await store.GetAsync(caseId, cancellationToken).ConfigureAwait(false);
+            // A new domain is tried as a new case straight away (one transaction); only a conflict costs a read.
+            var existing = probablyExists || attempt > 1 ? await store.GetAsync(caseId, cancellationToken).ConfigureAwait(false) : null;
             if (existing is null)
             {
                 if (flagged.Count == 0) return;
-                if (await allowlist.CoveringAsync(caseId, cancellationToken).ConfigureAwait(false) is { } entry)
+                // The scorer caps allowlisted names at watch, so this catches only an entry added since that screen.
+                if (allowlist.Match(caseId) is { } entry)
                 {
                     logger.LogInformation("{Domain} is allowlisted ({Reason}): no case opened", caseId, entry.Reason);
                     return;
@@ -54,7 +59,7 @@ internal sealed class CaseOpener(CaseStore store, CaseDirectory directory, Revie
                     directory.Add(caseId);
                     await audit.AppendAsync(new AuditRecord(Caller.System, request.RequestId, AuditActions.CaseOpened, caseId, first.Domain, null,
                         new Dictionary<string, string?> { ["state"] = CaseStates.Pending, ["band"] = record.Band, ["score"] = $"{record.Score}" },
-                        opened.Note, $"case|{caseId}|v1"), cancellationToken).ConfigureAwait(false);
+                        opened.Note), cancellationToken).ConfigureAwait(false);
                     logger.LogInformation("Case {CaseId} opened ({Band} {Score})", caseId, record.Band, record.Score);
                     return;
                 }
@@ -63,8 +68,7 @@ internal sealed class CaseOpener(CaseStore store, CaseDirectory directory, Revie
 
             var (current, etag) = existing.Value;
             // A rejected or closed case of an allowlisted name gains history but is not put before a reviewer again.
-            var mayReopen = current.State is not (CaseStates.Rejected or CaseStates.Closed)
-                || await allowlist.CoveringAsync(caseId, cancellationToken).ConfigureAwait(false) is null;
+            var mayReopen = current.State is not (CaseStates.Rejected or CaseStates.Closed) || allowlist.Match(caseId) is null;
             var updated = current;
             CaseEvent? reopened = null;
             foreach (var r in results)
@@ -86,7 +90,7 @@ internal sealed class CaseOpener(CaseStore store, CaseDirectory directory, Revie
             {
                 await audit.AppendAsync(new AuditRecord(Caller.System, request.RequestId, AuditActions.CaseReopened, caseId, caseId,
                     new Dictionary<string, string?> { ["state"] = current.State }, new Dictionary<string, string?> { ["state"] = updated.State },
-                    reopened.Note, $"case|{caseId}|v{updated.Version}"), cancellationToken).ConfigureAwait(false);
+                    reopened.Note), cancellationToken).ConfigureAwait(false);
                 logger.LogInformation("Case {CaseId} reopened: {Why}", caseId, reopened.Note);
             }
             return;

@@ -107,7 +107,7 @@ internal sealed class CaseService(
         var ev = outcome.Event!;
         logger.LogInformation("Case {CaseId}: {Event} by {Actor} ({From} -> {To})", caseId, ev.Event, caller.Name, ev.FromState, ev.ToState);
         await audit.AppendAsync(new AuditRecord(caller, requestId, ev.Event == "appealed" ? AuditActions.CaseAppeal : AuditActions.CaseDecision, caseId, caseId,
-            StateMap(current), StateMap(updated, ev), ev.Note ?? ev.Reason, $"case|{caseId}|v{updated.Version}"), cancellationToken).ConfigureAwait(false);
+            StateMap(current), StateMap(updated, ev), ev.Note ?? ev.Reason), cancellationToken).ConfigureAwait(false);
         if (after is not null) await after(current, updated, ev).ConfigureAwait(false);
         return new(outcome.Status, updated);
     }

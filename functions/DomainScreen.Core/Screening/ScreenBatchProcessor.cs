@@ -52,8 +52,10 @@ public sealed class ScreenBatchProcessor(
             }).ConfigureAwait(false);
 
         await registrations.FlushAsync(cancellationToken).ConfigureAwait(false);
+        // In registration order: progress is registered last, so a batch counts as done only after every other
+        // consumer (cases, …) has acted on it.
         var batch = new ScreenedBatch(request, screened);
-        await Task.WhenAll(consumers.Select(c => c.ConsumeAsync(batch, cancellationToken))).ConfigureAwait(false);
+        foreach (var consumer in consumers) await consumer.ConsumeAsync(batch, cancellationToken).ConfigureAwait(false);
         logger.LogInformation("Request {RequestId}: screened {Count} domains ({Failed} failed)",
             request.RequestId, screened.Length, screened.Count(r => r.Status == ScreeningResult.Failed));
         return screened;

@@ -6,7 +6,7 @@ namespace DomainScreen.Core.Storage;
 /// Stores a long JSON document across string properties <c>Json0</c>, <c>Json1</c>… of one table entity, since a
 /// single property holds at most 32K UTF-16 characters and an entity 1 MiB. Keeps a result to one write.
 /// </summary>
-public static class JsonChunks
+internal static class JsonChunks
 {
     private const int ChunkChars = 30_000;
 

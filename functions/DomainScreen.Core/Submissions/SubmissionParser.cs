@@ -119,14 +119,23 @@ public sealed class SubmissionParser(DomainParser parser)
             {
                 index++;
                 Limit(index, maxLines);
+                var start = (int)reader.TokenStartIndex;
                 if (reader.TokenType == JsonTokenType.String)
                 {
-                    items.Add((index, reader.GetString()!, null));
+                    try
+                    {
+                        items.Add((index, reader.GetString()!, null));
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        // A lone surrogate escape ("\ud800") or bytes that are not UTF-8 inside the string.
+                        items.Add((index, Raw(body, start, (int)reader.BytesConsumed), $"item {index} is not valid Unicode text"));
+                    }
                     continue;
                 }
                 var kind = reader.TokenType;
                 reader.Skip();
-                items.Add((index, kind.ToString(), $"item {index} is a JSON {kind}, not a string"));
+                items.Add((index, Raw(body, start, (int)reader.BytesConsumed), $"item {index} is {Describe(kind)}, not a string"));
             }
             if (reader.TokenType != JsonTokenType.EndArray || reader.Read())
             {
@@ -139,6 +148,20 @@ public sealed class SubmissionParser(DomainParser parser)
         }
         return items;
     }
+
+    // The item as it was written (an object, a number, null…), for the error list; undecodable bytes become U+FFFD.
+    private static string Raw(ReadOnlySpan<byte> body, int start, int end) =>
+        Clip(System.Text.Encoding.UTF8.GetString(body[start..Math.Min(end, Math.Min(body.Length, start + 1200))]));
+
+    private static string Describe(JsonTokenType kind) => kind switch
+    {
+        JsonTokenType.StartObject => "an object",
+        JsonTokenType.StartArray => "an array",
+        JsonTokenType.Number => "a number",
+        JsonTokenType.True or JsonTokenType.False => "a boolean",
+        JsonTokenType.Null => "null",
+        _ => "not a string",
+    };
 
     private static List<(int Line, string Text, string? Error)> ReadCsv(string text, int maxLines)
     {

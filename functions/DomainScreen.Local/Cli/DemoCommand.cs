@@ -43,7 +43,9 @@ internal static class DemoCommand
     {
         var clock = Stopwatch.StartNew();
         await using var world = await LabWorld.StartAsync(cancellationToken).ConfigureAwait(false);
-        progress.WriteLine($"Lab: DNS {world.Dns.Endpoint}, web 127.0.0.1:{world.Http.HttpPort}, {world.Manifest.Sites.Count} sites");
+        var candidateCount = world.Manifest.Candidates.Count();
+        progress.WriteLine($"Lab: DNS {world.Dns.Endpoint}, web 127.0.0.1:{world.Http.HttpPort}; {world.Manifest.Sites.Count} lab names, " +
+            $"{candidateCount} of them candidates (the other {world.Manifest.Sites.Count - candidateCount} are the lab's own infrastructure)");
         await using var azurite = await AzuriteProcess.StartAsync(log: progress.WriteLine, cancellationToken: cancellationToken).ConfigureAwait(false);
 
         var key = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
@@ -67,6 +69,7 @@ internal static class DemoCommand
 
         var requests = app.Services.GetRequiredService<DomainScreen.Core.Storage.StorageClients>().Requests;
         var before = requests.Total;
+        var sweepClock = Stopwatch.StartNew();
         using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
         using var start = await http.PostAsync(new Uri("/api/sweeps", UriKind.Relative), null, cancellationToken).ConfigureAwait(false);
@@ -75,6 +78,7 @@ internal static class DemoCommand
         progress.WriteLine($"Sweep {sweep.SweepId}: {sweep.Total} candidates in {sweep.Batches} batches on the screen-requests queue");
 
         var status = await WaitAsync(http, sweep, progress, timeout, cancellationToken).ConfigureAwait(false);
+        var sweepTime = sweepClock.Elapsed;
         // Transactions of the sweep itself (start, queueing, screening, results, progress records), before reporting reads.
         var transactions = requests.Total - before;
         var reports = new List<(LabSite Site, DomainReport? Report)>();
@@ -87,8 +91,19 @@ internal static class DemoCommand
                 : null;
             reports.Add((site, report));
         }
+        var cases = await ReadCasesAsync(http, cancellationToken).ConfigureAwait(false);
         await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
-        return DemoReport.Summarise(reports, status, clock.Elapsed, transactions);
+        return DemoReport.Summarise(reports, status, clock.Elapsed, sweepTime, transactions, cases);
+    }
+
+    /// <summary>Cases the sweep opened: all of them (the demo's storage is fresh), and how many are pending.</summary>
+    private static async Task<DemoCases> ReadCasesAsync(HttpClient http, CancellationToken cancellationToken)
+    {
+        var all = (await http.GetFromJsonAsync(new Uri("/api/cases?state=all&top=200", UriKind.Relative), CoreJson.Default.CaseList, cancellationToken)
+            .ConfigureAwait(false))!;
+        var pending = (await http.GetFromJsonAsync(new Uri("/api/cases?state=pending&top=200", UriKind.Relative), CoreJson.Default.CaseList, cancellationToken)
+            .ConfigureAwait(false))!;
+        return new DemoCases(all.Counts.Values.Sum(), pending.Counts.Values.Sum(), all.Cases.Select(c => c.CaseId).ToList());
     }
 
     private static async Task<SweepStatus> WaitAsync(HttpClient http, SweepStatus sweep, TextWriter progress, TimeSpan timeout, CancellationToken cancellationToken)

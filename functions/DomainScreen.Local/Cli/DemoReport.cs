@@ -15,11 +15,18 @@ public sealed record DemoRow(string Domain, string Status, string Dns, string Fe
     public bool Matches => Mismatches.Count == 0;
 }
 
-/// <summary>The demo's totals: what <c>--json</c> prints on the last line.</summary>
+/// <summary>Review cases after the sweep: how many were opened, how many wait for a reviewer, and their ids.</summary>
+public sealed record DemoCases(int Opened, int Pending, IReadOnlyList<string> CaseIds);
+
+/// <summary>
+/// The demo's totals: what <c>--json</c> prints on the last line. <c>SweepMs</c> is the sweep itself (from queueing
+/// to the last result); <c>ElapsedMs</c> the whole command (starting the lab, Azurite and the runtime, and reading
+/// the reports back as well).
+/// </summary>
 public sealed record DemoTotals(
-    int Candidates, int Screened, int Failed, int Missing, int Mismatches, bool Complete, long ElapsedMs,
+    int Candidates, int Screened, int Failed, int Missing, int Mismatches, bool Complete, long ElapsedMs, long SweepMs,
     IReadOnlyDictionary<string, int> DnsStatus, IReadOnlyDictionary<string, int> Bands,
-    long StorageTransactions, double TransactionsPerDomain, int FunctionExecutions, double ExecutionsPerDomain);
+    long StorageTransactions, double TransactionsPerDomain, int FunctionExecutions, double ExecutionsPerDomain, DemoCases Cases);
 
 public sealed record DemoSummary(IReadOnlyList<DemoRow> Rows, DemoTotals Totals);
 
@@ -30,7 +37,8 @@ internal static class DemoReport
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
-    public static DemoSummary Summarise(IReadOnlyList<(LabSite Site, DomainReport? Report)> reports, SweepStatus status, TimeSpan elapsed, long transactions)
+    public static DemoSummary Summarise(IReadOnlyList<(LabSite Site, DomainReport? Report)> reports, SweepStatus status, TimeSpan elapsed, TimeSpan sweep,
+        long transactions, DemoCases cases)
     {
         var rows = reports.Select(r =>
         {
@@ -48,12 +56,14 @@ internal static class DemoReport
             rows.Count(r => !r.Matches),
             status.Done && rows.All(r => r.Status != "missing"),
             (long)elapsed.TotalMilliseconds,
+            (long)sweep.TotalMilliseconds,
             rows.GroupBy(r => r.Dns).ToDictionary(g => g.Key, g => g.Count()),
             rows.GroupBy(r => r.Band).ToDictionary(g => g.Key, g => g.Count()),
             transactions,
             Math.Round(transactions / (double)Math.Max(1, rows.Count), 2),
             status.Batches,
-            Math.Round(status.Batches / (double)Math.Max(1, rows.Count), 3));
+            Math.Round(status.Batches / (double)Math.Max(1, rows.Count), 3),
+            cases);
         return new DemoSummary(rows, totals);
     }
 
@@ -70,8 +80,10 @@ internal static class DemoReport
         }
         var t = summary.Totals;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{t.Screened} screened, {t.Failed} failed, {t.Missing} missing, {t.Mismatches} not as expected, in {t.ElapsedMs / 1000.0:0.0} s; " +
-            $"{t.TransactionsPerDomain} storage transactions and {t.ExecutionsPerDomain} function executions per domain"));
+            $"{t.Candidates} candidates: {t.Screened} screened, {t.Failed} failed, {t.Missing} missing, {t.Mismatches} not as expected. " +
+            $"The sweep took {t.SweepMs / 1000.0:0.0} s (queued to last result); the command {t.ElapsedMs / 1000.0:0.0} s in all (lab, Azurite and runtime start, reports). " +
+            $"{t.TransactionsPerDomain} storage transactions and {t.ExecutionsPerDomain} function executions per domain."));
+        output.WriteLine($"Review cases: {t.Cases.Opened} opened, {t.Cases.Pending} pending ({string.Join(", ", t.Cases.CaseIds.Take(12))}{(t.Cases.CaseIds.Count > 12 ? ", …" : "")}).");
     }
 
     private static string Clip(string s, int max) => s.Length <= max ? s : s[..(max - 1)] + "…";

@@ -18,7 +18,7 @@ internal static class ServeCommand
     {
         var urls = new Option<string>("--urls") { Description = "Where the API listens.", DefaultValueFactory = _ => LocalRuntime.DefaultUrl };
         var lab = new Option<bool>("--lab") { Description = "Also start the lab and point DNS and fetching at it." };
-        var stateDir = new Option<DirectoryInfo?>("--state-dir") { Description = "Where keys and Azurite's data are kept (default: .domainscreen/ in the checkout)." };
+        var stateDir = new Option<DirectoryInfo?>("--state-dir") { Description = "Where keys and Azurite's data are kept (default: DOMAINSCREEN_STATE_DIR, else .domainscreen/ in the checkout)." };
         var basePort = new Option<int>("--azurite-base-port")
         {
             Description = "With UseDevelopmentStorage=true: Azurite's blob port (queue +1, table +2), to run two local stacks side by side.",

@@ -20,8 +20,9 @@ public sealed class LocalState(string directory)
     public string SettingsPath => Path.Combine(Directory, "settings.json");
     public string AzuriteData => Path.Combine(Directory, "azurite");
 
-    /// <summary><c>.domainscreen/</c> of the checkout this command runs from.</summary>
-    public static LocalState Default() => new(Path.Combine(RepositoryRoot.Find(), ".domainscreen"));
+    /// <summary><c>DOMAINSCREEN_STATE_DIR</c> when set, else <c>.domainscreen/</c> of the checkout this command runs from.</summary>
+    public static LocalState Default() =>
+        new(Environment.GetEnvironmentVariable("DOMAINSCREEN_STATE_DIR") is { Length: > 0 } dir ? Path.GetFullPath(dir) : Path.Combine(RepositoryRoot.Find(), ".domainscreen"));
 
     /// <summary>
     /// Creates a key per role when there is no key file yet: keys to <c>keys.json</c>, hashes to <c>settings.json</c>,

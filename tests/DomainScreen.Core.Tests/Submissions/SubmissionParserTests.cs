@@ -102,4 +102,39 @@ public sealed class SubmissionParserTests
 
         Assert.Equal("invalid-encoding", ex.Code);
     }
+
+    [Fact]
+    public void Parse_JsonItemsThatAreNotStrings_AreEchoedAsWritten()
+    {
+        var result = Parse("""["ok.cn", {"domain": "x.cn"}, 42, null, [1, 2], true]""", "application/json");
+
+        Assert.Equal(["""{"domain": "x.cn"}""", "42", "null", "[1, 2]", "true"], result.Errors.Select(e => e.Input));
+        Assert.Equal(["item 2 is an object, not a string", "item 3 is a number, not a string", "item 4 is null, not a string",
+            "item 5 is an array, not a string", "item 6 is a boolean, not a string"], result.Errors.Select(e => e.Message));
+    }
+
+    [Fact]
+    public void Parse_JsonStringsThatAreNotUnicode_AreLineErrorsNotExceptions()
+    {
+        var bytes = Encoding.UTF8.GetBytes("""["ok.cn", "\ud800.com", "X.com"]""").ToList();
+        var at = bytes.IndexOf((byte)'X');
+        bytes[at] = 0xFF; // invalid UTF-8 inside the third string
+
+        var result = Parser.Parse(bytes.ToArray(), "application/json", 100);
+
+        Assert.Equal(["ok.cn"], result.Accepted.Select(d => d.Ascii));
+        Assert.Equal([2, 3], result.Errors.Select(e => e.Line));
+        Assert.All(result.Errors, e => Assert.Contains("not valid Unicode", e.Message, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("exa\tmple.com", "a tab")]
+    [InlineData("exa mple.com", "a space")]
+    [InlineData("exa\u3000mple.com", "an ideographic space")]
+    public void Parse_Whitespace_IsNamedForWhatItIs(string line, string expected)
+    {
+        var result = Parse(System.Text.RegularExpressions.Regex.Unescape(line), "text/plain");
+
+        Assert.Contains(expected, Assert.Single(result.Errors).Message, StringComparison.Ordinal);
+    }
 }
