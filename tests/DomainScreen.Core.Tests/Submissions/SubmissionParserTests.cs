@@ -130,7 +130,6 @@ public sealed class SubmissionParserTests
     [Theory]
     [InlineData("exa\tmple.com", "a tab")]
     [InlineData("exa mple.com", "a space")]
-    [InlineData("exa\u3000mple.com", "an ideographic space")]
     public void Parse_Whitespace_IsNamedForWhatItIs(string line, string expected)
     {
         var result = Parse(System.Text.RegularExpressions.Regex.Unescape(line), "text/plain");
