@@ -26,7 +26,7 @@ public sealed class FunctionsHarness : IAsyncDisposable
 
     private readonly ServiceProvider _services;
 
-    public FunctionsHarness(AzuriteFixture azurite, IDnsResolver dns, IDictionary<string, string?>? extra = null)
+    public FunctionsHarness(AzuriteFixture azurite, IDnsResolver dns, IDictionary<string, string?>? extra = null, Action<IServiceCollection>? configure = null)
     {
         var suffix = Guid.NewGuid().ToString("N")[..8];
         var settings = new Dictionary<string, string?>
@@ -55,6 +55,7 @@ public sealed class FunctionsHarness : IAsyncDisposable
         services.AddDomainScreening(configuration);
         services.AddSingleton(dns);
         services.AddSingleton<TimeProvider>(Time);
+        configure?.Invoke(services);
         _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
         Storage = _services.GetRequiredService<StorageClients>();
     }

@@ -1,0 +1,87 @@
+using System.Text.Json;
+using DomainScreen.Core.Api;
+using DomainScreen.Core.Tests.Dns;
+using DomainScreen.Functions.Tests.Support;
+using static DomainScreen.Functions.Tests.Support.FunctionsHarness;
+
+namespace DomainScreen.Functions.Tests;
+
+/// <summary>
+/// Every route of the route table, called through the Functions app's API trigger with each kind of caller: a route
+/// added later is covered here without editing this test.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class ApiAccessTests(AzuriteFixture azurite) : IAsyncLifetime
+{
+    private readonly FunctionsHarness _harness = new(azurite, new FakeDnsResolver());
+
+    private static readonly Dictionary<string, string> KeyOfRole = new()
+    {
+        [Roles.Reader] = ReaderKey, [Roles.Analyst] = AnalystKey, [Roles.Reviewer] = ReviewerKey, [Roles.Admin] = AdminKey, [Roles.Partner] = PartnerKey,
+    };
+
+    public Task InitializeAsync() => _harness.InitializeAsync();
+
+    public Task DisposeAsync() => _harness.DisposeAsync().AsTask();
+
+    // Route values that pass every route's own checks (a registrable domain, an id).
+    private static string Path(ApiRoute route) => route.Template
+        .Replace("{caseId}", "nobody-here.test", StringComparison.Ordinal)
+        .Replace("{domain}", "nobody-here.test", StringComparison.Ordinal)
+        .Replace("{id}", "s0000", StringComparison.Ordinal);
+
+    [Fact]
+    public void RouteTable_EveryRouteNamesItsRoles_AndAllRolesAreKnown()
+    {
+        var routes = _harness.Get<ApiRouter>().Routes;
+
+        Assert.True(routes.Count >= 15, $"only {routes.Count} routes");
+        Assert.All(routes, r => Assert.All(r.Roles, role => Assert.Contains(role, Roles.All)));
+        Assert.Equal(["GET /api/health"], routes.Where(r => r.Anonymous).Select(r => r.ToString()));
+    }
+
+    [Fact]
+    public async Task EveryRoute_WithoutIdentity401_WithoutTheRole403_WithTheRoleNeither()
+    {
+        var mismatches = new List<string>();
+        foreach (var route in _harness.Get<ApiRouter>().Routes)
+        {
+            var body = route.Method is "POST" or "PUT" ? "{}" : null;
+            var (anonymous, anonymousBody, _) = await _harness.Http(route.Method, Path(route), body, "application/json");
+            if (route.Anonymous ? anonymous is 401 or 403 : anonymous != 401) mismatches.Add($"{route} without identity: {anonymous}");
+            if (anonymous == 401 && JsonDocument.Parse(anonymousBody).RootElement.GetProperty("code").GetString() != "unauthenticated") mismatches.Add($"{route}: 401 without the error shape");
+            var (unknown, _, _) = await _harness.Http(route.Method, Path(route), body, "application/json", "not-a-key");
+            if (!route.Anonymous && unknown != 401) mismatches.Add($"{route} with an unknown key: {unknown}");
+            foreach (var (role, key) in KeyOfRole)
+            {
+                var (status, _, _) = await _harness.Http(route.Method, Path(route), body, "application/json", key);
+                var allowed = route.Anonymous || route.Roles.Contains(role);
+                if (allowed ? status is 401 or 403 : status != 403) mismatches.Add($"{route} as {role}: {status}");
+            }
+        }
+
+        Assert.True(mismatches.Count == 0, string.Join("\n", mismatches));
+    }
+
+    [Fact]
+    public async Task UnknownPathsAndMethods_AnswerJsonErrors()
+    {
+        var (missing, missingBody, _) = await _harness.Http("GET", "/api/no-such-thing", key: AdminKey);
+        var (method, methodBody, headers) = await _harness.Http("DELETE", "/api/submissions", key: AdminKey);
+
+        Assert.Equal(404, missing);
+        Assert.Equal("not-found", JsonDocument.Parse(missingBody).RootElement.GetProperty("code").GetString());
+        Assert.Equal(405, method);
+        Assert.Equal("method-not-allowed", JsonDocument.Parse(methodBody).RootElement.GetProperty("code").GetString());
+        Assert.Equal("POST", headers.Allow.ToString());
+    }
+
+    [Fact]
+    public async Task Messages_AreWrittenAsTheyRead_NotEscaped()
+    {
+        var (_, body, _) = await _harness.Http("POST", "/api/submissions", "a'b.test\n坏'名.test\n", "text/plain", AnalystKey);
+
+        Assert.DoesNotContain("\\u0027", body, StringComparison.Ordinal);
+        Assert.Contains("坏'名.test", body, StringComparison.Ordinal);
+    }
+}
