@@ -17,5 +17,10 @@ public sealed class DemoTests
         Assert.Equal(0, summary.Totals.Missing);
         Assert.True(summary.Totals.Mismatches == 0, string.Join('\n', summary.Rows.Where(r => !r.Matches)
             .Select(r => $"{r.Domain}: dns {r.Dns}, fetch {r.Fetch}, band {r.Band} {r.Score}: {string.Join("; ", r.Mismatches)}")));
+        // Every review and block site opened a case for its registrable domain, and each waits for a reviewer.
+        var flagged = summary.Rows.Where(r => r.Band is "review" or "block").Select(r => string.Join('.', r.Domain.Split('.')[^2..])).Distinct().Order().ToList();
+        Assert.Equal(flagged, summary.Totals.Cases.CaseIds.Order());
+        Assert.Equal((flagged.Count, flagged.Count), (summary.Totals.Cases.Opened, summary.Totals.Cases.Pending));
+        Assert.InRange(summary.Totals.SweepMs, 1, summary.Totals.ElapsedMs);
     }
 }

@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace DomainScreen.Local.Tests.Support;
+
+/// <summary>The built <c>domainscreen</c> command as a real child process, with its output collected line by line.</summary>
+public sealed class CommandProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly List<string> _lines = [];
+
+    private CommandProcess(Process process) => _process = process;
+
+    public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    public string Output
+    {
+        get
+        {
+            lock (_lines) return string.Join('\n', _lines);
+        }
+    }
+
+    public static CommandProcess Start(IEnumerable<string> args, IDictionary<string, string>? environment = null, string? workingDirectory = null)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? AppContext.BaseDirectory,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "domainscreen.dll"));
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        foreach (var (k, v) in environment ?? new Dictionary<string, string>()) start.Environment[k] = v;
+        var process = new CommandProcess(Process.Start(start)!);
+        process._process.OutputDataReceived += (_, e) => process.Add(e.Data);
+        process._process.ErrorDataReceived += (_, e) => process.Add(e.Data);
+        process._process.BeginOutputReadLine();
+        process._process.BeginErrorReadLine();
+        return process;
+    }
+
+    /// <summary>Runs a command to its end (at most <paramref name="timeout"/>) and returns its exit code and output.</summary>
+    public static async Task<(int Exit, string Output)> RunAsync(IEnumerable<string> args, IDictionary<string, string>? environment = null,
+        string? workingDirectory = null, TimeSpan? timeout = null)
+    {
+        await using var process = Start(args, environment, workingDirectory);
+        await process.WaitForExitAsync(timeout ?? TimeSpan.FromSeconds(90));
+        return (process.ExitCode, process.Output);
+    }
+
+    private void Add(string? line)
+    {
+        if (line is null) return;
+        lock (_lines) _lines.Add(line);
+    }
+
+    /// <summary>Waits for a line containing <paramref name="text"/>; returns it.</summary>
+    public Task<string> WaitForLineAsync(string text, TimeSpan? timeout = null) =>
+        Eventually.Until(() =>
+        {
+            lock (_lines) return Task.FromResult(_lines.FirstOrDefault(l => l.Contains(text, StringComparison.Ordinal)) ?? "");
+        }, l => l.Length > 0 || _process.HasExited, timeout ?? TimeSpan.FromSeconds(90), $"'{text}' in the output of {_process.StartInfo.ArgumentList[1]}:\n{Output}");
+
+    public async Task WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"{_process.StartInfo.ArgumentList[1]} did not exit within {timeout.TotalSeconds} s:\n{Output}");
+        }
+        _process.WaitForExit(); // drains the output readers
+    }
+
+    /// <summary>Sends a POSIX signal with the system's kill(1), as a user or a service manager would.</summary>
+    public void Signal(int signal)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", [$"-{signal}", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+        {
+            UseShellExecute = false,
+        })!;
+        kill.WaitForExit();
+        if (kill.ExitCode != 0) throw new InvalidOperationException($"kill -{signal} {_process.Id} failed with {kill.ExitCode}");
+    }
+
+    public const int SigInt = 2, SigKill = 9, SigTerm = 15;
+
+    public static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var p = Process.GetProcessById(pid);
+            return !p.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>A base port with it and the next two free (Azurite's blob, queue, table).</summary>
+    public static int FreeBasePort()
+    {
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            var first = Random.Shared.Next(20000, 60000);
+            var listeners = new List<TcpListener>();
+            try
+            {
+                for (var p = first; p < first + 3; p++)
+                {
+                    var l = new TcpListener(IPAddress.Loopback, p);
+                    l.Start();
+                    listeners.Add(l);
+                }
+                return first;
+            }
+            catch (SocketException)
+            {
+                // Taken: try another.
+            }
+            finally
+            {
+                foreach (var l in listeners) l.Stop();
+            }
+        }
+        throw new InvalidOperationException("no three consecutive free ports");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+}
