@@ -144,6 +144,20 @@ public sealed class RiskScorerTests
     }
 
     [Fact]
+    public void ReviewerAllowlisted_IsCappedAtWatch_WithTheReviewersReason()
+    {
+        var page = Catalog.Run(PageFacts.FromHtml(NudifyService));
+        var scorer = new RiskScorer(new FakeTimeProvider(Now));
+
+        var free = scorer.Score(new ScoringInput("app.studio.example", "studio.example", page), Policy);
+        var allowed = scorer.Score(new ScoringInput("app.studio.example", "studio.example", page, AllowlistedBecause: "allowlisted by alice (licensed studio)"), Policy);
+
+        Assert.Equal(Bands.Block, free.Band);
+        Assert.Equal(Bands.Watch, allowed.Band);
+        Assert.Contains("capped at watch: allowlisted by alice (licensed studio)", allowed.Notes);
+    }
+
+    [Fact]
     public void ParkedPage_IsNotFlagged()
     {
         var verdict = Score("<title>This domain may be for sale</title><p>Buy this domain. Related searches: AI chat, face swap online</p>");
