@@ -40,6 +40,17 @@ namespace DomainScreen.Core;
 [JsonSerializable(typeof(BulkDecisionResult))]
 [JsonSerializable(typeof(AllowlistEntry))]
 [JsonSerializable(typeof(AllowlistPage))]
+[JsonSerializable(typeof(Actions.Partner))]
+[JsonSerializable(typeof(Actions.PartnerList))]
+[JsonSerializable(typeof(Actions.PartnerAction))]
+[JsonSerializable(typeof(List<Actions.PartnerAction>))]
+[JsonSerializable(typeof(Actions.PartnerActionView))]
+[JsonSerializable(typeof(Actions.PartnerActionPage))]
+[JsonSerializable(typeof(Actions.ActionMessage))]
+[JsonSerializable(typeof(Actions.ActionRef))]
+[JsonSerializable(typeof(Actions.JwsHeader))]
+[JsonSerializable(typeof(Actions.JsonWebKeySet))]
+[JsonSerializable(typeof(Actions.KeyInfoFile))]
 public sealed partial class CoreJson : JsonSerializerContext;
 
 /// <summary>
@@ -52,4 +63,6 @@ public sealed partial class CoreJson : JsonSerializerContext;
 [JsonSerializable(typeof(BulkDecisionBody))]
 [JsonSerializable(typeof(AppealBody))]
 [JsonSerializable(typeof(AllowlistBody))]
+[JsonSerializable(typeof(Actions.PartnerBody))]
+[JsonSerializable(typeof(Actions.AckBody))]
 public sealed partial class CommandJson : JsonSerializerContext;

@@ -38,6 +38,7 @@ public static class ServiceCollectionExtensions
         (typeof(CatalogOptions), CatalogOptions.Section),
         (typeof(AuthOptions), AuthOptions.Section),
         (typeof(ReviewOptions), ReviewOptions.Section),
+        (typeof(Actions.ActionOptions), Actions.ActionOptions.Section),
         (typeof(StorageOptions), "Storage"),
     ];
 
@@ -55,6 +56,7 @@ public static class ServiceCollectionExtensions
         services.AddOptions<RegistrationOptions>().BindConfiguration(RegistrationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ReviewOptions>().BindConfiguration(ReviewOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<Actions.ActionOptions>().BindConfiguration(Actions.ActionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<StorageOptions>()
             .Configure(o => BindStorage(o, configuration))
             .Validate(o => !o.Validate().Any(), "Storage is not configured: set AzureWebJobsStorage to a connection string, " +
@@ -103,6 +105,20 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<CaseDirectory>();
         services.AddSingleton<CaseService>();
 
+        // Partner actions: a decision consumer plans them, the actions queue dispatches them.
+        services.AddSingleton<Actions.PartnerStore>();
+        services.AddSingleton<Actions.ActionStore>();
+        services.AddSingleton<Actions.LocalKeyRing>();
+        services.AddSingleton<Actions.IActionSigner>(sp => sp.GetRequiredService<IOptions<Actions.ActionOptions>>().Value.KeyVaultUri is not null
+            ? ActivatorUtilities.CreateInstance<Actions.KeyVaultSigner>(sp)
+            : sp.GetRequiredService<Actions.LocalKeyRing>());
+        services.AddSingleton<Actions.ActionPlanner>();
+        services.AddSingleton<IReviewDecisionConsumer>(sp => sp.GetRequiredService<Actions.ActionPlanner>());
+        services.AddSingleton<Actions.ActionDispatcher>();
+        services.AddSingleton<Actions.PartnerActionService>();
+        services.AddSingleton(sp => new Actions.ActionMaintenance(sp.GetRequiredService<CaseService>(), sp.GetRequiredService<Actions.PartnerActionService>(),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<Actions.ActionMaintenance>>()));
+
         // Result consumers: screening hands every stored batch to each of these, in this order. Progress comes
         // last: a batch counts as done once everything else has acted on it.
         services.AddSingleton<IScreeningResultConsumer, CaseOpener>();
@@ -117,6 +133,9 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IApiRoutes, CaseRoutes>();
         services.AddSingleton<IApiRoutes, AllowlistRoutes>();
         services.AddSingleton<IApiRoutes, AuditRoutes>();
+        services.AddSingleton<IApiRoutes, Actions.ActionRoutes>();
+        services.AddSingleton<Exports.ActiveBlocks>();
+        services.AddSingleton<IApiRoutes, Exports.ExportRoutes>();
         services.AddSingleton<CallerAuthenticator>();
         services.AddSingleton<ApiRouter>();
         return services;

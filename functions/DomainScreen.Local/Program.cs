@@ -10,4 +10,5 @@ root.Subcommands.Add(InspectCommand.Create());
 root.Subcommands.Add(CasesCommand.Create());
 root.Subcommands.Add(AllowlistCommand.Create());
 root.Subcommands.Add(AllowlistCommand.Audit());
+root.Subcommands.Add(PartnerCommand.Create());
 return await root.Parse(args).InvokeAsync();

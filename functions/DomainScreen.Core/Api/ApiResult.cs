@@ -4,8 +4,11 @@ using System.Text.Json.Serialization.Metadata;
 
 namespace DomainScreen.Core.Api;
 
-/// <summary>An HTTP answer both hosts write as is: status, JSON body, extra headers.</summary>
-public sealed record ApiResult(int Status, string Json, IReadOnlyDictionary<string, string>? Headers = null)
+/// <summary>
+/// An HTTP answer both hosts write as is: status, body (JSON unless <paramref name="MediaType"/> says otherwise, as
+/// for the RPZ and CSV exports), extra headers.
+/// </summary>
+public sealed record ApiResult(int Status, string Json, IReadOnlyDictionary<string, string>? Headers = null, string? MediaType = null)
 {
     public const string ContentType = "application/json; charset=utf-8";
 
@@ -15,6 +18,9 @@ public sealed record ApiResult(int Status, string Json, IReadOnlyDictionary<stri
 
     public static ApiResult Of<T>(int status, T body, JsonTypeInfo<T> type, IReadOnlyDictionary<string, string>? headers = null) =>
         new(status, Serialize(body, type), headers);
+
+    /// <summary>A body that is not JSON (a zone file, CSV, a STIX bundle).</summary>
+    public static ApiResult Text(string body, string mediaType, IReadOnlyDictionary<string, string>? headers = null) => new(200, body, headers, mediaType);
 
     public static ApiResult Error(int status, string code, string message) =>
         Of(status, new ApiError(code, message), CoreJson.Default.ApiError);

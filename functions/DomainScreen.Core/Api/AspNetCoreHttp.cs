@@ -21,7 +21,7 @@ public static class AspNetCoreHttp
     public static Task WriteToAsync(this ApiResult result, HttpResponse response)
     {
         response.StatusCode = result.Status;
-        response.ContentType = ApiResult.ContentType;
+        response.ContentType = result.MediaType ?? ApiResult.ContentType;
         response.Headers.CacheControl = "no-store";
         foreach (var (name, value) in result.Headers ?? new Dictionary<string, string>()) response.Headers[name] = value;
         return result.Json.Length == 0 ? Task.CompletedTask : response.WriteAsync(result.Json, response.HttpContext.RequestAborted);

@@ -16,6 +16,10 @@ public static class AuditActions
     public const string CaseReopened = "case.reopened";
     public const string CaseDecision = "case.decision";
     public const string CaseAppeal = "case.appeal";
+    public const string CaseState = "case.state";
+    public const string ActionAcknowledged = "action.ack";
+    public const string PartnerPut = "partner.put";
+    public const string PartnerDelete = "partner.delete";
     public const string AllowlistPut = "allowlist.put";
     public const string AllowlistDelete = "allowlist.delete";
     public const string CatalogLoaded = "catalog.loaded";

@@ -195,6 +195,25 @@ internal static class CaseRules
         }
     }
 
+    /// <summary>The partners' answer to an approval: actioned when all applied, escalated on a failure or refusal.</summary>
+    public static DecisionOutcomeInternal ActionOutcome(CaseRecord c, int decisionVersion, bool allApplied, string? problem, Caller partner,
+        DateTimeOffset now, string requestId)
+    {
+        if (c.DecisionVersion != decisionVersion) return DecisionOutcomeInternal.Refuse(409, "superseded", "the case has had another decision since");
+        if (problem is not null && c.State is CaseStates.Approved or CaseStates.Actioned)
+        {
+            var next = c with { State = CaseStates.Escalated, Version = c.Version + 1, UpdatedAt = now };
+            return Done(next, new CaseEvent(next.Version, now, partner.Id, partner.Name, "action-failed", c.State, CaseStates.Escalated, requestId, Note: problem), 200);
+        }
+        if (allApplied && c.State == CaseStates.Approved)
+        {
+            var next = c with { State = CaseStates.Actioned, Version = c.Version + 1, UpdatedAt = now };
+            return Done(next, new CaseEvent(next.Version, now, partner.Id, partner.Name, "actioned", c.State, CaseStates.Actioned, requestId,
+                Actions: c.Approved?.Actions), 200);
+        }
+        return DecisionOutcomeInternal.Refuse(409, "no-change", "nothing to change");
+    }
+
     /// <summary>Records a site owner's appeal against an approval in force.</summary>
     public static DecisionOutcomeInternal Appeal(CaseRecord c, AppealBody body, Caller actor, DateTimeOffset now, string requestId)
     {

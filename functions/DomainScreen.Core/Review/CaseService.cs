@@ -17,6 +17,7 @@ internal sealed class CaseService(
     CaseStore store,
     ReviewAllowlist allowlist,
     AuditLog audit,
+    IEnumerable<IReviewDecisionConsumer> consumers,
     DomainParser parser,
     TimeProvider time,
     IOptions<ReviewOptions> options,
@@ -106,10 +107,54 @@ internal sealed class CaseService(
         }
         var ev = outcome.Event!;
         logger.LogInformation("Case {CaseId}: {Event} by {Actor} ({From} -> {To})", caseId, ev.Event, caller.Name, ev.FromState, ev.ToState);
-        await audit.AppendAsync(new AuditRecord(caller, requestId, ev.Event == "appealed" ? AuditActions.CaseAppeal : AuditActions.CaseDecision, caseId, caseId,
+        await audit.AppendAsync(new AuditRecord(caller, requestId, ev.Event switch
+        {
+            "appealed" => AuditActions.CaseAppeal,
+            "actioned" or "action-failed" => AuditActions.CaseState,
+            _ => AuditActions.CaseDecision,
+        }, caseId, caseId,
             StateMap(current), StateMap(updated, ev), ev.Note ?? ev.Reason), cancellationToken).ConfigureAwait(false);
         if (after is not null) await after(current, updated, ev).ConfigureAwait(false);
+        foreach (var consumer in consumers) await consumer.OnChangedAsync(current, updated, caller, requestId, cancellationToken).ConfigureAwait(false);
         return new(outcome.Status, updated);
+    }
+
+    /// <summary>
+    /// What partners did with an approval's actions: all applied makes an approved case <c>actioned</c>; a failed or
+    /// refused action puts it back before a reviewer (<c>escalated</c>) with the partner's note. Retries on a
+    /// concurrent change; nothing happens when the case has moved on to another decision.
+    /// </summary>
+    public async Task ActionOutcomeAsync(string caseId, int decisionVersion, bool allApplied, string? problem, Caller partner, string requestId,
+        CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var change = await ChangeAsync(caseId, null, partner, requestId,
+                c => CaseRules.ActionOutcome(c, decisionVersion, allApplied, problem, partner, time.GetUtcNow(), requestId), null, cancellationToken).ConfigureAwait(false);
+            if (change.Status != 412) return;
+        }
+    }
+
+    /// <summary>Calls the decision consumers again for a case (the maintenance pass: actions lost between decision and planning).</summary>
+    public async Task ReplayDecisionAsync(string caseId, CancellationToken cancellationToken)
+    {
+        if (await store.GetAsync(caseId, cancellationToken).ConfigureAwait(false) is not { Case: var c }) return;
+        foreach (var consumer in consumers) await consumer.OnChangedAsync(c with { DecisionVersion = -1 }, c, Caller.System, "maintenance", cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Ids of cases in a state (for maintenance passes; cases are few).</summary>
+    public async Task<IReadOnlyList<string>> IdsInStateAsync(string state, CancellationToken cancellationToken)
+    {
+        var ids = new List<string>();
+        string? after = null;
+        do
+        {
+            var (cases, last, _) = await store.ListAsync(new CaseQuery([state]), 200, after, cancellationToken).ConfigureAwait(false);
+            ids.AddRange(cases.Select(c => c.CaseId));
+            after = last;
+        }
+        while (after is not null);
+        return ids;
     }
 
     /// <summary>If-Match holds the ETag a client read (<c>"7"</c>; a weak <c>W/"7"</c> is accepted too).</summary>

@@ -58,6 +58,9 @@ public sealed class StorageClients
         Cases = Tables.GetTableClient(StorageNames.CasesTable);
         Audit = Tables.GetTableClient(StorageNames.AuditTable);
         Allowlist = Tables.GetTableClient(StorageNames.AllowlistTable);
+        Partners = Tables.GetTableClient(StorageNames.PartnersTable);
+        Actions = Tables.GetTableClient(StorageNames.ActionsTable);
+        ActionsQueue = Queues.GetQueueClient(StorageNames.ActionsQueue);
         Cache = Blobs.GetBlobContainerClient(StorageNames.CacheContainer);
         Evidence = Blobs.GetBlobContainerClient(StorageNames.EvidenceContainer);
         _created = new Lazy<Task>(CreateAllAsync, LazyThreadSafetyMode.ExecutionAndPublication);
@@ -81,6 +84,12 @@ public sealed class StorageClients
     /// <summary>The append-only audit trail; only <see cref="Audit.AuditLog"/> writes to it, and only inserts.</summary>
     public TableClient Audit { get; }
     public TableClient Allowlist { get; }
+    public TableClient Partners { get; }
+    public TableClient Actions { get; }
+    public QueueClient ActionsQueue { get; }
+
+    /// <summary>The queue of one partner (<c>partner-&lt;id&gt;</c>).</summary>
+    public QueueClient PartnerQueue(string partnerId) => Queues.GetQueueClient(StorageNames.PartnerQueue(partnerId));
     public BlobContainerClient Cache { get; }
     public BlobContainerClient Evidence { get; }
 
@@ -98,6 +107,10 @@ public sealed class StorageClients
             Cases.CreateIfNotExistsAsync(),
             Audit.CreateIfNotExistsAsync(),
             Allowlist.CreateIfNotExistsAsync(),
+            Partners.CreateIfNotExistsAsync(),
+            Actions.CreateIfNotExistsAsync(),
+            ActionsQueue.CreateIfNotExistsAsync(),
+            Queues.GetQueueClient(StorageNames.PoisonQueue(StorageNames.ActionsQueue)).CreateIfNotExistsAsync(),
             Cache.CreateIfNotExistsAsync(),
             SweepQueue.CreateIfNotExistsAsync(),
             PriorityQueue.CreateIfNotExistsAsync(),

@@ -53,6 +53,12 @@ public static class StorageNames
     public const string CasesTable = "Cases";
     public const string AuditTable = "Audit";
     public const string AllowlistTable = "Allowlist";
+    public const string PartnersTable = "Partners";
+    public const string ActionsTable = "Actions";
+    public const string ActionsQueue = "actions";
+
+    /// <summary>A partner's own queue, carrying its signed action messages.</summary>
+    public static string PartnerQueue(string partnerId) => "partner-" + partnerId;
     public const string CacheContainer = "cache";
     public const string EvidenceContainer = "evidence";
 

@@ -67,6 +67,12 @@ internal sealed class ApiClient : IDisposable
         }
         var url = parse.GetValue(UrlOption) ?? Environment.GetEnvironmentVariable("DOMAINSCREEN_URL") ?? state?.Url ?? LocalRuntime.DefaultUrl;
         var key = parse.GetValue(KeyOption) ?? Environment.GetEnvironmentVariable("DOMAINSCREEN_KEY") ?? state?.KeyFor(role);
+        return For(url, key);
+    }
+
+    /// <summary>A client for a known URL and key (the demo, tests).</summary>
+    public static ApiClient For(string url, string? key)
+    {
         var baseAddress = new Uri(url.TrimEnd('/') + "/");
         var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
         if (key is not null) http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);

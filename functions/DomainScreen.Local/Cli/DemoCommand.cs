@@ -27,11 +27,17 @@ internal static class DemoCommand
     public static Command Create()
     {
         var json = new Option<bool>("--json") { Description = "Print the summary as JSON on the last line." };
+        var review = new Option<string>("--review")
+        {
+            Description = "none (default): cases wait for a person. auto: a scripted reviewer approves every block-band case (block action), and the lab partner's client verifies, applies and acknowledges the actions.",
+            DefaultValueFactory = _ => "none",
+        };
+        review.AcceptOnlyFromAmong("none", "auto");
         var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for the sweep.", DefaultValueFactory = _ => 300 };
-        var command = new Command("demo", "Sweep the built-in lab through the local runtime's real queues and print what was found.") { json, timeout };
+        var command = new Command("demo", "Sweep the built-in lab through the local runtime's real queues and print what was found.") { json, timeout, review };
         command.SetAction(async (parse, ct) =>
         {
-            var summary = await RunAsync(Console.Error, TimeSpan.FromSeconds(parse.GetValue(timeout)), ct).ConfigureAwait(false);
+            var summary = await RunAsync(Console.Error, TimeSpan.FromSeconds(parse.GetValue(timeout)), ct, parse.GetValue(review) == "auto").ConfigureAwait(false);
             DemoReport.PrintTable(Console.Out, summary);
             if (parse.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(summary.Totals, DemoReport.Json));
             return summary.Totals.Complete ? 0 : 2;
@@ -39,7 +45,9 @@ internal static class DemoCommand
         return command;
     }
 
-    public static async Task<DemoSummary> RunAsync(TextWriter progress, TimeSpan timeout, CancellationToken cancellationToken)
+    public const string LabPartner = "lab-partner";
+
+    public static async Task<DemoSummary> RunAsync(TextWriter progress, TimeSpan timeout, CancellationToken cancellationToken, bool autoReview = false)
     {
         var clock = Stopwatch.StartNew();
         await using var world = await LabWorld.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -49,6 +57,8 @@ internal static class DemoCommand
         await using var azurite = await AzuriteProcess.StartAsync(log: progress.WriteLine, cancellationToken: cancellationToken).ConfigureAwait(false);
 
         var key = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+        var partnerKey = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+        var scratch = Directory.CreateTempSubdirectory("domainscreen-demo-");
         var settings = new Dictionary<string, string?>(world.Settings)
         {
             ["AzureWebJobsStorage"] = azurite.ConnectionString,
@@ -56,6 +66,12 @@ internal static class DemoCommand
             ["Auth:ApiKeys:0:Name"] = "demo",
             ["Auth:ApiKeys:0:Sha256"] = CallerAuthenticator.HashKey(key),
             ["Auth:ApiKeys:0:Roles:0"] = Roles.Admin,
+            ["Auth:ApiKeys:0:Roles:1"] = Roles.Reviewer,
+            ["Auth:ApiKeys:1:Name"] = "demo-partner",
+            ["Auth:ApiKeys:1:Sha256"] = CallerAuthenticator.HashKey(partnerKey),
+            ["Auth:ApiKeys:1:Roles:0"] = Roles.Partner,
+            ["Auth:ApiKeys:1:PartnerId"] = LabPartner,
+            ["Actions:SigningKeyDirectory"] = Path.Combine(scratch.FullName, "signing"),
             ["Logging:LogLevel:Default"] = "Warning",
         };
         var url = $"http://127.0.0.1:{FreePorts.Tcp()}";
@@ -91,9 +107,65 @@ internal static class DemoCommand
                 : null;
             reports.Add((site, report));
         }
+        DemoActions? actions = null;
+        if (autoReview)
+        {
+            actions = await ReviewAndActAsync(app, http, url, partnerKey, Path.Combine(scratch.FullName, "lab.rpz"), progress, timeout, cancellationToken).ConfigureAwait(false);
+        }
         var cases = await ReadCasesAsync(http, cancellationToken).ConfigureAwait(false);
         await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
-        return DemoReport.Summarise(reports, status, clock.Elapsed, sweepTime, transactions, cases);
+        try
+        {
+            scratch.Delete(recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder is not worth failing the demo for.
+        }
+        return DemoReport.Summarise(reports, status, clock.Elapsed, sweepTime, transactions, cases, actions);
+    }
+
+    /// <summary>
+    /// The scripted reviewer and partner: registers the lab partner, approves every pending block-band case with a
+    /// block action, waits for the actions to reach the partner's queue, then runs the reference partner client.
+    /// </summary>
+    private static async Task<DemoActions> ReviewAndActAsync(WebApplication app, HttpClient http, string url, string partnerKey, string rpz,
+        TextWriter progress, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var partnerBody = new StringContent("""{"name":"Lab partner","kinds":["block","deregister"],"routes":{"all":true},"contact":"lab@localhost"}""",
+            System.Text.Encoding.UTF8, "application/json");
+        (await http.PutAsync(new Uri("/api/partners/" + LabPartner, UriKind.Relative), partnerBody, cancellationToken).ConfigureAwait(false)).EnsureSuccessStatusCode();
+        var pending = (await http.GetFromJsonAsync(new Uri("/api/cases?state=pending&band=block&top=200", UriKind.Relative), CoreJson.Default.CaseList, cancellationToken)
+            .ConfigureAwait(false))!;
+        var approved = 0;
+        foreach (var c in pending.Cases)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"/api/cases/{c.CaseId}/decision", UriKind.Relative))
+            {
+                Content = new StringContent("""{"decision":"approve","actions":["block"],"note":"demo: scripted reviewer approves block-band cases"}""",
+                    System.Text.Encoding.UTF8, "application/json"),
+            };
+            request.Headers.TryAddWithoutValidation("If-Match", c.Etag);
+            using var answer = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            if (answer.IsSuccessStatusCode) approved++;
+        }
+        progress.WriteLine($"Scripted reviewer: approved {approved} block-band cases (block); review-band cases stay pending for a person");
+
+        using var partner = ApiClient.For(url, partnerKey);
+        var deadline = Stopwatch.StartNew();
+        var dispatched = 0;
+        while (deadline.Elapsed < timeout)
+        {
+            var page = await partner.GetAsync("api/partner/actions?status=pending&top=500", cancellationToken).ConfigureAwait(false);
+            dispatched = page.Json.GetProperty("actions").GetArrayLength();
+            if (dispatched >= approved) break;
+            // The dispatch runs on the actions queue trigger; nothing to await but its result.
+            await Task.Delay(200, cancellationToken).ConfigureAwait(false);
+        }
+        var pull = await PartnerCommand.PullAsync(partner, rpz, TimeProvider.System, progress, cancellationToken).ConfigureAwait(false);
+        var actioned = (await http.GetFromJsonAsync(new Uri("/api/cases?state=actioned&top=200", UriKind.Relative), CoreJson.Default.CaseList, cancellationToken)
+            .ConfigureAwait(false))!.Counts.Values.Sum();
+        return new DemoActions(approved, dispatched, pull.Applied, pull.Refused, actioned, pull.RpzEntries);
     }
 
     /// <summary>Cases the sweep opened: all of them (the demo's storage is fresh), and how many are pending.</summary>

@@ -18,6 +18,9 @@ public sealed record DemoRow(string Domain, string Status, string Dns, string Fe
 /// <summary>Review cases after the sweep: how many were opened, how many wait for a reviewer, and their ids.</summary>
 public sealed record DemoCases(int Opened, int Pending, IReadOnlyList<string> CaseIds);
 
+/// <summary>With <c>--review auto</c>: approvals, actions dispatched to and applied or refused by the lab partner, cases actioned.</summary>
+public sealed record DemoActions(int Approved, int Dispatched, int Applied, int Refused, int CasesActioned, int RpzEntries);
+
 /// <summary>
 /// The demo's totals: what <c>--json</c> prints on the last line. <c>SweepMs</c> is the sweep itself (from queueing
 /// to the last result); <c>ElapsedMs</c> the whole command (starting the lab, Azurite and the runtime, and reading
@@ -26,7 +29,8 @@ public sealed record DemoCases(int Opened, int Pending, IReadOnlyList<string> Ca
 public sealed record DemoTotals(
     int Candidates, int Screened, int Failed, int Missing, int Mismatches, bool Complete, long ElapsedMs, long SweepMs,
     IReadOnlyDictionary<string, int> DnsStatus, IReadOnlyDictionary<string, int> Bands,
-    long StorageTransactions, double TransactionsPerDomain, int FunctionExecutions, double ExecutionsPerDomain, DemoCases Cases);
+    long StorageTransactions, double TransactionsPerDomain, int FunctionExecutions, double ExecutionsPerDomain, DemoCases Cases,
+    DemoActions? Actions = null, int? RpzEntries = null);
 
 public sealed record DemoSummary(IReadOnlyList<DemoRow> Rows, DemoTotals Totals);
 
@@ -38,7 +42,7 @@ internal static class DemoReport
     };
 
     public static DemoSummary Summarise(IReadOnlyList<(LabSite Site, DomainReport? Report)> reports, SweepStatus status, TimeSpan elapsed, TimeSpan sweep,
-        long transactions, DemoCases cases)
+        long transactions, DemoCases cases, DemoActions? actions = null)
     {
         var rows = reports.Select(r =>
         {
@@ -63,7 +67,9 @@ internal static class DemoReport
             Math.Round(transactions / (double)Math.Max(1, rows.Count), 2),
             status.Batches,
             Math.Round(status.Batches / (double)Math.Max(1, rows.Count), 3),
-            cases);
+            cases,
+            actions,
+            actions?.RpzEntries);
         return new DemoSummary(rows, totals);
     }
 
@@ -83,6 +89,11 @@ internal static class DemoReport
             $"{t.Candidates} candidates: {t.Screened} screened, {t.Failed} failed, {t.Missing} missing, {t.Mismatches} not as expected. " +
             $"The sweep took {t.SweepMs / 1000.0:0.0} s (queued to last result); the command {t.ElapsedMs / 1000.0:0.0} s in all (lab, Azurite and runtime start, reports). " +
             $"{t.TransactionsPerDomain} storage transactions and {t.ExecutionsPerDomain} function executions per domain."));
+        if (t.Actions is { } a)
+        {
+            output.WriteLine($"Actions: {a.Approved} approved, {a.Dispatched} dispatched to the lab partner, {a.Applied} applied, {a.Refused} refused; " +
+                $"{a.CasesActioned} cases actioned; {a.RpzEntries} RPZ entries.");
+        }
         output.WriteLine($"Review cases: {t.Cases.Opened} opened, {t.Cases.Pending} pending ({string.Join(", ", t.Cases.CaseIds.Take(12))}{(t.Cases.CaseIds.Count > 12 ? ", …" : "")}).");
     }
 

@@ -52,6 +52,7 @@ internal static class ServeCommand
         await using var world = withLab ? await LabWorld.StartAsync(cancellationToken).ConfigureAwait(false) : null;
 
         var settings = new Dictionary<string, string?> { ["AzureWebJobsStorage"] = storage.ConnectionString };
+        if (environment["Actions:SigningKeyDirectory"] is null && environment["Actions:KeyVaultUri"] is null) settings["Actions:SigningKeyDirectory"] = state.SigningKeys;
         if (world is not null)
         {
             foreach (var (k, v) in world.Settings) settings[k] = v;
@@ -89,7 +90,7 @@ internal static class ServeCommand
         {
             Console.Error.WriteLine(created.Count > 0
                 ? $"Created API keys for {string.Join(", ", created)} in {state.KeysPath} (owner-only); the CLI reads them from there."
-                : $"API keys: {state.KeysPath} (reader, analyst, reviewer, admin); the CLI reads them from there.");
+                : $"API keys: {state.KeysPath} (reader, analyst, reviewer, admin, partner); the CLI reads them from there.");
             var audit = app.Services.GetRequiredService<AuditLog>();
             foreach (var role in created)
             {
@@ -97,6 +98,7 @@ internal static class ServeCommand
                     After: new Dictionary<string, string?> { ["role"] = role, ["file"] = state.KeysPath }), cancellationToken).ConfigureAwait(false);
             }
         }
+        if (world is not null && keysFromState) await RegisterLocalPartnerAsync(app.Services, cancellationToken).ConfigureAwait(false);
         Console.Error.WriteLine($"DomainScreen local runtime on {urls} (Ctrl+C to stop)");
         try
         {
@@ -110,6 +112,16 @@ internal static class ServeCommand
         Console.Error.WriteLine("Stopping...");
         await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
         return 0;
+    }
+
+    /// <summary>With the lab, the local partner key's partner receives every block and deregister (an admin can change it).</summary>
+    private static async Task RegisterLocalPartnerAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var partners = services.GetRequiredService<DomainScreen.Core.Actions.PartnerStore>();
+        if (await partners.GetAsync(LocalState.LocalPartnerId, cancellationToken).ConfigureAwait(false) is not null) return;
+        await partners.PutAsync(new DomainScreen.Core.Actions.Partner(LocalState.LocalPartnerId, "Local lab partner", ["block", "deregister"],
+            new DomainScreen.Core.Actions.PartnerRouting { All = true }, "lab@localhost", TimeProvider.System.GetUtcNow(), "serve --lab"), cancellationToken).ConfigureAwait(false);
+        Console.Error.WriteLine($"Registered partner '{LocalState.LocalPartnerId}' (all names, block and deregister): `domainscreen partner pull --rpz lab.rpz` applies its actions.");
     }
 
     // "DataAnnotation validation failed for 'AuthOptions' members: 'ApiKeys' with the error: '…'." → the message itself.

@@ -12,8 +12,14 @@ namespace DomainScreen.Local.Hosting;
 /// </summary>
 public sealed class LocalState(string directory)
 {
-    /// <summary>Roles that get a key on first start.</summary>
-    public static readonly string[] KeyRoles = [Roles.Reader, Roles.Analyst, Roles.Reviewer, Roles.Admin];
+    /// <summary>Roles that get a key on first start (the partner key belongs to the local partner <see cref="LocalPartnerId"/>).</summary>
+    public static readonly string[] KeyRoles = [Roles.Reader, Roles.Analyst, Roles.Reviewer, Roles.Admin, Roles.Partner];
+
+    /// <summary>The partner id of the local partner key (registered as a partner by <c>serve --lab</c>).</summary>
+    public const string LocalPartnerId = "local-partner";
+
+    /// <summary>Where <c>serve</c> keeps the P-256 keys that sign partner messages.</summary>
+    public string SigningKeys => Path.Combine(Directory, "signing");
 
     public string Directory { get; } = directory;
     public string KeysPath => Path.Combine(Directory, "keys.json");
@@ -31,12 +37,14 @@ public sealed class LocalState(string directory)
     public IReadOnlyList<string> EnsureKeys(string url)
     {
         CreateDirectory();
-        if (File.Exists(KeysPath) && File.Exists(SettingsPath)) return [];
+        if (File.Exists(KeysPath) && File.Exists(SettingsPath) && ReadKeys()?["keys"]?[Roles.Partner] is not null) return [];
         var keys = KeyRoles.ToDictionary(r => r, _ => "ds_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24)));
         var apiKeys = new JsonArray();
         foreach (var (role, key) in keys)
         {
-            apiKeys.Add(new JsonObject { ["Name"] = "local-" + role, ["Sha256"] = CallerAuthenticator.HashKey(key), ["Roles"] = new JsonArray(role) });
+            var entry = new JsonObject { ["Name"] = "local-" + role, ["Sha256"] = CallerAuthenticator.HashKey(key), ["Roles"] = new JsonArray(role) };
+            if (role == Roles.Partner) entry["PartnerId"] = LocalPartnerId;
+            apiKeys.Add(entry);
         }
         var settings = new JsonObject { ["Auth"] = new JsonObject { ["ApiKeys"] = apiKeys } };
         var file = new JsonObject { ["url"] = url, ["keys"] = new JsonObject(keys.Select(k => KeyValuePair.Create(k.Key, (JsonNode?)k.Value))) };
@@ -45,11 +53,11 @@ public sealed class LocalState(string directory)
         return KeyRoles;
     }
 
-    /// <summary>The key for a role from <c>keys.json</c> (falling back to the admin key), or null.</summary>
+    /// <summary>The key for a role from <c>keys.json</c> (falling back to the admin key, except for the partner role), or null.</summary>
     public string? KeyFor(string role)
     {
         var keys = ReadKeys()?["keys"]?.AsObject();
-        return keys?[role]?.GetValue<string>() ?? keys?[Roles.Admin]?.GetValue<string>();
+        return keys?[role]?.GetValue<string>() ?? (role == Roles.Partner ? null : keys?[Roles.Admin]?.GetValue<string>());
     }
 
     /// <summary>The URL <c>serve</c> last listened on, from <c>keys.json</c>.</summary>

@@ -1,3 +1,4 @@
+using DomainScreen.Core.Actions;
 using DomainScreen.Core.Screening;
 using DomainScreen.Core.Storage;
 using DomainScreen.Core.Sweeps;
@@ -8,7 +9,8 @@ namespace DomainScreen.Local.Hosting;
 /// <summary>
 /// The same queue and timer triggers as the Functions app, for the WebJobs SDK. Glue only: each calls Core.
 /// </summary>
-public sealed class LocalTriggers(ScreenBatchProcessor processor, SweepService sweeps, TimeProvider time)
+public sealed class LocalTriggers(ScreenBatchProcessor processor, SweepService sweeps, ActionDispatcher dispatcher, ActionMaintenance maintenance,
+    TimeProvider time)
 {
     [FunctionName("ScreenBatch")]
     public Task ScreenBatch([QueueTrigger(StorageNames.SweepQueue)] string message, CancellationToken cancellationToken) =>
@@ -21,4 +23,16 @@ public sealed class LocalTriggers(ScreenBatchProcessor processor, SweepService s
     [FunctionName("NightlySweep")]
     public Task NightlySweep([TimerTrigger("%Sweep:Schedule%", UseMonitor = false)] TimerInfo timer, CancellationToken cancellationToken) =>
         sweeps.StartScheduledAsync(time.GetUtcNow(), cancellationToken);
+
+    [FunctionName("DispatchAction")]
+    public Task DispatchAction([QueueTrigger(StorageNames.ActionsQueue)] string message, CancellationToken cancellationToken) =>
+        dispatcher.DispatchAsync(message, cancellationToken);
+
+    [FunctionName("ActionUndeliverable")]
+    public Task ActionUndeliverable([QueueTrigger(StorageNames.ActionsQueue + "-poison")] string message, CancellationToken cancellationToken) =>
+        dispatcher.UndeliverableAsync(message, cancellationToken);
+
+    [FunctionName("ActionMaintenance")]
+    public Task ActionMaintenance([TimerTrigger(Core.Actions.ActionMaintenance.Schedule, UseMonitor = false)] TimerInfo timer, CancellationToken cancellationToken) =>
+        maintenance.RunAsync(cancellationToken);
 }
