@@ -9,8 +9,8 @@ public sealed record ActiveBlock(string CaseId, IReadOnlyList<string> Names, str
 
 /// <summary>
 /// What is blocked now, from the actions: for each (case, partner) the latest block-or-unblock that reached the
-/// partner (dispatched or applied) decides. The serial is the time of the latest such change in seconds,
-/// so a zone's serial rises with every block and every unblock.
+/// partner (dispatched or applied) decides. The serial is the time of the latest such change in seconds plus the
+/// number of block and unblock actions, so a zone's serial rises with every block and every unblock.
 /// </summary>
 public sealed class ActiveBlocks(ActionStore actions)
 {
@@ -19,7 +19,8 @@ public sealed class ActiveBlocks(ActionStore actions)
     public async Task<(IReadOnlyList<ActiveBlock> Blocks, uint Serial, IReadOnlyList<PartnerAction> Actions)> ComputeAsync(string? partnerId,
         CancellationToken cancellationToken)
     {
-        var all = await actions.AllAsync(partnerId, Reached, cancellationToken).ConfigureAwait(false);
+        var every = await actions.AllAsync(partnerId, null, cancellationToken).ConfigureAwait(false);
+        var all = every.Where(a => Reached.Contains(a.State)).ToList();
         var blockLike = all.Where(a => a.Kind is ActionVerbs.Block or ActionVerbs.Unblock).ToList();
         var active = blockLike.GroupBy(a => (a.CaseId, a.PartnerId))
             .Select(g => g.OrderBy(a => a.DecisionVersion).ThenBy(a => a.Kind == ActionVerbs.Unblock).Last())
@@ -34,7 +35,10 @@ public sealed class ActiveBlocks(ActionStore actions)
             })
             .OrderBy(b => b.CaseId, StringComparer.Ordinal)
             .ToList();
-        var latestChange = blockLike.Select(a => a.AcknowledgedAt ?? a.DispatchedAt ?? a.CreatedAt).DefaultIfEmpty(DateTimeOffset.UnixEpoch).Max();
-        return (active, (uint)Math.Max(1, latestChange.ToUnixTimeSeconds()), all);
+        // Time of the latest change plus the number of block and unblock actions ever planned: neither ever falls, and
+        // a new action raises the serial even within the same second as the last change.
+        var ofBlocks = every.Where(a => a.Kind is ActionVerbs.Block or ActionVerbs.Unblock).ToList();
+        var latestChange = ofBlocks.Select(a => a.AcknowledgedAt ?? a.DispatchedAt ?? a.CreatedAt).DefaultIfEmpty(DateTimeOffset.UnixEpoch).Max();
+        return (active, (uint)Math.Max(1, latestChange.ToUnixTimeSeconds() + ofBlocks.Count), all);
     }
 }

@@ -12,6 +12,8 @@ namespace DomainScreen.Core.Exports;
 /// </summary>
 internal sealed class ExportRoutes(ActiveBlocks blocks, ActionStore actions, CaseStore cases, IOptions<ActionOptions> options, TimeProvider time) : IApiRoutes
 {
+    private static readonly JsonSerializerOptions Relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private static readonly string[] Exporters = [Roles.Reviewer, Roles.Admin, Roles.Partner];
 
     public IEnumerable<ApiRoute> Routes =>
@@ -46,7 +48,7 @@ internal sealed class ExportRoutes(ActiveBlocks blocks, ActionStore actions, Cas
     private async Task<ApiResult> StixAsync(ApiCall call, CancellationToken cancellationToken)
     {
         var (active, _, _) = await blocks.ComputeAsync(Scope(call), cancellationToken).ConfigureAwait(false);
-        return ApiResult.Text(StixExport.Write(active, options.Value.Issuer, time.GetUtcNow()).ToJsonString(), StixExport.MediaType);
+        return ApiResult.Text(StixExport.Write(active, options.Value.Issuer, time.GetUtcNow()).ToJsonString(Relaxed), StixExport.MediaType);
     }
 
     private async Task<ApiResult> XarfAsync(ApiCall call, CancellationToken cancellationToken)
@@ -58,7 +60,7 @@ internal sealed class ExportRoutes(ActiveBlocks blocks, ActionStore actions, Cas
         var latest = await cases.LatestResultAsync(action.CaseId, cancellationToken).ConfigureAwait(false);
         var report = XarfExport.Write(action, latest, options.Value, time.GetUtcNow());
         var recipient = latest?.Registration?.AbuseEmail;
-        return ApiResult.Text(report.ToJsonString(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }),
+        return ApiResult.Text(report.ToJsonString(Relaxed),
             ApiResult.ContentType, recipient is null ? null : new Dictionary<string, string> { ["X-Xarf-Recipient"] = recipient });
     }
 }

@@ -38,6 +38,7 @@ public sealed class FunctionsHarness : IAsyncDisposable
             ["Domains:ExtraSuffixes:0"] = "test",
             ["Submissions:MaxLines"] = "50",
             ["Screening:DomainsPerMessage"] = "3",
+            ["Actions:SigningKeyDirectory"] = Path.Combine(Path.GetTempPath(), "ds-harness-keys"),
         };
         AddKey(settings, 0, AnalystKey, Roles.Analyst);
         AddKey(settings, 1, AdminKey, Roles.Admin);
