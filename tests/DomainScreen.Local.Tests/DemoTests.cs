@@ -6,11 +6,11 @@ namespace DomainScreen.Local.Tests;
 public sealed class DemoTests
 {
     [Fact]
-    public async Task Demo_SweepsEveryLabCandidateAsExpected()
+    public async Task Demo_SweepsEveryLabCandidateAsExpected_AndWithAutoReviewReachesThePartner()
     {
         using var progress = new StringWriter();
 
-        var summary = await DemoCommand.RunAsync(progress, TimeSpan.FromMinutes(3), CancellationToken.None);
+        var summary = await DemoCommand.RunAsync(progress, TimeSpan.FromMinutes(3), CancellationToken.None, autoReview: true);
 
         Assert.True(summary.Totals.Complete, progress.ToString());
         Assert.Equal(summary.Totals.Candidates, summary.Totals.Screened);
@@ -20,7 +20,13 @@ public sealed class DemoTests
         // Every review and block site opened a case for its registrable domain, and each waits for a reviewer.
         var flagged = summary.Rows.Where(r => r.Band is "review" or "block").Select(r => string.Join('.', r.Domain.Split('.')[^2..])).Distinct().Order().ToList();
         Assert.Equal(flagged, summary.Totals.Cases.CaseIds.Order());
-        Assert.Equal((flagged.Count, flagged.Count), (summary.Totals.Cases.Opened, summary.Totals.Cases.Pending));
+        Assert.Equal(flagged.Count, summary.Totals.Cases.Opened);
+        // The scripted reviewer approved every block-band case; the partner's client verified, applied and acknowledged each.
+        var blocked = summary.Rows.Count(r => r.Band == "block");
+        Assert.Equal((blocked, blocked, blocked, 0, blocked), (summary.Totals.Actions!.Approved, summary.Totals.Actions.Dispatched, summary.Totals.Actions.Applied,
+            summary.Totals.Actions.Refused, summary.Totals.Actions.CasesActioned));
+        Assert.Equal(flagged.Count - blocked, summary.Totals.Cases.Pending);
+        Assert.Equal(blocked, summary.Totals.RpzEntries);
         Assert.InRange(summary.Totals.SweepMs, 1, summary.Totals.ElapsedMs);
     }
 }

@@ -14,6 +14,8 @@ namespace DomainScreen.Local.Tests.Support;
 public sealed class LocalWorldFixture : IAsyncLifetime
 {
     public const string AdminKey = "e2e-admin-key";
+    public const string PartnerKey = "e2e-partner-key";
+    public const string PartnerId = "e2e-partner";
     public const int MaxDequeueCount = 2;
 
     public AzuriteProcess Azurite { get; private set; } = null!;
@@ -33,6 +35,11 @@ public sealed class LocalWorldFixture : IAsyncLifetime
             ["Auth:ApiKeys:0:Sha256"] = CallerAuthenticator.HashKey(AdminKey),
             ["Auth:ApiKeys:0:Roles:0"] = Roles.Admin,
             ["Auth:ApiKeys:0:Roles:1"] = Roles.Analyst,
+            ["Auth:ApiKeys:1:Name"] = "e2e-partner",
+            ["Auth:ApiKeys:1:Sha256"] = CallerAuthenticator.HashKey(PartnerKey),
+            ["Auth:ApiKeys:1:Roles:0"] = Roles.Partner,
+            ["Auth:ApiKeys:1:PartnerId"] = PartnerId,
+            ["Actions:SigningKeyDirectory"] = Path.Combine(Path.GetTempPath(), "ds-e2e-keys-" + Guid.NewGuid().ToString("N")[..8]),
             ["AzureFunctionsJobHost:extensions:queues:maxDequeueCount"] = MaxDequeueCount.ToString(CultureInfo.InvariantCulture),
             ["AzureFunctionsJobHost:extensions:queues:maxPollingInterval"] = "00:00:00.200",
             ["AzureFunctionsJobHost:extensions:queues:visibilityTimeout"] = "00:00:00",
@@ -43,6 +50,8 @@ public sealed class LocalWorldFixture : IAsyncLifetime
         await App.StartAsync();
         Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
+        using var partner = new StringContent("""{"name":"E2E partner","kinds":["block","deregister"],"routes":{"all":true}}""", System.Text.Encoding.UTF8, "application/json");
+        (await Http.PutAsync(new Uri("/api/partners/" + PartnerId, UriKind.Relative), partner)).EnsureSuccessStatusCode();
     }
 
     public async Task DisposeAsync()
