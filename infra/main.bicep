@@ -105,6 +105,8 @@ module api 'app/api.bicep' = {
     instanceMemoryMB: instanceMemoryMB
     sweepSchedule: sweepSchedule
     fetchUserAgent: fetchUserAgent
+    keyVaultUri: keyVault.outputs.uri
+    signingKeyName: keyVault.outputs.signingKeyName
   }
 }
 

@@ -14,6 +14,8 @@ param maximumInstanceCount int
 param instanceMemoryMB int
 param sweepSchedule string
 param fetchUserAgent string
+param keyVaultUri string
+param signingKeyName string
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
   name: storageAccountName
@@ -94,6 +96,9 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Registration__RequestsPerSecondPerServer: '2'
     Catalog__Container: 'catalog'
     Catalog__RefreshMinutes: '5'
+    Actions__Issuer: 'https://${name}.azurewebsites.net'
+    Actions__KeyVaultUri: keyVaultUri
+    Actions__KeyName: signingKeyName
   }
 }
 // app-settings:end

@@ -7,8 +7,8 @@ param partnerIds array
 
 var deploymentContainerName = 'app-package-${take(uniqueString(name), 7)}'
 var containers = [deploymentContainerName, 'evidence', 'cache', 'catalog']
-var queues = ['screen-requests', 'screen-priority', 'screen-requests-poison', 'screen-priority-poison']
-var tables = ['Submissions', 'ScreeningResults', 'Candidates', 'Sweeps', 'Registrations', 'Cases', 'Audit', 'Allowlist']
+var queues = ['screen-requests', 'screen-priority', 'screen-requests-poison', 'screen-priority-poison', 'actions', 'actions-poison']
+var tables = ['Submissions', 'ScreeningResults', 'Candidates', 'Sweeps', 'Registrations', 'Cases', 'Audit', 'Allowlist', 'Partners', 'Actions']
 
 resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: name
