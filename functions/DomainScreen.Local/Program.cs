@@ -11,4 +11,5 @@ root.Subcommands.Add(CasesCommand.Create());
 root.Subcommands.Add(AllowlistCommand.Create());
 root.Subcommands.Add(AllowlistCommand.Audit());
 root.Subcommands.Add(PartnerCommand.Create());
+root.Subcommands.Add(ExportCommand.Create());
 return await root.Parse(args).InvokeAsync();

@@ -73,6 +73,13 @@ public sealed class CommandLineTests(LocalWorldFixture world)
         Assert.Contains("case.decision", audit, StringComparison.Ordinal);
         Assert.Contains("by e2e", audit, StringComparison.Ordinal);
 
+        var (rpzExit, rpz) = await CommandProcess.RunAsync(["export", "rpz", .. api]);
+        Assert.True(rpzExit == 0, rpz);
+        Assert.Contains("$TTL 300", rpz, StringComparison.Ordinal);
+        var (csvExit, csv) = await CommandProcess.RunAsync(["export", "csv", .. api]);
+        Assert.True(csvExit == 0, csv);
+        Assert.StartsWith(DomainScreen.Core.Exports.CsvExport.Header, csv, StringComparison.Ordinal);
+
         var (unreachable, message) = await CommandProcess.RunAsync(["cases", "list", "--url", $"http://127.0.0.1:{DomainScreen.Local.Lab.FreePorts.Tcp()}", "--key", "x"]);
         Assert.Equal(3, unreachable);
         Assert.Contains("is `domainscreen serve` running", message, StringComparison.Ordinal);
