@@ -117,7 +117,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<Actions.ActionDispatcher>();
         services.AddSingleton<Actions.PartnerActionService>();
         services.AddSingleton(sp => new Actions.ActionMaintenance(sp.GetRequiredService<CaseService>(), sp.GetRequiredService<Actions.PartnerActionService>(),
-            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<Actions.ActionMaintenance>>()));
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<Actions.ActionMaintenance>>()));
 
         // Result consumers: screening hands every stored batch to each of these, in this order. Progress comes
         // last: a batch counts as done once everything else has acted on it.

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace DomainScreen.Core.Actions;
 
 /// <summary>
-/// The timer's pass over actions (every five minutes): replans approved and recently rejected cases (planning is
+/// The timer's pass over actions (every five minutes): replans approved and (last day's) rejected cases (planning is
 /// idempotent, so this only fills gaps — a crash between a decision and its planning, a lost queue message), and
 /// marks dispatched actions that were not acknowledged within <see cref="ActionOptions.AckTimeoutHours"/> overdue
 /// (logged; shown on the case's actions).
@@ -14,9 +14,11 @@ public sealed class ActionMaintenance
     private readonly CaseService cases;
     private readonly PartnerActionService partnerActions;
     private readonly ILogger<ActionMaintenance> logger;
+    private readonly TimeProvider time;
 
-    internal ActionMaintenance(CaseService cases, PartnerActionService partnerActions, ILogger<ActionMaintenance> logger)
+    internal ActionMaintenance(CaseService cases, PartnerActionService partnerActions, TimeProvider time, ILogger<ActionMaintenance> logger)
     {
+        this.time = time;
         this.cases = cases;
         this.partnerActions = partnerActions;
         this.logger = logger;
@@ -28,7 +30,8 @@ public sealed class ActionMaintenance
     {
         var approved = await cases.IdsInStateAsync(CaseStates.Approved, cancellationToken).ConfigureAwait(false);
         foreach (var caseId in approved) await cases.ReplayDecisionAsync(caseId, cancellationToken).ConfigureAwait(false);
-        var rejected = await cases.IdsInStateAsync(CaseStates.Rejected, cancellationToken).ConfigureAwait(false);
+        // Rejections accumulate: only those of the last day can still owe an unblock that was not planned.
+        var rejected = await cases.IdsInStateAsync(CaseStates.Rejected, cancellationToken, time.GetUtcNow().AddDays(-1)).ConfigureAwait(false);
         foreach (var caseId in rejected) await cases.ReplayDecisionAsync(caseId, cancellationToken).ConfigureAwait(false);
         var overdue = await partnerActions.MarkOverdueAsync(cancellationToken).ConfigureAwait(false);
         if (approved.Count + overdue.Count > 0)

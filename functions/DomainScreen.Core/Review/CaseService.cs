@@ -143,13 +143,13 @@ internal sealed class CaseService(
     }
 
     /// <summary>Ids of cases in a state (for maintenance passes; cases are few).</summary>
-    public async Task<IReadOnlyList<string>> IdsInStateAsync(string state, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<string>> IdsInStateAsync(string state, CancellationToken cancellationToken, DateTimeOffset? since = null)
     {
         var ids = new List<string>();
         string? after = null;
         do
         {
-            var (cases, last, _) = await store.ListAsync(new CaseQuery([state]), 200, after, cancellationToken).ConfigureAwait(false);
+            var (cases, last, _) = await store.ListAsync(new CaseQuery([state], Since: since), 200, after, cancellationToken).ConfigureAwait(false);
             ids.AddRange(cases.Select(c => c.CaseId));
             after = last;
         }

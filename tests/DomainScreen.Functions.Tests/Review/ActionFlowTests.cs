@@ -216,6 +216,28 @@ public sealed class ActionFlowTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(404, (await _harness.Http("GET", "/api/partners/" + id, key: AdminKey)).Status);
     }
 
+    [Fact]
+    public async Task Maintenance_PlansWhatAnApprovalMissed_AndMarksUnacknowledgedActionsOverdue()
+    {
+        // Approved while no partner handled the name: nothing could be planned.
+        var domain = $"late-{Guid.NewGuid().ToString("N")[..8]}.cn"; // no partner of this class routes .cn
+        await ConsumeAsync(_harness, "r-late", Result(domain, "block", 95));
+        Assert.Equal(200, (await DecideAsync(_harness, domain, "\"1\"", """{"decision":"approve","actions":["block"]}""")).Status);
+        Assert.Empty(await ActionsOfAsync(domain));
+        var partner = "late-" + Guid.NewGuid().ToString("N")[..6];
+        Assert.Equal(200, (await _harness.Http("PUT", "/api/partners/" + partner, $$$"""{"name":"Late","kinds":["block"],"routes":{"suffixes":["{{{domain}}}"]}}""", "application/json", AdminKey)).Status);
+        var maintenance = _harness.Get<ActionMaintenance>();
+
+        await maintenance.RunAsync(CancellationToken.None);
+        await DispatchAllAsync();
+
+        var action = Assert.Single(await ActionsOfAsync(domain));
+        Assert.Equal((partner, ActionStates.Dispatched, false), (action.PartnerId, action.State, action.Overdue));
+        _harness.Time.Advance(TimeSpan.FromHours(25));
+        await maintenance.RunAsync(CancellationToken.None);
+        Assert.True(Assert.Single(await ActionsOfAsync(domain)).Overdue);
+    }
+
     private static long Serial(string zone)
     {
         var soa = zone.Split('\n').First(l => l.StartsWith("@ IN SOA", StringComparison.Ordinal));
