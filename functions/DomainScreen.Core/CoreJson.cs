@@ -51,6 +51,11 @@ namespace DomainScreen.Core;
 [JsonSerializable(typeof(Actions.JwsHeader))]
 [JsonSerializable(typeof(Actions.JsonWebKeySet))]
 [JsonSerializable(typeof(Actions.KeyInfoFile))]
+[JsonSerializable(typeof(Dictionary<string, int>))]
+[JsonSerializable(typeof(BatchTally))]
+[JsonSerializable(typeof(SweepReport))]
+[JsonSerializable(typeof(CandidatePage))]
+[JsonSerializable(typeof(CandidatesAdded))]
 public sealed partial class CoreJson : JsonSerializerContext;
 
 /// <summary>

@@ -57,11 +57,8 @@ public static class ServiceCollectionExtensions
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ReviewOptions>().BindConfiguration(ReviewOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<Actions.ActionOptions>().BindConfiguration(Actions.ActionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<StorageOptions>()
-            .Configure(o => BindStorage(o, configuration))
-            .Validate(o => !o.Validate().Any(), "Storage is not configured: set AzureWebJobsStorage to a connection string, " +
-                "or AzureWebJobsStorage__blobServiceUri, __queueServiceUri and __tableServiceUri.")
-            .ValidateOnStart();
+        services.AddOptions<StorageOptions>().Configure(o => BindStorage(o, configuration)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
 
         services.AddSingleton(sp =>
         {
@@ -104,6 +101,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<CaseStore>();
         services.AddSingleton<CaseDirectory>();
         services.AddSingleton<CaseService>();
+        services.AddSingleton<ISweepReviewView, CaseSweepView>();
+        services.AddSingleton<SweepReporter>();
 
         // Partner actions: a decision consumer plans them, the actions queue dispatches them.
         services.AddSingleton<Actions.PartnerStore>();
@@ -130,6 +129,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IApiRoutes, SubmissionRoutes>();
         services.AddSingleton<IApiRoutes, DomainRoutes>();
         services.AddSingleton<IApiRoutes, SweepRoutes>();
+        services.AddSingleton<IApiRoutes, CandidateRoutes>();
         services.AddSingleton<IApiRoutes, CaseRoutes>();
         services.AddSingleton<IApiRoutes, AllowlistRoutes>();
         services.AddSingleton<IApiRoutes, AuditRoutes>();
@@ -213,4 +213,10 @@ public static class ServiceCollectionExtensions
     }
 
     private static Uri? UriOrNull(string? value) => Uri.TryCreate(value, UriKind.Absolute, out var uri) ? uri : null;
+
+    private sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, StorageOptions options) =>
+            options.Validate().ToList() is { Count: > 0 } problems ? ValidateOptionsResult.Fail(problems) : ValidateOptionsResult.Success;
+    }
 }

@@ -136,6 +136,28 @@ internal sealed class CaseStore(StorageClients storage)
         return response.HasValue && JsonChunks.Read(response.Value!) is { } json ? JsonSerializer.Deserialize(json, CoreJson.Default.ScreeningResult) : null;
     }
 
+    /// <summary>The hosts of every case in one of <paramref name="states"/>, in name order (the sweeps' watchlist).</summary>
+    public async Task<IReadOnlyList<string>> HostsInStatesAsync(IReadOnlyList<string> states, CancellationToken cancellationToken)
+    {
+        var hosts = new SortedSet<string>(StringComparer.Ordinal);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and RowKey ge {"q|"} and RowKey lt {"q}"}") + Filter(new CaseQuery(states));
+        await foreach (var e in storage.Cases.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["HostNames", "CaseId"], cancellationToken: cancellationToken)
+            .ConfigureAwait(false))
+        {
+            foreach (var host in (e.GetString("HostNames") is { Length: > 0 } names ? names.Split(',') : [e.GetString("CaseId")!])) hosts.Add(host);
+        }
+        return hosts.ToList();
+    }
+
+    /// <summary>How many cases a run (sweep or submission) opened.</summary>
+    public async Task<int> CountOpenedByAsync(string runId, CancellationToken cancellationToken)
+    {
+        var count = 0;
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and RowKey ge {"q|"} and RowKey lt {"q}"} and OpenedRunId eq {runId}");
+        await foreach (var _ in storage.Cases.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false)) count++;
+        return count;
+    }
+
     /// <summary>Every case id (for the directory that tells result consumers which unflagged hosts belong to a case).</summary>
     public async Task<HashSet<string>> CaseIdsAsync(CancellationToken cancellationToken)
     {
@@ -201,6 +223,7 @@ internal sealed class CaseStore(StorageClients storage)
             ["UpdatedAt"] = c.UpdatedAt,
             ["Version"] = c.Version,
             ["Hosts"] = c.Hosts.Count,
+            ["HostNames"] = string.Join(',', c.Hosts.Select(h => h.Host).Take(200)),
             ["Awaiting"] = c.PendingApproval is not null,
             ["OpenedRunId"] = c.OpenedRunId,
             ["LastRunId"] = c.LastRunId,

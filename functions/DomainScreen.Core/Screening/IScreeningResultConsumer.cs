@@ -1,7 +1,10 @@
 namespace DomainScreen.Core.Screening;
 
-/// <summary>A screened queue message: the request and every result, already stored.</summary>
-public sealed record ScreenedBatch(ScreenRequest Request, IReadOnlyList<ScreeningResult> Results);
+/// <summary>A screened queue message: the request, every result (already stored), and the names that could not be read.</summary>
+public sealed record ScreenedBatch(ScreenRequest Request, IReadOnlyList<ScreeningResult> Results, IReadOnlyList<RejectedName>? Rejected = null);
+
+/// <summary>A name in a message that is not a domain name, with the parser's reason code.</summary>
+public sealed record RejectedName(string Input, string Reason);
 
 /// <summary>
 /// Something that acts on screening results (submission progress, sweep progress, review cases, …). Screening hands

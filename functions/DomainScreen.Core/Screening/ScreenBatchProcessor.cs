@@ -33,11 +33,18 @@ public sealed class ScreenBatchProcessor(
         await Task.WhenAll(catalogs.RefreshIfDueAsync(cancellationToken), allowlist.RefreshIfDueAsync(cancellationToken)).ConfigureAwait(false);
         var snapshot = catalogs.Current;
         var names = new List<DomainName>();
+        var rejected = new List<RejectedName>();
         foreach (var domain in request.Domains)
         {
             var parsed = parser.TryParse(domain);
-            if (parsed.Name is { } name) names.Add(name);
-            else logger.LogWarning("Request {RequestId}: dropped invalid domain {Domain}: {Reason}", request.RequestId, domain, parsed.Error!.Message);
+            if (parsed.Name is { } name)
+            {
+                names.Add(name);
+                continue;
+            }
+            // Not screened, but not lost: the consumers (progress, reports) count it with its reason.
+            rejected.Add(new RejectedName(domain, parsed.Error!.CodeName));
+            logger.LogWarning("Request {RequestId}: invalid domain {Domain}: {Reason}", request.RequestId, domain, parsed.Error.Message);
         }
 
         await registrations.PrefetchAsync(names.Select(n => n.RegistrableDomain), cancellationToken).ConfigureAwait(false);
@@ -54,7 +61,7 @@ public sealed class ScreenBatchProcessor(
         await registrations.FlushAsync(cancellationToken).ConfigureAwait(false);
         // In registration order: progress is registered last, so a batch counts as done only after every other
         // consumer (cases, …) has acted on it.
-        var batch = new ScreenedBatch(request, screened);
+        var batch = new ScreenedBatch(request, screened, rejected);
         foreach (var consumer in consumers) await consumer.ConsumeAsync(batch, cancellationToken).ConfigureAwait(false);
         logger.LogInformation("Request {RequestId}: screened {Count} domains ({Failed} failed)",
             request.RequestId, screened.Length, screened.Count(r => r.Status == ScreeningResult.Failed));
@@ -79,7 +86,7 @@ public sealed class ScreenBatchProcessor(
         {
             throw new InvalidScreenRequestException("message has no requestId or runId");
         }
-        if (request.Source is not (ScreenRequest.SubmissionSource or ScreenRequest.SweepSource))
+        if (!ScreenRequest.Sources.Contains(request.Source))
         {
             throw new InvalidScreenRequestException($"unknown source '{request.Source}'");
         }

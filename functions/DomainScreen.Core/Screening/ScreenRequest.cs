@@ -6,7 +6,7 @@ namespace DomainScreen.Core.Screening;
 /// </summary>
 /// <param name="V">Schema version; only 1 exists.</param>
 /// <param name="RequestId">Unique per message; part of every key the message writes.</param>
-/// <param name="Source"><c>submission</c> or <c>sweep</c>.</param>
+/// <param name="Source"><c>submission</c>, <c>sweep</c> or <c>watchlist</c> (a sweep's batch of case hosts).</param>
 /// <param name="RunId">The submission id or sweep id this batch belongs to.</param>
 /// <param name="Domains">Canonical ASCII names (re-validated on receipt).</param>
 /// <param name="RequestedAt">When the batch was queued; orders the domain's history.</param>
@@ -14,6 +14,11 @@ public sealed record ScreenRequest(int V, string RequestId, string Source, strin
 {
     public const string SubmissionSource = "submission";
     public const string SweepSource = "sweep";
+
+    /// <summary>A sweep's re-screen of the hosts of open, approved and actioned cases.</summary>
+    public const string WatchlistSource = "watchlist";
+
+    public static readonly string[] Sources = [SubmissionSource, SweepSource, WatchlistSource];
 }
 
 /// <summary>A queue message that can never succeed (not JSON, wrong version, no domains).</summary>

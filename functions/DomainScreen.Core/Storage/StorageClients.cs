@@ -50,17 +50,17 @@ public sealed class StorageClients
         }
         SweepQueue = Queues.GetQueueClient(o.SweepQueue);
         PriorityQueue = Queues.GetQueueClient(o.PriorityQueue);
-        Submissions = Tables.GetTableClient(StorageNames.SubmissionsTable);
-        Results = Tables.GetTableClient(StorageNames.ResultsTable);
-        Candidates = Tables.GetTableClient(StorageNames.CandidatesTable);
-        Sweeps = Tables.GetTableClient(StorageNames.SweepsTable);
-        Registrations = Tables.GetTableClient(StorageNames.RegistrationsTable);
-        Cases = Tables.GetTableClient(StorageNames.CasesTable);
-        Audit = Tables.GetTableClient(StorageNames.AuditTable);
-        Allowlist = Tables.GetTableClient(StorageNames.AllowlistTable);
-        Partners = Tables.GetTableClient(StorageNames.PartnersTable);
-        Actions = Tables.GetTableClient(StorageNames.ActionsTable);
-        ActionsQueue = Queues.GetQueueClient(StorageNames.ActionsQueue);
+        Submissions = Tables.GetTableClient(o.TablePrefix + StorageNames.SubmissionsTable);
+        Results = Tables.GetTableClient(o.TablePrefix + StorageNames.ResultsTable);
+        Candidates = Tables.GetTableClient(o.TablePrefix + StorageNames.CandidatesTable);
+        Sweeps = Tables.GetTableClient(o.TablePrefix + StorageNames.SweepsTable);
+        Registrations = Tables.GetTableClient(o.TablePrefix + StorageNames.RegistrationsTable);
+        Cases = Tables.GetTableClient(o.TablePrefix + StorageNames.CasesTable);
+        Audit = Tables.GetTableClient(o.TablePrefix + StorageNames.AuditTable);
+        Allowlist = Tables.GetTableClient(o.TablePrefix + StorageNames.AllowlistTable);
+        Partners = Tables.GetTableClient(o.TablePrefix + StorageNames.PartnersTable);
+        Actions = Tables.GetTableClient(o.TablePrefix + StorageNames.ActionsTable);
+        ActionsQueue = Queues.GetQueueClient(o.ActionsQueue);
         Cache = Blobs.GetBlobContainerClient(StorageNames.CacheContainer);
         Evidence = Blobs.GetBlobContainerClient(StorageNames.EvidenceContainer);
         _created = new Lazy<Task>(CreateAllAsync, LazyThreadSafetyMode.ExecutionAndPublication);
@@ -110,7 +110,7 @@ public sealed class StorageClients
             Partners.CreateIfNotExistsAsync(),
             Actions.CreateIfNotExistsAsync(),
             ActionsQueue.CreateIfNotExistsAsync(),
-            Queues.GetQueueClient(StorageNames.PoisonQueue(StorageNames.ActionsQueue)).CreateIfNotExistsAsync(),
+            Queues.GetQueueClient(StorageNames.PoisonQueue(ActionsQueue.Name)).CreateIfNotExistsAsync(),
             Cache.CreateIfNotExistsAsync(),
             SweepQueue.CreateIfNotExistsAsync(),
             PriorityQueue.CreateIfNotExistsAsync(),

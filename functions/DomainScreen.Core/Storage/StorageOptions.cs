@@ -26,11 +26,24 @@ public sealed class StorageOptions
     /// <summary>Queue holding ad-hoc submissions. Default <c>screen-priority</c>.</summary>
     public string PriorityQueue { get; set; } = StorageNames.PriorityQueue;
 
+    /// <summary>Queue of partner actions to dispatch. Default <c>actions</c>.</summary>
+    public string ActionsQueue { get; set; } = StorageNames.ActionsQueue;
+
+    /// <summary>
+    /// Prepended to every table name (letters and digits), so several environments or test runs can share one account.
+    /// Default empty.
+    /// </summary>
+    public string TablePrefix { get; set; } = "";
+
     public bool UsesConnectionString => !string.IsNullOrWhiteSpace(ConnectionString);
 
     /// <summary>Returns the problems with these settings, empty when usable.</summary>
     public IEnumerable<string> Validate()
     {
+        if (TablePrefix.Length > 20 || !TablePrefix.All(char.IsAsciiLetterOrDigit) || (TablePrefix.Length > 0 && !char.IsAsciiLetter(TablePrefix[0])))
+        {
+            yield return $"Storage__TablePrefix='{TablePrefix}' must be up to 20 letters and digits, starting with a letter.";
+        }
         if (UsesConnectionString) yield break;
         if (BlobServiceUri is null || QueueServiceUri is null || TableServiceUri is null)
         {

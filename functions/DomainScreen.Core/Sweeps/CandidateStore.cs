@@ -1,38 +1,104 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using Azure.Data.Tables;
 using DomainScreen.Core.Domains;
 using DomainScreen.Core.Storage;
 
 namespace DomainScreen.Core.Sweeps;
 
+/// <summary>A name the sweeps screen, with every source that named it and its tags.</summary>
+public sealed record Candidate(string Domain, string DisplayName, IReadOnlyList<string> Sources, IReadOnlyList<string> Tags, DateTimeOffset? AddedAt);
+
+/// <summary>A page of GET /api/candidates.</summary>
+public sealed record CandidatePage(IReadOnlyList<Candidate> Candidates, string? ContinuationToken);
+
 /// <summary>
-/// The list the nightly sweep screens, in the <c>Candidates</c> table (row key = canonical domain). Feeds and
-/// analysts add to it; adding a name twice keeps one row.
+/// The list the sweeps screen, in the <c>Candidates</c> table (partition <c>candidate</c>, row = canonical ASCII name).
+/// A name added by several sources is one row that remembers them all: each source and tag is a property of its own
+/// (<c>s_&lt;hash&gt;</c> = the source), so adding is a blind merge in transactions of 100 — no read per name, which
+/// matters for a million-name zone feed — and a source or tag filter is a table filter.
 /// </summary>
 public sealed class CandidateStore(StorageClients storage, TimeProvider time)
 {
     private const string Partition = "candidate";
+    private const int PageSize = 1000;
 
-    public async Task<int> AddAsync(IEnumerable<DomainName> names, string source, CancellationToken cancellationToken)
+    /// <summary>Adds or merges names from one source; returns how many rows were written.</summary>
+    public async Task<int> AddAsync(IEnumerable<DomainName> names, string source, CancellationToken cancellationToken, IReadOnlyList<string>? tags = null)
     {
         var now = time.GetUtcNow();
         var count = 0;
         foreach (var chunk in names.DistinctBy(n => n.Ascii).Chunk(100))
         {
-            await storage.Candidates.SubmitTransactionAsync(chunk.Select(n => new TableTransactionAction(
-                TableTransactionActionType.UpsertMerge,
-                new TableEntity(Partition, n.Ascii) { ["Source"] = source, ["AddedAt"] = now })), cancellationToken).ConfigureAwait(false);
+            await storage.Candidates.SubmitTransactionAsync(chunk.Select(n =>
+            {
+                var e = new TableEntity(Partition, n.Ascii) { ["DisplayName"] = n.Unicode, ["UpdatedAt"] = now, [Property("s", source)] = source };
+                foreach (var tag in tags ?? []) e[Property("t", tag)] = tag;
+                return new TableTransactionAction(TableTransactionActionType.UpsertMerge, e);
+            }), cancellationToken).ConfigureAwait(false);
             count += chunk.Length;
         }
         return count;
     }
 
-    public async IAsyncEnumerable<string> ListAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    public async Task<bool> DeleteAsync(string ascii, CancellationToken cancellationToken)
     {
-        await foreach (var e in storage.Candidates.QueryAsync<TableEntity>(
-            TableClient.CreateQueryFilter($"PartitionKey eq {Partition}"), maxPerPage: 1000, select: ["RowKey"], cancellationToken: cancellationToken)
+        var response = await storage.Candidates.DeleteEntityAsync(Partition, ascii, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return response.Status != 404;
+    }
+
+    /// <summary>One page in name order after <paramref name="after"/>, optionally filtered.</summary>
+    public async Task<(List<Candidate> Candidates, string? Last)> PageAsync(string? after, int top, string? prefix, string? source, string? tag,
+        CancellationToken cancellationToken)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition}");
+        if (after is not null) filter += " and " + TableClient.CreateQueryFilter($"RowKey gt {after}");
+        if (prefix is { Length: > 0 }) filter += " and " + TableClient.CreateQueryFilter($"RowKey ge {prefix} and RowKey lt {prefix + "~"}");
+        if (source is not null) filter += $" and {Property("s", source)} eq '{Quote(source)}'";
+        if (tag is not null) filter += $" and {Property("t", tag)} eq '{Quote(tag)}'";
+        var list = new List<Candidate>();
+        await foreach (var e in storage.Candidates.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(top + 1, PageSize), cancellationToken: cancellationToken)
             .ConfigureAwait(false))
         {
-            yield return e.RowKey;
+            if (list.Count == top) return (list, list[^1].Domain);
+            list.Add(Read(e));
+        }
+        return (list, null);
+    }
+
+    /// <summary>Every candidate in name order from after <paramref name="after"/>, read a page at a time (bounded memory).</summary>
+    public async IAsyncEnumerable<Candidate> StreamAsync(string? after, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var filter = after is null
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {Partition}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and RowKey gt {after}");
+        await foreach (var e in storage.Candidates.QueryAsync<TableEntity>(filter, maxPerPage: PageSize, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            yield return Read(e);
         }
     }
+
+    private static Candidate Read(TableEntity e)
+    {
+        var sources = new List<string>();
+        var tags = new List<string>();
+        foreach (var (key, value) in e)
+        {
+            if (value is not string s) continue;
+            if (key.StartsWith("s_", StringComparison.Ordinal)) sources.Add(s);
+            else if (key.StartsWith("t_", StringComparison.Ordinal)) tags.Add(s);
+        }
+        // Rows written before sources were kept per property carry one Source.
+        if (sources.Count == 0 && e.GetString("Source") is { } legacy) sources.Add(legacy);
+        sources.Sort(StringComparer.Ordinal);
+        tags.Sort(StringComparer.Ordinal);
+        return new Candidate(e.RowKey, e.GetString("DisplayName") ?? e.RowKey, sources, tags, e.GetDateTimeOffset("UpdatedAt") ?? e.GetDateTimeOffset("AddedAt"));
+    }
+
+    private static string Quote(string s) => s.Replace("'", "''", StringComparison.Ordinal);
+
+    /// <summary>The property that holds one source or tag: a prefix and the first 12 hex digits of its SHA-256.</summary>
+    internal static string Property(string kind, string value) =>
+        string.Create(CultureInfo.InvariantCulture, $"{kind}_{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)))[..12]}");
 }

@@ -4,13 +4,38 @@ using Microsoft.Extensions.Logging;
 namespace DomainScreen.Core.Sweeps;
 
 /// <summary>POST /api/sweeps (start one now) and GET /api/sweeps/{id}.</summary>
-internal sealed class SweepRoutes(SweepService service, SweepStore store, ILogger<SweepRoutes> logger) : IApiRoutes
+internal sealed class SweepRoutes(SweepService service, SweepStore store, SweepReporter reporter, ILogger<SweepRoutes> logger) : IApiRoutes
 {
     public IEnumerable<ApiRoute> Routes =>
     [
         new("sweeps", "POST", "/api/sweeps", Roles.CanOperate, StartAsync),
         new("sweeps", "GET", "/api/sweeps/{id}", Roles.CanRead, GetAsync),
+        new("sweeps", "GET", "/api/sweeps/{id}/report", Roles.CanRead, ReportAsync),
+        new("sweeps", "GET", "/api/sweeps/latest", Roles.CanRead, LatestAsync),
     ];
+
+    private async Task<ApiResult> LatestAsync(ApiCall call, CancellationToken cancellationToken) =>
+        await store.LatestIdAsync(cancellationToken).ConfigureAwait(false) is { } id
+            ? await ReportOfAsync(call, id, cancellationToken).ConfigureAwait(false)
+            : ApiResult.Error(404, "not-found", "No sweep has run yet.");
+
+    private Task<ApiResult> ReportAsync(ApiCall call, CancellationToken cancellationToken)
+    {
+        var id = call.Route("id");
+        return Keys.IsId(id) ? ReportOfAsync(call, id, cancellationToken) : Task.FromResult(ApiResult.Error(400, "invalid-id", "Not a sweep id."));
+    }
+
+    /// <summary>JSON, or with <c>Accept: text/markdown</c> the report for people (zh-CN; <c>?lang=en</c> for English).</summary>
+    private async Task<ApiResult> ReportOfAsync(ApiCall call, string id, CancellationToken cancellationToken)
+    {
+        var report = await reporter.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        if (report is null) return ApiResult.Error(404, "not-found", $"No sweep {id}.");
+        var lang = call.Query("lang") ?? "zh-CN";
+        if (lang is not ("zh-CN" or "zh" or "en")) return ApiResult.Error(400, "invalid-lang", "lang is zh-CN (default) or en.");
+        return call.Header("Accept")?.Contains("text/markdown", StringComparison.OrdinalIgnoreCase) == true
+            ? ApiResult.Text(SweepReportMarkdown.Render(report, lang), "text/markdown; charset=utf-8")
+            : ApiResult.Of(200, report, CoreJson.Default.SweepReport);
+    }
 
     private async Task<ApiResult> StartAsync(ApiCall call, CancellationToken cancellationToken)
     {

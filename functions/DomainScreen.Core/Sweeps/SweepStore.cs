@@ -1,75 +1,181 @@
+using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using DomainScreen.Core.Scoring;
-using DomainScreen.Core.Screening;
 using DomainScreen.Core.Storage;
 
 namespace DomainScreen.Core.Sweeps;
 
-/// <summary>Progress of a sweep.</summary>
-public sealed record SweepStatus(
-    string SweepId, DateTimeOffset StartedAt, string Trigger, int Total, int Batches, int BatchesDone, int Screened, int Failed,
-    IReadOnlyDictionary<string, int>? Counts = null)
-{
-    public bool Done => BatchesDone >= Batches;
-}
+/// <summary>Where a sweep's queueing stands: what is queued so far, and from which candidate to continue.</summary>
+internal sealed record SweepCursor(string SweepId, DateTimeOffset StartedAt, string Trigger, string State, string? After, int Batches, int Total,
+    int Watchlist, Dictionary<string, int> Sources, ETag ETag);
 
 /// <summary>
-/// Sweeps in the <c>Sweeps</c> table: partition = sweep id, row <c>meta</c>, and one row per finished batch
-/// (keyed by request id, so a redelivered batch is counted once).
+/// Sweeps in the <c>Sweeps</c> table, partition = sweep id: <c>meta</c> (trigger, queueing state and cursor, counts by
+/// source), <c>progress</c> (counters), one <c>b|{requestId}</c> row per screened batch with its tally, and
+/// <c>report</c> once done. A batch's row and the counters change in one transaction, so a redelivered batch is
+/// counted once (its row exists) and progress is two point reads however large the sweep. Partition <c>latest</c>
+/// points at the newest sweep.
 /// </summary>
 public sealed class SweepStore(StorageClients storage)
 {
-    private const string MetaKey = "meta";
-    private const string BatchPrefix = "b|";
+    private const string MetaKey = "meta", ProgressKey = "progress", ReportKey = "report", BatchPrefix = "b|";
 
-    /// <summary>Creates the sweep; false when a sweep with this id already exists (a duplicate timer firing).</summary>
-    public async Task<bool> TryCreateAsync(string sweepId, DateTimeOffset startedAt, string trigger, int total, int batches, CancellationToken cancellationToken)
+    /// <summary>Creates the sweep (meta and progress together); false when it exists already.</summary>
+    internal async Task<bool> TryCreateAsync(string sweepId, DateTimeOffset startedAt, string trigger, CancellationToken cancellationToken)
     {
         try
         {
-            await storage.Sweeps.AddEntityAsync(new TableEntity(sweepId, MetaKey)
-            {
-                ["StartedAt"] = startedAt, ["Trigger"] = trigger, ["Total"] = total, ["Batches"] = batches,
-            }, cancellationToken).ConfigureAwait(false);
+            await storage.Sweeps.SubmitTransactionAsync(
+            [
+                new(TableTransactionActionType.Add, new TableEntity(sweepId, MetaKey)
+                {
+                    ["StartedAt"] = startedAt, ["Trigger"] = trigger, ["State"] = SweepStates.Queueing, ["Batches"] = 0, ["Total"] = 0, ["Watchlist"] = 0,
+                    ["Sources"] = "{}",
+                }),
+                new(TableTransactionActionType.Add, new TableEntity(sweepId, ProgressKey) { ["BatchesDone"] = 0, ["Screened"] = 0, ["Failed"] = 0 }),
+            ], cancellationToken).ConfigureAwait(false);
+            await storage.Sweeps.UpsertEntityAsync(new TableEntity("latest", "latest") { ["SweepId"] = sweepId, ["StartedAt"] = startedAt },
+                TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
             return true;
         }
-        catch (RequestFailedException ex) when (ex.Status == 409)
+        catch (TableTransactionFailedException ex) when (ex.Status == 409)
         {
             return false;
         }
     }
 
-    public Task RecordBatchAsync(string sweepId, string requestId, IReadOnlyCollection<ScreeningResult> results, CancellationToken cancellationToken)
+    internal async Task<SweepCursor?> GetCursorAsync(string sweepId, CancellationToken cancellationToken)
     {
-        var row = new TableEntity(sweepId, BatchPrefix + requestId)
+        var response = await storage.Sweeps.GetEntityIfExistsAsync<TableEntity>(sweepId, MetaKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (!response.HasValue) return null;
+        var e = response.Value!;
+        return new SweepCursor(sweepId, e.GetDateTimeOffset("StartedAt") ?? default, e.GetString("Trigger") ?? "", e.GetString("State") ?? SweepStates.Queued,
+            e.GetString("After"), e.GetInt32("Batches") ?? 0, e.GetInt32("Total") ?? 0, e.GetInt32("Watchlist") ?? 0,
+            JsonSerializer.Deserialize(e.GetString("Sources") ?? "{}", CoreJson.Default.DictionaryStringInt32) ?? [], e.ETag);
+    }
+
+    /// <summary>Records queueing progress if nobody else moved it; returns the new cursor, or null when another starter did.</summary>
+    internal async Task<SweepCursor?> TryAdvanceAsync(SweepCursor cursor, CancellationToken cancellationToken)
+    {
+        try
         {
-            ["Count"] = results.Count,
-            ["Failed"] = results.Count(r => r.Status == ScreeningResult.Failed),
-        };
-        foreach (var band in Bands.Ordered) row["Band_" + band] = results.Count(r => r.Verdict?.Band == band);
-        return storage.Sweeps.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken);
+            var response = await storage.Sweeps.UpdateEntityAsync(new TableEntity(cursor.SweepId, MetaKey)
+            {
+                ["StartedAt"] = cursor.StartedAt, ["Trigger"] = cursor.Trigger, ["State"] = cursor.State, ["After"] = cursor.After, ["Batches"] = cursor.Batches,
+                ["Total"] = cursor.Total, ["Watchlist"] = cursor.Watchlist, ["Sources"] = JsonSerializer.Serialize(cursor.Sources, CoreJson.Default.DictionaryStringInt32),
+            }, cursor.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            return cursor with { ETag = response.Headers.ETag ?? default };
+        }
+        catch (RequestFailedException ex) when (ex.Status == 412)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Adds a batch's tally and its counters in one transaction. False when the batch was recorded before (a
+    /// redelivery). Retries when another batch changed the counters in between.
+    /// </summary>
+    internal async Task<bool> RecordBatchAsync(string sweepId, string requestId, BatchTally tally, CancellationToken cancellationToken)
+    {
+        var row = new TableEntity(sweepId, BatchPrefix + requestId);
+        JsonChunks.Write(row, JsonSerializer.Serialize(tally, CoreJson.Default.BatchTally));
+        for (var attempt = 0; ; attempt++)
+        {
+            var found = await storage.Sweeps.GetEntityIfExistsAsync<TableEntity>(sweepId, ProgressKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (!found.HasValue) return false; // a batch of a sweep that is not (or no longer) recorded: nothing to count it in
+            var progress = found.Value!;
+            progress["BatchesDone"] = (progress.GetInt32("BatchesDone") ?? 0) + 1;
+            progress["Screened"] = (progress.GetInt32("Screened") ?? 0) + tally.Count;
+            progress["Failed"] = (progress.GetInt32("Failed") ?? 0) + tally.Failed;
+            foreach (var (band, n) in tally.Bands) progress["Band_" + band] = (progress.GetInt32("Band_" + band) ?? 0) + n;
+            try
+            {
+                await storage.Sweeps.SubmitTransactionAsync(
+                [
+                    new(TableTransactionActionType.Add, row),
+                    new(TableTransactionActionType.UpdateReplace, progress, progress.ETag),
+                ], cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+            catch (TableTransactionFailedException ex) when (ex.Status == 409)
+            {
+                return false;
+            }
+            catch (TableTransactionFailedException ex) when (ex.Status == 412 && attempt < 50)
+            {
+                // Another batch of the same sweep updated the counters first: read them again.
+            }
+        }
     }
 
     public async Task<SweepStatus?> GetAsync(string sweepId, CancellationToken cancellationToken)
     {
-        TableEntity? meta = null;
-        int done = 0, screened = 0, failed = 0;
-        var counts = Bands.Ordered.ToDictionary(b => b, _ => 0);
-        await foreach (var e in storage.Sweeps.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {sweepId}"),
-            cancellationToken: cancellationToken).ConfigureAwait(false))
+        var cursor = await GetCursorAsync(sweepId, cancellationToken).ConfigureAwait(false);
+        if (cursor is null) return null;
+        var progress = (await storage.Sweeps.GetEntityIfExistsAsync<TableEntity>(sweepId, ProgressKey, cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
+        var counts = Bands.Ordered.ToDictionary(b => b, b => progress?.GetInt32("Band_" + b) ?? 0);
+        return new SweepStatus(sweepId, cursor.StartedAt, cursor.Trigger, cursor.Total, cursor.Batches, progress?.GetInt32("BatchesDone") ?? 0,
+            progress?.GetInt32("Screened") ?? 0, progress?.GetInt32("Failed") ?? 0, counts, cursor.State, cursor.Watchlist);
+    }
+
+    /// <summary>Every batch tally of a sweep (for its report).</summary>
+    internal async Task<List<BatchTally>> TalliesAsync(string sweepId, CancellationToken cancellationToken)
+    {
+        var list = new List<BatchTally>();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {sweepId} and RowKey ge {BatchPrefix} and RowKey lt {"b}"}");
+        await foreach (var e in storage.Sweeps.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            if (e.RowKey == MetaKey)
-            {
-                meta = e;
-                continue;
-            }
-            done++;
-            screened += e.GetInt32("Count") ?? 0;
-            failed += e.GetInt32("Failed") ?? 0;
-            foreach (var band in Bands.Ordered) counts[band] += e.GetInt32("Band_" + band) ?? 0;
+            list.Add(JsonSerializer.Deserialize(JsonChunks.Read(e)!, CoreJson.Default.BatchTally)!);
         }
-        return meta is null ? null : new SweepStatus(sweepId, meta.GetDateTimeOffset("StartedAt") ?? default, meta.GetString("Trigger") ?? "",
-            meta.GetInt32("Total") ?? 0, meta.GetInt32("Batches") ?? 0, done, screened, failed, counts);
+        return list;
+    }
+
+    /// <summary>Stores the final report once; false when it was stored before.</summary>
+    internal async Task<bool> TrySaveReportAsync(SweepReport report, CancellationToken cancellationToken)
+    {
+        var e = new TableEntity(report.SweepId, ReportKey);
+        JsonChunks.Write(e, JsonSerializer.Serialize(report, CoreJson.Default.SweepReport));
+        try
+        {
+            await storage.Sweeps.AddEntityAsync(e, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            return false;
+        }
+        // The reports in time order (newest first), for "new since the previous sweep".
+        await storage.Sweeps.UpsertEntityAsync(new TableEntity(ReportsIndex, ReportIndexKey(report.StartedAt, report.SweepId)) { ["SweepId"] = report.SweepId },
+            TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    private const string ReportsIndex = "reports";
+
+    private static string ReportIndexKey(DateTimeOffset startedAt, string sweepId) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{DateTimeOffset.MaxValue.UtcTicks - startedAt.UtcTicks:D19}|{sweepId}");
+
+    public async Task<SweepReport?> GetReportAsync(string sweepId, CancellationToken cancellationToken)
+    {
+        var response = await storage.Sweeps.GetEntityIfExistsAsync<TableEntity>(sweepId, ReportKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return response.HasValue && JsonChunks.Read(response.Value!) is { } json ? JsonSerializer.Deserialize(json, CoreJson.Default.SweepReport) : null;
+    }
+
+    public async Task<string?> LatestIdAsync(CancellationToken cancellationToken)
+    {
+        var response = await storage.Sweeps.GetEntityIfExistsAsync<TableEntity>("latest", "latest", cancellationToken: cancellationToken).ConfigureAwait(false);
+        return response.HasValue ? response.Value!.GetString("SweepId") : null;
+    }
+
+    /// <summary>The newest report of a sweep that started before <paramref name="startedBefore"/> (for "new since the previous sweep").</summary>
+    internal async Task<SweepReport?> PreviousReportAsync(string sweepId, DateTimeOffset startedBefore, CancellationToken cancellationToken)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {ReportsIndex} and RowKey gt {ReportIndexKey(startedBefore, "~")}");
+        await foreach (var e in storage.Sweeps.QueryAsync<TableEntity>(filter, maxPerPage: 5, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (e.GetString("SweepId") is { } id && id != sweepId) return await GetReportAsync(id, cancellationToken).ConfigureAwait(false);
+        }
+        return null;
     }
 }

@@ -143,6 +143,7 @@ public sealed class ActionFlowTests(AzuriteFixture azurite) : IAsyncLifetime
         await using var other = new FunctionsHarness(azurite, new FakeDnsResolver(), new Dictionary<string, string?>
         {
             ["Auth:ApiKeys:5:PartnerId"] = _other,
+            ["Storage:TablePrefix"] = _harness.TablePrefix,
         });
         await other.InitializeAsync();
 

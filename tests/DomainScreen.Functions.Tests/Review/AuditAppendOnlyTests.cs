@@ -53,19 +53,20 @@ public sealed class AuditAppendOnlyTests(AzuriteFixture azurite)
         Assert.Equal(204, (await harness.Http("DELETE", "/api/allowlist/" + b, key: AdminKey)).Status);
         harness.Time.Advance(TimeSpan.FromHours(1));
         await ConsumeAsync(harness, "r2", Result(b, "block", 90, page: "changed", at: harness.Time.GetUtcNow())); // reopens
-        var (_, audit, _) = await harness.Http("GET", "/api/audit?top=200", key: AdminKey);
+        var (_, trail, _) = await harness.Http("GET", "/api/audit?top=200", key: AdminKey);
 
-        var entries = JsonSerializer.Deserialize(audit, CoreJson.Default.AuditPage)!.Entries.Where(e => e.CaseId == a || e.CaseId == b || e.Target == b).ToList();
+        var entries = JsonSerializer.Deserialize(trail, CoreJson.Default.AuditPage)!.Entries.Where(e => e.CaseId == a || e.CaseId == b || e.Target == b).ToList();
         Assert.Equal(new[] { "case.opened", "case.opened", "case.decision", "case.decision", "case.appeal", "case.decision", "case.decision",
             "allowlist.put", "allowlist.put", "allowlist.delete", "case.reopened" }.Order(), entries.Select(e => e.Action).Order());
         Assert.Contains(entries, e => e.Action == "case.decision" && e.ActorName == "reviewer2-user" && e.After!["state"] == "approved");
         List<(string Method, string Path, string? Body)> requests;
         lock (recorder.Requests) requests = [.. recorder.Requests];
-        var toAudit = requests.Where(r => r.Path.Contains("/Audit", StringComparison.Ordinal)).ToList();
+        var audit = "/" + harness.TablePrefix + "Audit";
+        var toAudit = requests.Where(r => r.Path.Contains(audit, StringComparison.Ordinal)).ToList();
         Assert.Contains(toAudit, r => r.Method == "POST");
         Assert.All(toAudit, r => Assert.True(r.Method is "POST" or "GET", $"{r.Method} {r.Path}"));
         // Inserts go to the table itself, never to one entity's address (which is how updates and deletes are sent).
-        Assert.All(toAudit.Where(r => r.Method == "POST"), r => Assert.EndsWith("/Audit", r.Path, StringComparison.Ordinal));
-        Assert.All(requests.Where(r => r.Body is not null), r => Assert.DoesNotContain("/Audit(", r.Body!, StringComparison.Ordinal));
+        Assert.All(toAudit.Where(r => r.Method == "POST"), r => Assert.EndsWith(audit, r.Path, StringComparison.Ordinal));
+        Assert.All(requests.Where(r => r.Body is not null), r => Assert.DoesNotContain(audit + "(", r.Body!, StringComparison.Ordinal));
     }
 }

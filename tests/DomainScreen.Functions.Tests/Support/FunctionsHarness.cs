@@ -34,6 +34,10 @@ public sealed class FunctionsHarness : IAsyncDisposable
             ["AzureWebJobsStorage"] = azurite.ConnectionString,
             ["Storage:SweepQueue"] = "sweep-" + suffix,
             ["Storage:PriorityQueue"] = "priority-" + suffix,
+            // Tables of their own, so one test's candidates, cases or sweeps are not another's (pass the same prefix in
+            // `extra` to share them, e.g. two partners of one deployment).
+            ["Storage:TablePrefix"] = "t" + suffix,
+            ["Storage:ActionsQueue"] = "actions-" + suffix,
             ["Auth:Mode"] = AuthOptions.ApiKeysMode,
             ["Domains:ExtraSuffixes:0"] = "test",
             ["Submissions:MaxLines"] = "50",
@@ -62,6 +66,9 @@ public sealed class FunctionsHarness : IAsyncDisposable
     }
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 25, 18, 0, 5, TimeSpan.Zero));
+
+    /// <summary>This harness's table prefix.</summary>
+    public string TablePrefix => Get<Microsoft.Extensions.Options.IOptions<StorageOptions>>().Value.TablePrefix;
 
     public StorageClients Storage { get; }
 

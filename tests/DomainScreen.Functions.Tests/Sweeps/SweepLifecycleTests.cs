@@ -1,0 +1,184 @@
+using System.Text.Json;
+using Azure.Core;
+using Azure.Core.Pipeline;
+using DomainScreen.Core;
+using DomainScreen.Core.Domains;
+using DomainScreen.Core.Screening;
+using DomainScreen.Core.Storage;
+using DomainScreen.Core.Sweeps;
+using DomainScreen.Core.Tests.Dns;
+using DomainScreen.Functions.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using static DomainScreen.Functions.Tests.Review.ReviewHarness;
+using static DomainScreen.Functions.Tests.Support.FunctionsHarness;
+
+namespace DomainScreen.Functions.Tests.Sweeps;
+
+/// <summary>Candidates, a sweep start that fails part-way and resumes, the watchlist, and the report — against Azurite.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class SweepLifecycleTests(AzuriteFixture azurite) : IAsyncLifetime
+{
+    /// <summary>A storage fault: every message sent to the sweep queue after the first <see cref="FailAfter"/> throws.</summary>
+    private sealed class QueueFault : HttpPipelineSynchronousPolicy
+    {
+        private int _sent;
+
+        public int FailAfter { get; set; } = int.MaxValue;
+
+        public override void OnSendingRequest(HttpMessage message)
+        {
+            if (message.Request.Method != RequestMethod.Post || !message.Request.Uri.Path.Contains("/sweep-", StringComparison.Ordinal)) return;
+            if (Interlocked.Increment(ref _sent) > FailAfter) throw new InvalidOperationException("injected storage fault");
+        }
+
+        public void Reset() => _sent = 0;
+    }
+
+    private readonly QueueFault _fault = new();
+    private FunctionsHarness _harness = null!;
+
+    public async Task InitializeAsync()
+    {
+        _harness = new FunctionsHarness(azurite, new FakeDnsResolver(), configure: s => s.AddSingleton<HttpPipelinePolicy>(_fault));
+        await _harness.InitializeAsync();
+    }
+
+    public Task DisposeAsync() => _harness.DisposeAsync().AsTask();
+
+    private async Task AddCandidatesAsync(int count, string source = "test")
+    {
+        var parser = _harness.Get<DomainParser>();
+        await _harness.Get<CandidateStore>().AddAsync(Enumerable.Range(0, count).Select(i => parser.Parse($"c{i:D3}.test")), source, CancellationToken.None);
+    }
+
+    private async Task<List<ScreenRequest>> ScreenAllAsync()
+    {
+        var requests = new List<ScreenRequest>();
+        foreach (var message in await _harness.DrainAsync(priority: false))
+        {
+            requests.Add(ScreenBatchProcessor.Read(message.Body.ToString()));
+            await _harness.Get<ScreenBatchProcessor>().ProcessAsync(message.Body.ToString(), CancellationToken.None);
+        }
+        return requests;
+    }
+
+    [Fact]
+    public async Task Start_InterruptedAfterHalfItsBatches_ResumesAndScreensEveryCandidateOnce()
+    {
+        await AddCandidatesAsync(40); // 14 batches of 3
+        var service = _harness.Get<SweepService>();
+        _fault.FailAfter = 7;
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => service.StartAsync("sweep-crash", "manual", CancellationToken.None));
+        var halfway = (await _harness.Get<SweepStore>().GetAsync("sweep-crash", CancellationToken.None))!;
+        Assert.Equal((SweepStates.Queueing, 7, 21), (halfway.State, halfway.Batches, halfway.Total));
+
+        _fault.FailAfter = int.MaxValue;
+        var status = (await service.StartAsync("sweep-crash", "manual", CancellationToken.None))!;
+        Assert.Equal((SweepStates.Queued, 14, 40), (status.State, status.Batches, status.Total));
+        Assert.False(status.Done);
+
+        var requests = await ScreenAllAsync();
+        var domains = requests.SelectMany(r => r.Domains).ToList();
+        Assert.Equal(40, domains.Count);
+        Assert.Equal(40, domains.Distinct().Count());
+        Assert.Equal(14, requests.Select(r => r.RequestId).Distinct().Count());
+
+        var (code, body, _) = await _harness.Http("GET", "/api/sweeps/sweep-crash/report", key: ReaderKey);
+        Assert.Equal(200, code);
+        var report = JsonSerializer.Deserialize(body, CoreJson.Default.SweepReport)!;
+        Assert.True(report.Complete);
+        Assert.Equal((40, 40, 0, 0), (report.Total, report.Screened, report.Failed, report.Unscreened));
+        Assert.Equal(40, report.Bands.Values.Sum());
+        Assert.Equal(40, report.NotResolving); // the scripted resolver knows none of them
+        Assert.Equal(new Dictionary<string, int> { ["test"] = 40 }, report.Sources);
+        Assert.Null(report.PreviousSweepId);
+        var again = (await service.StartAsync("sweep-crash", "manual", CancellationToken.None))!;
+        Assert.True(again.Done);
+        Assert.Empty(await _harness.DrainAsync(priority: false)); // nothing queued twice
+    }
+
+    [Fact]
+    public async Task Report_CountsMatchTheResults_AndNewFlagsAreAgainstThePreviousSweep()
+    {
+        await AddCandidatesAsync(5);
+        var service = _harness.Get<SweepService>();
+        await service.StartAsync("sweep-r1", "manual", CancellationToken.None);
+        await ScreenAllAsync();
+        _harness.Time.Advance(TimeSpan.FromDays(1));
+        await ConsumeAsync(_harness, "seed", Result("c001.test", "block", 90)); // a case: c001 is watched now, and also a candidate
+        await _harness.Get<CandidateStore>().AddAsync([_harness.Get<DomainParser>().Parse("c001.test")], "feed:extra", CancellationToken.None);
+
+        await service.StartAsync("sweep-r2", "timer", CancellationToken.None);
+        var requests = await ScreenAllAsync();
+
+        Assert.DoesNotContain(requests, r => r.Source == ScreenRequest.WatchlistSource); // the watched host is a candidate: screened once
+        var report = JsonSerializer.Deserialize((await _harness.Http("GET", "/api/sweeps/latest", key: ReaderKey)).Body, CoreJson.Default.SweepReport)!;
+        Assert.Equal(("sweep-r2", "sweep-r1"), (report.SweepId, report.PreviousSweepId));
+        Assert.Equal(5, report.Screened);
+        Assert.Equal(new Dictionary<string, int> { ["test"] = 5, ["feed"] = 1 }, report.Sources);
+        Assert.Empty(report.NewFlags); // nothing resolves here, so nothing is flagged in either sweep
+    }
+
+    [Fact]
+    public async Task Watchlist_HostsOfOpenCasesThatAreNotCandidates_AreScreenedInTheirOwnBatches()
+    {
+        await AddCandidatesAsync(2);
+        var watched = Fresh("watched");
+        await ConsumeAsync(_harness, "seed", Result(watched, "block", 90));
+
+        var status = (await _harness.Get<SweepService>().StartAsync("sweep-watch", "manual", CancellationToken.None))!;
+        var requests = await ScreenAllAsync();
+
+        Assert.Equal((3, 1), (status.Total, status.Watchlist));
+        var watch = Assert.Single(requests, r => r.Source == ScreenRequest.WatchlistSource);
+        Assert.Equal([watched], watch.Domains);
+        var report = JsonSerializer.Deserialize((await _harness.Http("GET", "/api/sweeps/sweep-watch/report", key: ReaderKey)).Body, CoreJson.Default.SweepReport)!;
+        Assert.Equal((1, 0, 1), (report.Watchlist.Screened, report.Watchlist.StillUp, report.Watchlist.Gone)); // NXDOMAIN here: gone
+        Assert.Equal(1, report.Sources["watchlist"]);
+    }
+
+    [Fact]
+    public async Task Report_AsMarkdown_InChineseByDefault_AndEnglishOnRequest()
+    {
+        await AddCandidatesAsync(2);
+        await _harness.Get<SweepService>().StartAsync("sweep-md", "manual", CancellationToken.None);
+        await ScreenAllAsync();
+        var markdown = new Dictionary<string, string> { ["Accept"] = "text/markdown" };
+
+        var (_, zh, zhHeaders) = await _harness.Http("GET", "/api/sweeps/sweep-md/report", key: ReaderKey, headers: markdown);
+        var (_, en, _) = await _harness.Http("GET", "/api/sweeps/sweep-md/report?lang=en", key: ReaderKey, headers: markdown);
+
+        Assert.StartsWith("text/markdown", zhHeaders.ContentType.ToString(), StringComparison.Ordinal);
+        Assert.Contains("# DomainScreen 巡检报告: `sweep-md`", zh, StringComparison.Ordinal);
+        Assert.Contains("已完成", zh, StringComparison.Ordinal);
+        Assert.Contains("| 无风险 | 2 |", zh, StringComparison.Ordinal);
+        Assert.Contains("# DomainScreen sweep report: `sweep-md`", en, StringComparison.Ordinal);
+        Assert.Equal(400, (await _harness.Http("GET", "/api/sweeps/sweep-md/report?lang=fr", key: ReaderKey, headers: markdown)).Status);
+    }
+
+    [Fact]
+    public async Task Candidates_FromSeveralSources_AreOneRowRememberingAll_AndCanBeFilteredAndRemoved()
+    {
+        Assert.Equal(200, (await _harness.Http("POST", "/api/candidates?source=feed:partner&tags=voice", "a.test\nb.test\n", "text/plain", AnalystKey)).Status);
+        var (status, body, _) = await _harness.Http("POST", "/api/candidates", """{"domains":["A.test","https://c.test/x","bad_name.test"],"source":"ct:lab","tags":["new"]}""", "application/json", AnalystKey);
+        Assert.Equal(200, status);
+        var added = JsonSerializer.Deserialize(body, CoreJson.Default.CandidatesAdded)!;
+        Assert.Equal((2, "ct:lab"), (added.Added, added.Source));
+        Assert.Equal("invalid-character", Assert.Single(added.Errors).Code);
+
+        var all = JsonSerializer.Deserialize((await _harness.Http("GET", "/api/candidates", key: ReaderKey)).Body, CoreJson.Default.CandidatePage)!;
+        var a = Assert.Single(all.Candidates, c => c.Domain == "a.test");
+        Assert.Equal(["ct:lab", "feed:partner"], a.Sources);
+        Assert.Equal(["new", "voice"], a.Tags);
+        Assert.Equal(["a.test", "b.test"], JsonSerializer.Deserialize((await _harness.Http("GET", "/api/candidates?source=feed:partner", key: ReaderKey)).Body, CoreJson.Default.CandidatePage)!.Candidates.Select(c => c.Domain));
+        Assert.Equal(["a.test", "c.test"], JsonSerializer.Deserialize((await _harness.Http("GET", "/api/candidates?tag=new", key: ReaderKey)).Body, CoreJson.Default.CandidatePage)!.Candidates.Select(c => c.Domain));
+        Assert.Equal(400, (await _harness.Http("POST", "/api/candidates?source=bad source", "x.test", "text/plain", AnalystKey)).Status);
+        Assert.Equal(403, (await _harness.Http("DELETE", "/api/candidates/a.test", key: AnalystKey)).Status);
+        Assert.Equal(204, (await _harness.Http("DELETE", "/api/candidates/a.test", key: AdminKey)).Status);
+        Assert.Equal(404, (await _harness.Http("DELETE", "/api/candidates/a.test", key: AdminKey)).Status);
+
+        var status2 = (await _harness.Get<SweepService>().StartAsync("sweep-c", "manual", CancellationToken.None))!;
+        Assert.Equal(2, status2.Total); // b and c: one row each whatever the number of sources
+    }
+}
