@@ -12,4 +12,6 @@ root.Subcommands.Add(AllowlistCommand.Create());
 root.Subcommands.Add(AllowlistCommand.Audit());
 root.Subcommands.Add(PartnerCommand.Create());
 root.Subcommands.Add(ExportCommand.Create());
+root.Subcommands.Add(SweepCommands.Candidates());
+root.Subcommands.Add(SweepCommands.Sweep());
 return await root.Parse(args).InvokeAsync();

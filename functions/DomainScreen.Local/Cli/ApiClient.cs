@@ -99,6 +99,22 @@ internal sealed class ApiClient : IDisposable
         }
     }
 
+    /// <summary>Sends a body of any media type (lists as text or CSV).</summary>
+    public async Task<ApiAnswer> SendRawAsync(HttpMethod method, string path, byte[] body, string contentType, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(path.TrimStart('/'), UriKind.Relative)) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        try
+        {
+            using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            return new ApiAnswer((int)response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false), response.Headers.ETag?.ToString());
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new ApiUnreachableException($"cannot reach {BaseAddress} ({ex.Message}); is `domainscreen serve` running, or is --url right?");
+        }
+    }
+
     public void Dispose() => _http.Dispose();
 
     /// <summary>Runs a CLI action against the API: prints what cannot be reached or was refused, as one line, and sets the exit code.</summary>
