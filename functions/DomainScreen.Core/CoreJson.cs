@@ -56,6 +56,7 @@ namespace DomainScreen.Core;
 [JsonSerializable(typeof(SweepReport))]
 [JsonSerializable(typeof(CandidatePage))]
 [JsonSerializable(typeof(CandidatesAdded))]
+[JsonSerializable(typeof(List<Sources.FeedResult>))]
 public sealed partial class CoreJson : JsonSerializerContext;
 
 /// <summary>

@@ -130,6 +130,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IApiRoutes, DomainRoutes>();
         services.AddSingleton<IApiRoutes, SweepRoutes>();
         services.AddSingleton<IApiRoutes, CandidateRoutes>();
+        services.AddSingleton<Sources.FeedProcessor>();
+        services.AddSingleton<IApiRoutes, Sources.SourceRoutes>();
         services.AddSingleton<IApiRoutes, CaseRoutes>();
         services.AddSingleton<IApiRoutes, AllowlistRoutes>();
         services.AddSingleton<IApiRoutes, AuditRoutes>();

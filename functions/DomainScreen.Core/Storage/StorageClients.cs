@@ -60,6 +60,7 @@ public sealed class StorageClients
         Allowlist = Tables.GetTableClient(o.TablePrefix + StorageNames.AllowlistTable);
         Partners = Tables.GetTableClient(o.TablePrefix + StorageNames.PartnersTable);
         Actions = Tables.GetTableClient(o.TablePrefix + StorageNames.ActionsTable);
+        Feeds = Tables.GetTableClient(o.TablePrefix + StorageNames.FeedsTable);
         ActionsQueue = Queues.GetQueueClient(o.ActionsQueue);
         Cache = Blobs.GetBlobContainerClient(StorageNames.CacheContainer);
         Evidence = Blobs.GetBlobContainerClient(StorageNames.EvidenceContainer);
@@ -86,6 +87,7 @@ public sealed class StorageClients
     public TableClient Allowlist { get; }
     public TableClient Partners { get; }
     public TableClient Actions { get; }
+    public TableClient Feeds { get; }
     public QueueClient ActionsQueue { get; }
 
     /// <summary>The queue of one partner (<c>partner-&lt;id&gt;</c>).</summary>
@@ -109,6 +111,7 @@ public sealed class StorageClients
             Allowlist.CreateIfNotExistsAsync(),
             Partners.CreateIfNotExistsAsync(),
             Actions.CreateIfNotExistsAsync(),
+            Feeds.CreateIfNotExistsAsync(),
             ActionsQueue.CreateIfNotExistsAsync(),
             Queues.GetQueueClient(StorageNames.PoisonQueue(ActionsQueue.Name)).CreateIfNotExistsAsync(),
             Cache.CreateIfNotExistsAsync(),

@@ -68,6 +68,7 @@ public static class StorageNames
     public const string AllowlistTable = "Allowlist";
     public const string PartnersTable = "Partners";
     public const string ActionsTable = "Actions";
+    public const string FeedsTable = "Feeds";
     public const string ActionsQueue = "actions";
 
     /// <summary>A partner's own queue, carrying its signed action messages.</summary>

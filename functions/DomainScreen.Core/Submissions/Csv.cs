@@ -2,23 +2,37 @@ using System.Text;
 
 namespace DomainScreen.Core.Submissions;
 
-/// <summary>A small RFC 4180 reader: quoted fields, doubled quotes, CRLF or LF, newlines inside quotes.</summary>
+/// <summary>
+/// A small RFC 4180 reader: quoted fields, doubled quotes, CRLF or LF, newlines inside quotes. Streams from a
+/// <see cref="TextReader"/> (a feed file of any size); a field longer than <see cref="MaxField"/> characters is cut
+/// and the record marked.
+/// </summary>
 internal static class Csv
 {
-    public static IEnumerable<(int Record, List<string> Fields, string? Error)> ReadRecords(string text)
+    public const int MaxField = 4096;
+
+    public static IEnumerable<(int Record, List<string> Fields, string? Error)> ReadRecords(string text) => ReadRecords(new StringReader(text));
+
+    public static IEnumerable<(int Record, List<string> Fields, string? Error)> ReadRecords(TextReader reader)
     {
         var fields = new List<string>();
         var field = new StringBuilder();
         var record = 1;
         var inQuotes = false;
         string? error = null;
-        for (var i = 0; i < text.Length; i++)
+        int read;
+        while ((read = reader.Read()) >= 0)
         {
-            var c = text[i];
+            var c = (char)read;
+            if (field.Length >= MaxField)
+            {
+                error ??= $"record {record} has a field over {MaxField} characters";
+                if (c is not ('\n' or ',' or '"')) continue;
+            }
             if (inQuotes)
             {
                 if (c != '"') field.Append(c);
-                else if (i + 1 < text.Length && text[i + 1] == '"') { field.Append('"'); i++; }
+                else if (reader.Peek() == '"') { field.Append('"'); reader.Read(); }
                 else inQuotes = false;
                 continue;
             }

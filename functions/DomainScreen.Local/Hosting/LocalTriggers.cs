@@ -10,8 +10,12 @@ namespace DomainScreen.Local.Hosting;
 /// The same queue and timer triggers as the Functions app, for the WebJobs SDK. Glue only: each calls Core.
 /// </summary>
 public sealed class LocalTriggers(ScreenBatchProcessor processor, SweepService sweeps, ActionDispatcher dispatcher, ActionMaintenance maintenance,
-    TimeProvider time)
+    Core.Sources.FeedProcessor feeds, TimeProvider time)
 {
+    [FunctionName("CandidateFeeds")]
+    public Task CandidateFeeds([TimerTrigger(Core.Sources.FeedProcessor.Schedule, UseMonitor = false)] TimerInfo timer, CancellationToken cancellationToken) =>
+        feeds.RunAsync(cancellationToken);
+
     [FunctionName("ScreenBatch")]
     public Task ScreenBatch([QueueTrigger(StorageNames.SweepQueue)] string message, CancellationToken cancellationToken) =>
         processor.ProcessAsync(message, cancellationToken);
