@@ -121,6 +121,9 @@ public static class ServiceCollectionExtensions
         // Result consumers: screening hands every stored batch to each of these, in this order. Progress comes
         // last: a batch counts as done once everything else has acted on it.
         services.AddSingleton<IScreeningResultConsumer, CaseOpener>();
+        services.AddSingleton<Actions.BlockCheck>();
+        services.AddSingleton<IScreeningResultConsumer>(sp => sp.GetRequiredService<Actions.BlockCheck>());
+        services.AddSingleton<ISweepActionView>(sp => sp.GetRequiredService<Actions.BlockCheck>());
         services.AddSingleton<IScreeningResultConsumer, SubmissionProgress>();
         services.AddSingleton<IScreeningResultConsumer, SweepProgress>();
 

@@ -14,6 +14,9 @@ public static class ActionStates
     public const string Planned = "planned", Dispatched = "dispatched", Applied = "applied", Failed = "failed", Refused = "refused",
         Undeliverable = "undeliverable";
 
+    /// <summary>An applied block that a partner's own resolver still answers for (found by a sweep's watchlist).</summary>
+    public const string NotEffective = "not-effective";
+
     /// <summary>The statuses a partner may acknowledge with.</summary>
     public static readonly string[] Acknowledgements = [Applied, Failed, Refused];
 
@@ -45,6 +48,9 @@ public sealed record PartnerAction
     public string? Note { get; init; }
     public IReadOnlyList<string> ApprovedBy { get; init; } = [];
 
+    /// <summary>The sweep that found an applied block not effective, and where.</summary>
+    public string? NotEffectiveRun { get; init; }
+
     /// <summary>Dispatched and not acknowledged within <see cref="ActionOptions.AckTimeoutHours"/>.</summary>
     public bool Overdue { get; init; }
 }
@@ -58,8 +64,9 @@ public sealed record ActionMessage(int V, string ActionId, string Kind, string D
     IReadOnlyList<string> Hosts);
 
 /// <summary>A partner: the action kinds it handles, which names are routed to it, and who to call.</summary>
+/// <param name="Resolvers">The partner's RPZ-enforcing resolvers (<c>ip</c> or <c>ip:port</c>): a sweep asks them whether a block holds.</param>
 public sealed record Partner(string PartnerId, string Name, IReadOnlyList<string> Kinds, PartnerRouting Routes, string? Contact,
-    DateTimeOffset UpdatedAt, string UpdatedBy)
+    DateTimeOffset UpdatedAt, string UpdatedBy, IReadOnlyList<string>? Resolvers = null)
 {
     public bool Handles(string kind, string ascii) => Kinds.Contains(kind) && Routes.Covers(ascii);
 }
@@ -84,6 +91,7 @@ public sealed class PartnerBody
     public List<string>? Kinds { get; set; }
     public PartnerRouting? Routes { get; set; }
     public string? Contact { get; set; }
+    public List<string>? Resolvers { get; set; }
 }
 
 /// <summary>POST /api/partner/actions/{actionId}/ack.</summary>

@@ -59,8 +59,13 @@ internal sealed class ActionRoutes(PartnerStore partners, ActionStore actions, P
         {
             return ApiResult.Error(400, "invalid-partner", "a tld or suffix is not a domain name.");
         }
+        var resolvers = body.Resolvers ?? [];
+        if (resolvers.Count > 10 || resolvers.Any(r => !System.Net.IPEndPoint.TryParse(r, out _)))
+        {
+            return ApiResult.Error(400, "invalid-partner", "resolvers lists up to 10 addresses (ip or ip:port) of the partner's RPZ-enforcing resolvers.");
+        }
         var previous = await partners.GetAsync(id, cancellationToken).ConfigureAwait(false);
-        var partner = new Partner(id, body.Name.Trim(), kinds.Distinct().ToList(), routes, body.Contact?.Trim(), time.GetUtcNow(), call.Caller.Name);
+        var partner = new Partner(id, body.Name.Trim(), kinds.Distinct().ToList(), routes, body.Contact?.Trim(), time.GetUtcNow(), call.Caller.Name, resolvers);
         await partners.PutAsync(partner, cancellationToken).ConfigureAwait(false);
         await audit.AppendAsync(new AuditRecord(call.Caller, call.Request.RequestId, AuditActions.PartnerPut, Target: id,
             Before: previous is null ? null : Describe(previous), After: Describe(partner)), cancellationToken).ConfigureAwait(false);

@@ -84,6 +84,10 @@ public sealed record CaseRecord
     public CaseAppeal? Appeal { get; init; }
     public ApprovedActions? Approved { get; init; }
 
+    /// <summary>Sweeps in a row whose watchlist found every host of the case gone, and the last of them.</summary>
+    public int GoneSweeps { get; init; }
+    public string? LastGoneRun { get; init; }
+
     /// <summary>The latest entry of the decision log: who changed the case last, and how.</summary>
     public CaseEvent? LastEvent { get; init; }
 

@@ -13,7 +13,7 @@ namespace DomainScreen.Core.Review;
 /// audit record follows a write that succeeded, so a redelivered message that changes nothing records nothing.
 /// </summary>
 internal sealed class CaseOpener(CaseStore store, CaseDirectory directory, ReviewAllowlist allowlist, AuditLog audit, TimeProvider time,
-    ILogger<CaseOpener> logger) : IScreeningResultConsumer
+    Microsoft.Extensions.Options.IOptions<Sweeps.SweepOptions> sweepOptions, ILogger<CaseOpener> logger) : IScreeningResultConsumer
 {
     private const int Attempts = 8;
 
@@ -77,16 +77,33 @@ internal sealed class CaseOpener(CaseStore store, CaseDirectory directory, Revie
                 updated = next;
                 reopened ??= ev;
             }
+            CaseEvent? gone = null;
+            if (request.Source == ScreenRequest.WatchlistSource)
+            {
+                // All of the case's hosts screened in this batch are gone: one more sweep towards closing it.
+                var mine = results.Where(r => updated.Hosts.Any(h => h.Host == r.Domain)).ToList();
+                if (mine.Count > 0)
+                {
+                    (updated, gone) = CaseRules.Watched(updated, mine.All(Sweeps.BatchTally.IsGone), request.RunId, sweepOptions.Value.GoneAfter, now, request.RequestId);
+                }
+            }
             try
             {
-                await store.UpdateAsync(current, etag, updated, History(updated, results, request), Latest(updated, results), reopened, cancellationToken)
+                await store.UpdateAsync(current, etag, updated, History(updated, results, request), Latest(updated, results), gone ?? reopened, cancellationToken)
                     .ConfigureAwait(false);
             }
             catch (CaseConflictException)
             {
                 continue;
             }
-            if (reopened is not null)
+            if (gone is not null)
+            {
+                await audit.AppendAsync(new AuditRecord(Caller.System, request.RequestId, AuditActions.CaseState, caseId, caseId,
+                    new Dictionary<string, string?> { ["state"] = current.State }, new Dictionary<string, string?> { ["state"] = CaseStates.Closed, ["reason"] = "gone" },
+                    gone.Note), cancellationToken).ConfigureAwait(false);
+                logger.LogInformation("Case {CaseId} closed: {Why}", caseId, gone.Note);
+            }
+            else if (reopened is not null)
             {
                 await audit.AppendAsync(new AuditRecord(Caller.System, request.RequestId, AuditActions.CaseReopened, caseId, caseId,
                     new Dictionary<string, string?> { ["state"] = current.State }, new Dictionary<string, string?> { ["state"] = updated.State },

@@ -214,6 +214,23 @@ internal static class CaseRules
         return DecisionOutcomeInternal.Refuse(409, "no-change", "nothing to change");
     }
 
+    /// <summary>
+    /// A sweep's watchlist verdict on the case's hosts: all gone (NXDOMAIN or no web answer) counts one more sweep
+    /// in a row (once per sweep), anything up resets the count; at <paramref name="goneAfter"/> the case is closed as
+    /// <c>gone</c>. Returns the event when the case closes.
+    /// </summary>
+    public static (CaseRecord Case, CaseEvent? Event) Watched(CaseRecord c, bool allGone, string runId, int goneAfter, DateTimeOffset now, string requestId)
+    {
+        if (!allGone) return (c.GoneSweeps == 0 ? c : c with { GoneSweeps = 0, LastGoneRun = null }, null);
+        if (c.LastGoneRun == runId) return (c, null);
+        var counted = c with { GoneSweeps = c.GoneSweeps + 1, LastGoneRun = runId };
+        if (counted.GoneSweeps < goneAfter || c.State is CaseStates.Rejected or CaseStates.Closed) return (counted, null);
+        var closed = counted with { State = CaseStates.Closed, Version = c.Version + 1, UpdatedAt = now, Decided = new DecidedEvidence(c.Categories, c.Products, c.PageHashes) };
+        var ev = new CaseEvent(closed.Version, now, Caller.System.Id, Caller.System.Name, "gone", c.State, CaseStates.Closed, requestId,
+            Note: $"every host gone (NXDOMAIN or no web answer) in {counted.GoneSweeps} sweeps in a row, the last {runId}");
+        return (closed with { LastEvent = ev }, ev);
+    }
+
     /// <summary>Records a site owner's appeal against an approval in force.</summary>
     public static DecisionOutcomeInternal Appeal(CaseRecord c, AppealBody body, Caller actor, DateTimeOffset now, string requestId)
     {

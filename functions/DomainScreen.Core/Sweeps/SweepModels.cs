@@ -105,3 +105,9 @@ public interface ISweepReviewView
 
     Task<int> CasesOpenedByAsync(string runId, CancellationToken cancellationToken);
 }
+
+/// <summary>What a sweep report learns from partner actions: blocks its watchlist found not effective. Implemented in Actions.</summary>
+public interface ISweepActionView
+{
+    Task<int> BlocksNotEffectiveAsync(string runId, CancellationToken cancellationToken);
+}

@@ -15,6 +15,13 @@ public sealed class SweepOptions : System.ComponentModel.DataAnnotations.IValida
 
     public const string DefaultSchedule = "0 0 18 * * *";
 
+    /// <summary>
+    /// Sweeps in a row in which a watched host is gone (NXDOMAIN or no web answer) before its case is closed as
+    /// <c>gone</c>. Default 3.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 100)]
+    public int GoneAfter { get; set; } = 3;
+
     public IEnumerable<System.ComponentModel.DataAnnotations.ValidationResult> Validate(System.ComponentModel.DataAnnotations.ValidationContext validationContext)
     {
         var fields = Schedule.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;

@@ -6,7 +6,7 @@ namespace DomainScreen.Core.Sweeps;
 /// Builds a sweep's report from its batch tallies (stored once, when the last batch is done; computed live on
 /// request before that), with what is new since the previous sweep and what review made of it.
 /// </summary>
-public sealed class SweepReporter(SweepStore sweeps, ISweepReviewView review, TimeProvider time, ILogger<SweepReporter> logger)
+public sealed class SweepReporter(SweepStore sweeps, ISweepReviewView review, ISweepActionView actions, TimeProvider time, ILogger<SweepReporter> logger)
 {
     /// <summary>Stores the report if the sweep is done and it is not stored yet.</summary>
     public async Task FinishAsync(string sweepId, CancellationToken cancellationToken)
@@ -33,6 +33,7 @@ public sealed class SweepReporter(SweepStore sweeps, ISweepReviewView review, Ti
         var tallies = await sweeps.TalliesAsync(sweepId, cancellationToken).ConfigureAwait(false);
         var previous = await sweeps.PreviousReportAsync(sweepId, status.StartedAt, cancellationToken).ConfigureAwait(false);
         var casesOpened = await review.CasesOpenedByAsync(sweepId, cancellationToken).ConfigureAwait(false);
+        var notEffective = await actions.BlocksNotEffectiveAsync(sweepId, cancellationToken).ConfigureAwait(false);
         static Dictionary<string, int> Sum(IEnumerable<Dictionary<string, int>> parts)
         {
             var total = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -50,6 +51,6 @@ public sealed class SweepReporter(SweepStore sweeps, ISweepReviewView review, Ti
             Sum(tallies.Select(t => t.Categories)), Sum(tallies.Select(t => t.Products)), cursor.Sources.OrderByDescending(kv => kv.Value).ToDictionary(),
             Sum(tallies.Select(t => t.Failures)), tallies.Sum(t => t.NotResolving),
             previous is null ? [] : flagged.Where(f => !previouslyFlagged.Contains(f)).ToList(), flagged.Take(10_000).ToList(), casesOpened,
-            new WatchOutcomes(tallies.Sum(t => t.WatchScreened), tallies.Sum(t => t.WatchUp), tallies.Sum(t => t.WatchGone), 0), previous?.SweepId);
+            new WatchOutcomes(tallies.Sum(t => t.WatchScreened), tallies.Sum(t => t.WatchUp), tallies.Sum(t => t.WatchGone), notEffective), previous?.SweepId);
     }
 }

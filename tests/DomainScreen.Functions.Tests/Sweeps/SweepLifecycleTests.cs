@@ -182,3 +182,54 @@ public sealed class SweepLifecycleTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(2, status2.Total); // b and c: one row each whatever the number of sources
     }
 }
+
+/// <summary>Watched hosts that stay gone close their case.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class WatchlistGoneTests(AzuriteFixture azurite) : IAsyncLifetime
+{
+    private readonly FunctionsHarness _harness = new(azurite, new FakeDnsResolver(), new Dictionary<string, string?> { ["Sweep:GoneAfter"] = "2" });
+
+    public Task InitializeAsync() => _harness.InitializeAsync();
+
+    public Task DisposeAsync() => _harness.DisposeAsync().AsTask();
+
+    private async Task WatchAsync(string runId, ScreeningResult result)
+    {
+        var request = new ScreenRequest(1, runId + "-000000", ScreenRequest.WatchlistSource, runId, [result.Domain], _harness.Time.GetUtcNow());
+        foreach (var consumer in _harness.Get<IEnumerable<IScreeningResultConsumer>>())
+        {
+            await consumer.ConsumeAsync(new ScreenedBatch(request, [result with { RequestId = request.RequestId, RunId = runId }]), CancellationToken.None);
+        }
+    }
+
+    private ScreeningResult Gone(string host) => Result(host, "clear", 0, [], at: _harness.Time.GetUtcNow()) with
+    {
+        Dns = new DomainScreen.Core.Dns.DnsEvidence(host, DomainScreen.Core.Dns.DnsOutcome.NxDomain, [], [], [], null, new DomainScreen.Core.Dns.FastFluxHints(0, null, 0, 0)),
+        Fetch = new DomainScreen.Core.Fetching.FetchEvidence { Outcome = DomainScreen.Core.Fetching.FetchOutcomes.NotAttempted },
+    };
+
+    [Fact]
+    public async Task AHostGoneForGoneAfterSweeps_ClosesItsCase_AndComingBackResetsTheCount()
+    {
+        var domain = Fresh("gone");
+        await ConsumeAsync(_harness, "r0", Result(domain, "block", 90));
+
+        _harness.Time.Advance(TimeSpan.FromDays(1));
+        await WatchAsync("sweep-g1", Gone(domain));
+        await WatchAsync("sweep-g1", Gone(domain)); // the same sweep again: counted once
+        _harness.Time.Advance(TimeSpan.FromDays(1));
+        await WatchAsync("sweep-g2", Result(domain, "block", 90, at: _harness.Time.GetUtcNow())); // back up: the count starts again
+        _harness.Time.Advance(TimeSpan.FromDays(1));
+        await WatchAsync("sweep-g3", Gone(domain));
+        Assert.Equal(DomainScreen.Core.Review.CaseStates.Pending, (await GetCaseAsync(_harness, domain)).Case!.State);
+
+        _harness.Time.Advance(TimeSpan.FromDays(1));
+        await WatchAsync("sweep-g4", Gone(domain));
+
+        var (_, c, _) = await GetCaseAsync(_harness, domain);
+        Assert.Equal(DomainScreen.Core.Review.CaseStates.Closed, c!.State);
+        Assert.Equal("gone", c.Events[^1].Event);
+        var (_, audit, _) = await _harness.Http("GET", $"/api/audit?caseId={domain}", key: ReviewerKey);
+        Assert.Contains("\"reason\":\"gone\"", audit, StringComparison.Ordinal);
+    }
+}
