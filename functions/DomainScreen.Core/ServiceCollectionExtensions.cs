@@ -134,6 +134,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IApiRoutes, SweepRoutes>();
         services.AddSingleton<IApiRoutes, CandidateRoutes>();
         services.AddSingleton<Sources.FeedProcessor>();
+        services.AddSingleton<Sources.LookalikeScanner>();
         services.AddSingleton<IApiRoutes, Sources.SourceRoutes>();
         services.AddSingleton<IApiRoutes, CaseRoutes>();
         services.AddSingleton<IApiRoutes, AllowlistRoutes>();

@@ -3,9 +3,12 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace DomainScreen.Functions;
 
-/// <summary>Candidate sources on timers: new feed files every five minutes.</summary>
-public sealed class SourceFunctions(FeedProcessor feeds)
+/// <summary>Candidate sources on timers: new feed files every five minutes, brand look-alikes nightly.</summary>
+public sealed class SourceFunctions(FeedProcessor feeds, LookalikeScanner lookalikes)
 {
+    [Function(nameof(BrandLookalikes))]
+    public Task BrandLookalikes([TimerTrigger(LookalikeScanner.Schedule)] TimerInfo timer, CancellationToken cancellationToken) => lookalikes.RunAsync(cancellationToken);
+
     [Function(nameof(CandidateFeeds))]
     public Task CandidateFeeds([TimerTrigger(FeedProcessor.Schedule)] TimerInfo timer, CancellationToken cancellationToken) => feeds.RunAsync(cancellationToken);
 }

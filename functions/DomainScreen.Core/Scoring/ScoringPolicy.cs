@@ -40,6 +40,9 @@ public sealed class ScoringPolicy
     /// <summary>What makes a page parked beyond its own text.</summary>
     public ParkingPolicy Parking { get; set; } = new();
 
+    /// <summary>What candidate sources watch for: brands (look-alikes, CT), keywords and patterns (CT).</summary>
+    public WatchPolicy Watch { get; set; } = new();
+
     /// <summary>Fingerprint rule ids that show a tool asks for a login (signal <c>gradio-auth</c>).</summary>
     public List<string> LoginRequiredRules { get; set; } = [];
 
@@ -71,6 +74,22 @@ public sealed class ScoringPolicy
         if (!(0 < b.Watch && b.Watch < b.Review && b.Review < b.Block && b.Block <= 100)) problems.Add($"{file}: bands must rise: 0 < watch < review < block <= 100");
         problems.AddRange(policy.BlockCategories.Where(c => !Categories.All.Contains(c)).Select(c => $"{file}: unknown block category '{c}'"));
         problems.AddRange(policy.Signals.Keys.Where(k => !KnownSignals.Contains(k)).Select(k => $"{file}: unknown signal '{k}'"));
+        foreach (var brand in policy.Watch.Brands.Where(b => b.Name.Length is 0 or > 40 || !b.Name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-')))
+        {
+            problems.Add($"{file}: watch brand '{brand.Name}' must be lower-case ASCII letters, digits and hyphens");
+        }
+        foreach (var pattern in policy.Watch.Patterns)
+        {
+            try
+            {
+                _ = new System.Text.RegularExpressions.Regex(pattern, System.Text.RegularExpressions.RegexOptions.NonBacktracking | System.Text.RegularExpressions.RegexOptions.CultureInvariant,
+                    TimeSpan.FromMilliseconds(100));
+            }
+            catch (ArgumentException ex)
+            {
+                problems.Add($"{file}: watch pattern '{pattern}' is not a regex this engine runs: {ex.Message}");
+            }
+        }
         if (policy.Lexicon.NoServiceFactor is < 0 or > 1 || policy.Lexicon.DiscourseFactor is < 0 or > 1) problems.Add($"{file}: lexicon factors must be within 0..1");
         if (problems.Count > 0) throw new CatalogValidationException(problems);
         var idn = new System.Globalization.IdnMapping();
@@ -135,6 +154,34 @@ public sealed class LexiconPolicy
 
     /// <summary>Evidence a category needs from the page to be reported.</summary>
     public int ReportThreshold { get; set; } = 10;
+}
+
+/// <summary>
+/// Watch terms of the candidate sources: AI brands whose look-alikes are generated and whose names (and confusable
+/// spellings) are looked for in new certificates, and abuse keywords and patterns for certificate names.
+/// </summary>
+public sealed class WatchPolicy
+{
+    public List<WatchedBrand> Brands { get; set; } = [];
+
+    /// <summary>Lower-case ASCII or Chinese words; a certificate name containing one (after skeleton folding) is a candidate.</summary>
+    public List<string> Keywords { get; set; } = [];
+
+    /// <summary>Regexes over the ASCII (punycode) name, run NonBacktracking with a timeout.</summary>
+    public List<string> Patterns { get; set; } = [];
+
+    /// <summary>TLDs look-alikes are tried under (besides the brand's own).</summary>
+    public List<string> LookalikeTlds { get; set; } = [];
+
+    /// <summary>Words added to a brand for look-alikes (<c>-app</c>, <c>download</c>, <c>官网</c>…).</summary>
+    public List<string> LookalikeWords { get; set; } = [];
+}
+
+/// <summary>A watched AI brand: its name as it appears in domains, and its official registrable domains (never look-alikes).</summary>
+public sealed class WatchedBrand
+{
+    public string Name { get; set; } = "";
+    public List<string> Official { get; set; } = [];
 }
 
 public sealed class Allowlist

@@ -2,10 +2,20 @@ using DomainScreen.Core.Api;
 
 namespace DomainScreen.Core.Sources;
 
-/// <summary>POST /api/feeds/run: process new feed files now instead of at the next five-minute pass (admin).</summary>
-internal sealed class SourceRoutes(FeedProcessor feeds) : IApiRoutes
+/// <summary>
+/// Run a candidate source now instead of on its timer (admin): <c>POST /api/feeds/run</c> (new feed files),
+/// <c>POST /api/lookalikes/run</c> (brand look-alikes that resolve).
+/// </summary>
+internal sealed class SourceRoutes(FeedProcessor feeds, LookalikeScanner lookalikes) : IApiRoutes
 {
-    public IEnumerable<ApiRoute> Routes => [new("sources", "POST", "/api/feeds/run", Roles.CanOperate, RunAsync)];
+    public IEnumerable<ApiRoute> Routes =>
+    [
+        new("sources", "POST", "/api/feeds/run", Roles.CanOperate, RunAsync),
+        new("sources", "POST", "/api/lookalikes/run", Roles.CanOperate, LookalikesAsync),
+    ];
+
+    private async Task<ApiResult> LookalikesAsync(ApiCall call, CancellationToken cancellationToken) =>
+        ApiResult.Of(200, (await lookalikes.RunAsync(cancellationToken).ConfigureAwait(false)).ToList(), CoreJson.Default.ListLookalikeResult);
 
     private async Task<ApiResult> RunAsync(ApiCall call, CancellationToken cancellationToken) =>
         ApiResult.Of(200, (await feeds.RunAsync(cancellationToken).ConfigureAwait(false)).ToList(), CoreJson.Default.ListFeedResult);

@@ -10,8 +10,12 @@ namespace DomainScreen.Local.Hosting;
 /// The same queue and timer triggers as the Functions app, for the WebJobs SDK. Glue only: each calls Core.
 /// </summary>
 public sealed class LocalTriggers(ScreenBatchProcessor processor, SweepService sweeps, ActionDispatcher dispatcher, ActionMaintenance maintenance,
-    Core.Sources.FeedProcessor feeds, TimeProvider time)
+    Core.Sources.FeedProcessor feeds, Core.Sources.LookalikeScanner lookalikes, TimeProvider time)
 {
+    [FunctionName("BrandLookalikes")]
+    public Task BrandLookalikes([TimerTrigger(Core.Sources.LookalikeScanner.Schedule, UseMonitor = false)] TimerInfo timer, CancellationToken cancellationToken) =>
+        lookalikes.RunAsync(cancellationToken);
+
     [FunctionName("CandidateFeeds")]
     public Task CandidateFeeds([TimerTrigger(Core.Sources.FeedProcessor.Schedule, UseMonitor = false)] TimerInfo timer, CancellationToken cancellationToken) =>
         feeds.RunAsync(cancellationToken);

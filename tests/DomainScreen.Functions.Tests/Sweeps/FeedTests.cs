@@ -4,6 +4,7 @@ using DomainScreen.Core.Sources;
 using DomainScreen.Core.Sweeps;
 using DomainScreen.Core.Tests.Dns;
 using DomainScreen.Functions.Tests.Support;
+using static DomainScreen.Functions.Tests.Support.FunctionsHarness;
 
 namespace DomainScreen.Functions.Tests.Sweeps;
 
@@ -76,5 +77,28 @@ public sealed class FeedTests(AzuriteFixture azurite) : IAsyncLifetime
         var added = await CandidatesAsync();
         Assert.Equal([$"{_stem}-new1.test", $"{_stem}-new2.test"], added.Select(c => c.Domain));
         Assert.Equal(["zone:test"], added[0].Sources);
+    }
+}
+
+/// <summary>Brand look-alikes: only those that resolve become candidates.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class LookalikeScanTests(AzuriteFixture azurite)
+{
+    [Fact]
+    public async Task Scan_AddsTheLookalikesThatResolve_WithTheirBrandAsSource()
+    {
+        var dns = new FakeDnsResolver()
+            .Add("depseek.com", DomainScreen.Core.Dns.DnsRecordType.A, new DomainScreen.Core.Dns.DnsRecord("depseek.com", DomainScreen.Core.Dns.DnsRecordType.A, 60, "192.0.2.7"))
+            .Add("deepseek-app.cn", DomainScreen.Core.Dns.DnsRecordType.A, new DomainScreen.Core.Dns.DnsRecord("deepseek-app.cn", DomainScreen.Core.Dns.DnsRecordType.A, 60, "192.0.2.8"));
+        await using var harness = new FunctionsHarness(azurite, dns);
+        await harness.InitializeAsync();
+
+        var (status, body, _) = await harness.Http("POST", "/api/lookalikes/run", key: AdminKey);
+
+        Assert.Equal(200, status);
+        Assert.Contains("\"brand\":\"deepseek\"", body, StringComparison.Ordinal);
+        var candidates = (await harness.Get<CandidateStore>().PageAsync(null, 100, null, null, "lookalike", CancellationToken.None)).Candidates;
+        Assert.Equal(["deepseek-app.cn", "depseek.com"], candidates.Select(c => c.Domain));
+        Assert.Equal(["lookalike:deepseek"], candidates[0].Sources);
     }
 }
