@@ -58,6 +58,7 @@ namespace DomainScreen.Core;
 [JsonSerializable(typeof(CandidatesAdded))]
 [JsonSerializable(typeof(List<Sources.FeedResult>))]
 [JsonSerializable(typeof(List<Sources.LookalikeResult>))]
+[JsonSerializable(typeof(List<Sources.CtResult>))]
 public sealed partial class CoreJson : JsonSerializerContext;
 
 /// <summary>

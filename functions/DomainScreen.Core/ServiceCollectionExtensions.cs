@@ -39,6 +39,7 @@ public static class ServiceCollectionExtensions
         (typeof(AuthOptions), AuthOptions.Section),
         (typeof(ReviewOptions), ReviewOptions.Section),
         (typeof(Actions.ActionOptions), Actions.ActionOptions.Section),
+        (typeof(Sources.SourceOptions), Sources.SourceOptions.Section),
         (typeof(StorageOptions), "Storage"),
     ];
 
@@ -56,6 +57,7 @@ public static class ServiceCollectionExtensions
         services.AddOptions<RegistrationOptions>().BindConfiguration(RegistrationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ReviewOptions>().BindConfiguration(ReviewOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<Sources.SourceOptions>().BindConfiguration(Sources.SourceOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<Actions.ActionOptions>().BindConfiguration(Actions.ActionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<StorageOptions>().Configure(o => BindStorage(o, configuration)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
@@ -135,6 +137,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IApiRoutes, CandidateRoutes>();
         services.AddSingleton<Sources.FeedProcessor>();
         services.AddSingleton<Sources.LookalikeScanner>();
+        services.AddSingleton<Sources.CtFollower>();
+        services.AddHttpClient(Sources.CtFollower.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(60));
         services.AddSingleton<IApiRoutes, Sources.SourceRoutes>();
         services.AddSingleton<IApiRoutes, CaseRoutes>();
         services.AddSingleton<IApiRoutes, AllowlistRoutes>();

@@ -3,9 +3,12 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace DomainScreen.Functions;
 
-/// <summary>Candidate sources on timers: new feed files every five minutes, brand look-alikes nightly.</summary>
-public sealed class SourceFunctions(FeedProcessor feeds, LookalikeScanner lookalikes)
+/// <summary>Candidate sources on timers: CT logs every minute, new feed files every five minutes, brand look-alikes nightly.</summary>
+public sealed class SourceFunctions(FeedProcessor feeds, LookalikeScanner lookalikes, CtFollower ct)
 {
+    [Function(nameof(CertificateTransparency))]
+    public Task CertificateTransparency([TimerTrigger(CtFollower.Schedule)] TimerInfo timer, CancellationToken cancellationToken) => ct.RunAsync(cancellationToken);
+
     [Function(nameof(BrandLookalikes))]
     public Task BrandLookalikes([TimerTrigger(LookalikeScanner.Schedule)] TimerInfo timer, CancellationToken cancellationToken) => lookalikes.RunAsync(cancellationToken);
 

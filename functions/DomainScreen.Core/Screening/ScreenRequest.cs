@@ -18,7 +18,10 @@ public sealed record ScreenRequest(int V, string RequestId, string Source, strin
     /// <summary>A sweep's re-screen of the hosts of open, approved and actioned cases.</summary>
     public const string WatchlistSource = "watchlist";
 
-    public static readonly string[] Sources = [SubmissionSource, SweepSource, WatchlistSource];
+    /// <summary>Names from new certificates that match the watch terms, screened as soon as they are seen.</summary>
+    public const string CtSource = "ct";
+
+    public static readonly string[] Sources = [SubmissionSource, SweepSource, WatchlistSource, CtSource];
 }
 
 /// <summary>A queue message that can never succeed (not JSON, wrong version, no domains).</summary>

@@ -61,6 +61,7 @@ public sealed class StorageClients
         Partners = Tables.GetTableClient(o.TablePrefix + StorageNames.PartnersTable);
         Actions = Tables.GetTableClient(o.TablePrefix + StorageNames.ActionsTable);
         Feeds = Tables.GetTableClient(o.TablePrefix + StorageNames.FeedsTable);
+        CtLogs = Tables.GetTableClient(o.TablePrefix + StorageNames.CtLogsTable);
         ActionsQueue = Queues.GetQueueClient(o.ActionsQueue);
         Cache = Blobs.GetBlobContainerClient(StorageNames.CacheContainer);
         Evidence = Blobs.GetBlobContainerClient(StorageNames.EvidenceContainer);
@@ -88,6 +89,7 @@ public sealed class StorageClients
     public TableClient Partners { get; }
     public TableClient Actions { get; }
     public TableClient Feeds { get; }
+    public TableClient CtLogs { get; }
     public QueueClient ActionsQueue { get; }
 
     /// <summary>The queue of one partner (<c>partner-&lt;id&gt;</c>).</summary>
@@ -112,6 +114,7 @@ public sealed class StorageClients
             Partners.CreateIfNotExistsAsync(),
             Actions.CreateIfNotExistsAsync(),
             Feeds.CreateIfNotExistsAsync(),
+            CtLogs.CreateIfNotExistsAsync(),
             ActionsQueue.CreateIfNotExistsAsync(),
             Queues.GetQueueClient(StorageNames.PoisonQueue(ActionsQueue.Name)).CreateIfNotExistsAsync(),
             Cache.CreateIfNotExistsAsync(),

@@ -69,6 +69,7 @@ public static class StorageNames
     public const string PartnersTable = "Partners";
     public const string ActionsTable = "Actions";
     public const string FeedsTable = "Feeds";
+    public const string CtLogsTable = "CtLogs";
     public const string ActionsQueue = "actions";
 
     /// <summary>A partner's own queue, carrying its signed action messages.</summary>

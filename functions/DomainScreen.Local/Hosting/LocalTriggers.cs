@@ -10,8 +10,12 @@ namespace DomainScreen.Local.Hosting;
 /// The same queue and timer triggers as the Functions app, for the WebJobs SDK. Glue only: each calls Core.
 /// </summary>
 public sealed class LocalTriggers(ScreenBatchProcessor processor, SweepService sweeps, ActionDispatcher dispatcher, ActionMaintenance maintenance,
-    Core.Sources.FeedProcessor feeds, Core.Sources.LookalikeScanner lookalikes, TimeProvider time)
+    Core.Sources.FeedProcessor feeds, Core.Sources.LookalikeScanner lookalikes, Core.Sources.CtFollower ct, TimeProvider time)
 {
+    [FunctionName("CertificateTransparency")]
+    public Task CertificateTransparency([TimerTrigger(Core.Sources.CtFollower.Schedule, UseMonitor = false)] TimerInfo timer, CancellationToken cancellationToken) =>
+        ct.RunAsync(cancellationToken);
+
     [FunctionName("BrandLookalikes")]
     public Task BrandLookalikes([TimerTrigger(Core.Sources.LookalikeScanner.Schedule, UseMonitor = false)] TimerInfo timer, CancellationToken cancellationToken) =>
         lookalikes.RunAsync(cancellationToken);

@@ -72,9 +72,13 @@ public sealed class LabHttpServer : IAsyncDisposable
         return server;
     }
 
+    /// <summary>The lab's CT log, served under /ct-log/ whatever the Host header.</summary>
+    public LabCtLog CtLog { get; } = new(TimeProvider.System);
+
     private async Task HandleAsync(HttpContext context)
     {
         Interlocked.Increment(ref _requests);
+        if (await CtLog.TryHandleAsync(context, context.RequestAborted).ConfigureAwait(false)) return;
         var host = context.Request.Host.Host.TrimEnd('.').ToLowerInvariant();
         var path = context.Request.Path.Value ?? "/";
         var ct = context.RequestAborted;

@@ -86,6 +86,8 @@ public sealed class LabWorld : IAsyncDisposable
         ["Registration:BootstrapUrl"] = $"http://{LabRegistry.RdapHost}/dns.json",
         ["Registration:WhoisServers:" + LabRegistry.WhoisTld] = $"127.0.0.1:{Port(Registry.WhoisPort)}",
         ["Registration:RequestsPerSecondPerServer"] = "50",
+        ["Sources:CtLogs:0"] = $"http://127.0.0.1:{Port(Http.HttpPort)}/ct-log/",
+        ["Sources:CtStartAt"] = "beginning",
     };
 
     private static string Port(int port) => port.ToString(CultureInfo.InvariantCulture);
