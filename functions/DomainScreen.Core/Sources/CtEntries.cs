@@ -86,17 +86,10 @@ public static class CtEntries
         }
     }
 
-    private static List<string> FromCertificate(ReadOnlySpan<byte> der)
-    {
-        using var cert = X509CertificateLoader.LoadCertificate(der);
-        var names = new List<string>();
-        foreach (var extension in cert.Extensions)
-        {
-            if (extension is X509SubjectAlternativeNameExtension san) names.AddRange(san.EnumerateDnsNames());
-        }
-        if (CommonNameOf(cert.SubjectName) is { } cn) names.Add(cn);
-        return Clean(names);
-    }
+    // Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signature }: its names are the TBSCertificate's.
+    // Walked with AsnReader rather than loaded as an X509Certificate2 (which builds a native handle per entry).
+    private static List<string> FromCertificate(ReadOnlySpan<byte> der) =>
+        FromTbsCertificate(new AsnReader(der.ToArray(), AsnEncodingRules.DER).ReadSequence().ReadEncodedValue().Span);
 
     /// <summary>TBSCertificate (RFC 5280 §4.1): version, serial, signature, issuer, validity, subject, key, [1], [2], [3] extensions.</summary>
     private static List<string> FromTbsCertificate(ReadOnlySpan<byte> der)
