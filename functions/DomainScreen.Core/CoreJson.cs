@@ -57,6 +57,7 @@ namespace DomainScreen.Core;
 [JsonSerializable(typeof(CandidatePage))]
 [JsonSerializable(typeof(CandidatesAdded))]
 [JsonSerializable(typeof(List<Sources.FeedResult>))]
+[JsonSerializable(typeof(Sources.FeedResult))]
 [JsonSerializable(typeof(List<Sources.LookalikeResult>))]
 [JsonSerializable(typeof(List<Sources.CtResult>))]
 public sealed partial class CoreJson : JsonSerializerContext;

@@ -78,8 +78,36 @@ internal static class SweepCommands
             Console.WriteLine($"Removed {parse.GetValue(domain)}.");
             return 0;
         }));
+        var feedFile = new Argument<FileInfo>("file") { Description = "A feed file: .txt (a name a line), .csv (domain column), .zone (DNS zone file), optionally .gz." };
+        var feed = new Command("feed", "Upload a feed file (admin) and process it now.") { feedFile, ApiClient.UrlOption, ApiClient.KeyOption, ApiClient.JsonOption };
+        feed.SetAction((parse, ct) => ApiClient.RunAsync(parse, Roles.Admin, async client =>
+        {
+            var path = parse.GetValue(feedFile)!;
+            if (!path.Exists)
+            {
+                await Console.Error.WriteLineAsync($"error: {path.FullName}: no such file").ConfigureAwait(false);
+                return 2;
+            }
+            var upload = await client.SendRawAsync(HttpMethod.Put, "api/feeds/" + ApiClient.Encode(path.Name), await File.ReadAllBytesAsync(path.FullName, ct).ConfigureAwait(false),
+                "application/octet-stream", ct).ConfigureAwait(false);
+            if (!upload.Ok) return ApiClient.Fail(upload);
+            var run = await client.SendAsync(HttpMethod.Post, "api/feeds/run", null, null, ct).ConfigureAwait(false);
+            if (!run.Ok) return ApiClient.Fail(run);
+            if (parse.GetValue(ApiClient.JsonOption))
+            {
+                Console.WriteLine(run.Body);
+                return 0;
+            }
+            foreach (var r in run.Json.EnumerateArray())
+            {
+                Console.WriteLine($"{r.GetProperty("file").GetString()} ({r.GetProperty("format").GetString()}): {r.GetProperty("namesRead").GetInt64()} names read, " +
+                    $"{r.GetProperty("added").GetInt64()} candidates added, {r.GetProperty("rejected").GetInt64()} rejected");
+            }
+            return 0;
+        }));
         command.Subcommands.Add(add);
         command.Subcommands.Add(import);
+        command.Subcommands.Add(feed);
         command.Subcommands.Add(list);
         command.Subcommands.Add(remove);
         return command;
