@@ -39,6 +39,12 @@ public static class SweepReportMarkdown
             ["budget"] = "over the per-domain time budget", ["screening-error"] = "screening error",
         });
 
+    private static readonly Dictionary<string, string> CategoryNames = new()
+    {
+        ["face-swap"] = "AI换脸", ["voice-clone"] = "声音克隆", ["nudify"] = "一键脱衣", ["ai-companion"] = "AI陪伴（含擦边）", ["fake-news"] = "AI谣言与虚假信息",
+        ["llm-resale"] = "大模型账号/接口倒卖", ["abuse-tool-sale"] = "滥用工具售卖", ["genai-service"] = "生成式AI服务", ["self-hosted-ai"] = "自建AI工具",
+    };
+
     public static string Render(SweepReport r, string lang)
     {
         var t = lang == "en" ? En : Zh;
@@ -51,12 +57,14 @@ public static class SweepReportMarkdown
         sb.Append(inv, $" · {r.DurationSeconds:0} s · {r.DomainsPerSecond:0.#}/s · trigger `{r.Trigger}`\n\n");
 
         sb.Append(inv, $"## {t.Looked}\n\n");
-        sb.Append(inv, $"{r.Total} · {(lang == "en" ? "screened" : "已检查")} {r.Screened} · {(lang == "en" ? "failed" : "失败")} {r.Failed} · {t.Unscreened} {r.Unscreened}\n\n");
+        sb.Append(lang == "en"
+            ? string.Create(inv, $"{r.Total} names: {r.Screened} screened, {r.Failed} failed, {r.Unscreened} not screened.\n\n")
+            : string.Create(inv, $"共 {r.Total} 个域名：已检查 {r.Screened}，失败 {r.Failed}，未检查 {r.Unscreened}。\n\n"));
         Table(sb, t.Sources, t.Count, r.Sources, null, r.Total);
 
         sb.Append(inv, $"## {t.Found}\n\n");
         Table(sb, t.Bands, t.Count, r.Bands.Where(b => b.Value > 0).ToDictionary(), t.BandNames, r.Screened);
-        if (r.Categories.Count > 0) Table(sb, t.Categories, t.Count, r.Categories, null, null);
+        if (r.Categories.Count > 0) Table(sb, t.Categories, t.Count, r.Categories, lang == "en" ? null : CategoryNames, null);
         if (r.Products.Count > 0) Table(sb, t.Products, t.Count, r.Products, null, null);
         sb.Append(inv, $"- {t.CasesOpened}: **{r.CasesOpened}**\n- {t.NotResolving}: {r.NotResolving}\n\n");
 

@@ -34,6 +34,7 @@ public static class LocalRuntime
         ["Logging:LogLevel:Function"] = "Warning",
         ["Logging:LogLevel:Microsoft.Azure.WebJobs"] = "Warning",
         ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning",
+        ["Logging:LogLevel:Polly"] = "Warning",
         // A failed start is reported once, as one line, by the command (not again as a stack trace by the host).
         ["Logging:LogLevel:Microsoft.Extensions.Hosting.Internal.Host"] = "None",
     };
