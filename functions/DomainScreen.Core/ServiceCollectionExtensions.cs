@@ -138,7 +138,10 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<Sources.FeedProcessor>();
         services.AddSingleton<Sources.LookalikeScanner>();
         services.AddSingleton<Sources.CtFollower>();
-        services.AddHttpClient(Sources.CtFollower.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(60));
+        // CT logs are fetched through the same SSRF guard as screening (a log URL is configuration, but a guard on
+        // every outbound fetch is the rule), without redirects.
+        services.AddHttpClient(Sources.CtFollower.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(60))
+            .ConfigurePrimaryHttpMessageHandler(GuardedHandler);
         services.AddSingleton<IApiRoutes, Sources.SourceRoutes>();
         services.AddSingleton<IApiRoutes, CaseRoutes>();
         services.AddSingleton<IApiRoutes, AllowlistRoutes>();

@@ -83,7 +83,7 @@ internal sealed class ActionRoutes(PartnerStore partners, ActionStore actions, P
         return new ApiResult(204, "");
     }
 
-    /// <summary>GET /api/partner/actions?status=pending|applied|failed|refused|all — the caller's own actions only.</summary>
+    /// <summary>GET /api/partner/actions?status=pending|applied|failed|refused|not-effective|all — the caller's own actions only.</summary>
     private async Task<ApiResult> PartnerActionsAsync(ApiCall call, CancellationToken cancellationToken)
     {
         if (call.Caller.PartnerId is not { } partnerId) return ApiResult.Error(403, "no-partner-id", "This principal has the partner role but no partner id.");
@@ -93,10 +93,11 @@ internal sealed class ActionRoutes(PartnerStore partners, ActionStore actions, P
         {
             "pending" => [ActionStates.Dispatched],
             "all" => null,
+            ActionStates.NotEffective => [ActionStates.NotEffective],
             var s when ActionStates.Acknowledgements.Contains(s) => [s],
             _ => [],
         };
-        if (states is { Count: 0 }) return ApiResult.Error(400, "invalid-status", "status is pending, applied, failed, refused or all.");
+        if (states is { Count: 0 }) return ApiResult.Error(400, "invalid-status", "status is pending, applied, failed, refused, not-effective or all.");
         var (list, last) = await actions.PageAsync(partnerId, states, top, after, cancellationToken).ConfigureAwait(false);
         var page = new PartnerActionPage(list.Select(a => new PartnerActionView(a.ActionId, a.Jws, a.State == ActionStates.Dispatched ? "pending" : a.State,
             a.CreatedAt, a.Kind, a.Domain, a.AcknowledgedAt, a.Note)).ToList(), last is null ? null : Paging.Encode(last));

@@ -5,6 +5,7 @@ using DomainScreen.Core.Review;
 using DomainScreen.Core.Screening;
 using DomainScreen.Core.Sweeps;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace DomainScreen.Core.Actions;
 
@@ -12,11 +13,14 @@ namespace DomainScreen.Core.Actions;
 /// For a sweep's watchlist: each applied block of a re-screened host is checked at the partner's own resolvers
 /// (<see cref="Partner.Resolvers"/>). If one still answers with an address, the block is not effective: the action
 /// is marked <c>not-effective</c> (with the sweep and the resolver) and the case goes back to a reviewer. Also what
-/// the sweep report counts (<see cref="ISweepActionView"/>).
+/// the sweep report counts (<see cref="ISweepActionView"/>). An answer that only points at the walled-garden
+/// addresses (<see cref="ActionOptions.GardenAddresses"/>, the <c>garden</c> RPZ policy) is the block working.
 /// </summary>
-internal sealed class BlockCheck(ActionStore actions, PartnerStore partners, CaseService cases, ILogger<BlockCheck> logger)
+internal sealed class BlockCheck(ActionStore actions, PartnerStore partners, CaseService cases, IOptions<ActionOptions> options, ILogger<BlockCheck> logger)
     : IScreeningResultConsumer, ISweepActionView
 {
+    private readonly HashSet<IPAddress> _garden = options.Value.GardenAddresses.Select(IPAddress.Parse).ToHashSet();
+
     public async Task ConsumeAsync(ScreenedBatch batch, CancellationToken cancellationToken)
     {
         if (batch.Request.Source != ScreenRequest.WatchlistSource) return;
@@ -53,7 +57,7 @@ internal sealed class BlockCheck(ActionStore actions, PartnerStore partners, Cas
         try
         {
             var answer = await client.QueryAsync(host, QueryType.A, cancellationToken: cancellationToken).ConfigureAwait(false);
-            return !answer.HasError && answer.Answers.ARecords().Any();
+            return !answer.HasError && answer.Answers.ARecords().Any(a => !_garden.Contains(a.Address));
         }
         catch (DnsResponseException ex)
         {

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Azure.Data.Tables;
 using DomainScreen.Core.Domains;
+using DomainScreen.Core.Fetching;
 using DomainScreen.Core.Fingerprints;
 using DomainScreen.Core.Screening;
 using DomainScreen.Core.Storage;
@@ -13,8 +14,8 @@ using Microsoft.Extensions.Options;
 
 namespace DomainScreen.Core.Sources;
 
-/// <summary>What one pass over one log did.</summary>
-public sealed record CtResult(string Log, long TreeSize, long From, long To, int Names, int Watched, int Malformed);
+/// <summary>What one pass over one log did; <c>Error</c> when the log could not be read this time (tried again next run).</summary>
+public sealed record CtResult(string Log, long TreeSize, long From, long To, int Names, int Watched, int Malformed, string? Error = null);
 
 /// <summary>
 /// Follows Certificate Transparency logs (<see cref="SourceOptions.CtLogs"/>): RFC 6962 (<c>get-sth</c>,
@@ -51,7 +52,9 @@ public sealed class CtFollower(
             }
             catch (Exception ex) when (ex is HttpRequestException or JsonException or InvalidDataException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
             {
-                logger.LogWarning("CT log {Log}: {Reason}; trying again next run", log, ex.Message);
+                var reason = ex is HttpRequestException { InnerException: FetchConnectException refused } ? refused.Message : ex.Message;
+                logger.LogWarning("CT log {Log}: {Reason}; trying again next run", log, reason);
+                results.Add(new CtResult(log, 0, 0, 0, 0, 0, 0, reason));
             }
         }
         return results;

@@ -65,6 +65,11 @@ public sealed class LabCtLog
         List<(byte[] Leaf, byte[] TileLeaf)> entries;
         lock (_gate) entries = [.. _entries];
         var rest = path["/ct-log/".Length..];
+        // /ct-log/<label>/… is the same log under another URL (a follower keeps one position per URL).
+        if (!rest.StartsWith("ct/", StringComparison.Ordinal) && !rest.StartsWith("static/", StringComparison.Ordinal) && rest.IndexOf('/', StringComparison.Ordinal) is > 0 and var slash)
+        {
+            rest = rest[(slash + 1)..];
+        }
         if (rest == "ct/v1/get-sth")
         {
             await Json(context, new Dictionary<string, object> { ["tree_size"] = entries.Count, ["timestamp"] = _time.GetUtcNow().ToUnixTimeMilliseconds(),

@@ -53,5 +53,7 @@ public sealed class BlockCheckTests(LocalWorldFixture world)
         Assert.Equal((ActionStates.NotEffective, sweepId), (block.State, block.NotEffectiveRun));
         Assert.Contains(world.Lab.Dns.Endpoint.ToString(), block.Note, StringComparison.Ordinal);
         Assert.Equal("escalated", (await world.Http.GetFromJsonAsync(new Uri("/api/cases/" + target, UriKind.Relative), CoreJson.Default.CaseDetail))!.State);
+        var partnerView = (await partner.GetAsync("api/partner/actions?status=not-effective", CancellationToken.None)).Body;
+        Assert.Contains(block.ActionId, partnerView, StringComparison.Ordinal);
     }
 }

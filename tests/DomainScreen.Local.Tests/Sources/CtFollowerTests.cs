@@ -23,8 +23,8 @@ public sealed class CtFollowerTests(LocalWorldFixture world)
     {
         var ct = world.Lab.Http.CtLog;
         var port = world.Lab.Http.HttpPort;
-        // Each run of this test gets a log URL of its own (localhost, a fresh path segment), so its position starts afresh.
-        var log = api == "static" ? $"static+http://localhost:{port}/ct-log/static/" : $"http://localhost:{port}/ct-log/";
+        // Each case gets a log URL of its own (the lab serves its log under /ct-log/<label>/ too), so its position starts afresh.
+        var log = api == "static" ? $"static+http://127.0.0.1:{port}/ct-log/t-{api}/static/" : $"http://127.0.0.1:{port}/ct-log/t-{api}/";
         var follower = Follower(log);
 
         var first = Assert.Single(await follower.RunAsync(CancellationToken.None));
@@ -51,7 +51,8 @@ public sealed class CtFollowerTests(LocalWorldFixture world)
     public async Task WatchedNames_AreScreenedAtOnce_OnThePriorityQueue()
     {
         world.Lab.Http.CtLog.AddCertificate("faceswap-studio.test");
-        await Follower($"http://localhost:{world.Lab.Http.HttpPort}/ct-log/?screen").RunAsync(CancellationToken.None);
+        var run = Assert.Single(await Follower($"http://127.0.0.1:{world.Lab.Http.HttpPort}/ct-log/t-screen/").RunAsync(CancellationToken.None));
+        Assert.True(run.Watched >= 1, $"{run}");
 
         var report = await Eventually.Until(async () =>
             {
@@ -60,5 +61,18 @@ public sealed class CtFollowerTests(LocalWorldFixture world)
             },
             r => r?.Latest?.Source == "ct" || r?.History.Any(h => h.Source == "ct") == true, what: "a screening from the CT source");
         Assert.NotNull(report);
+    }
+
+    [Theory]
+    [InlineData("http://169.254.169.254/ct-log/")] // cloud metadata
+    [InlineData("http://10.1.2.3:8080/ct-log/")]
+    [InlineData("static+http://[fd00::1]/ct-log/static/")]
+    public async Task ALogAtARefusedAddress_IsNotFetched_AndTheRunGoesOn(string log)
+    {
+        var result = Assert.Single(await Follower(log).RunAsync(CancellationToken.None));
+
+        // Refused by the SSRF guard before any connection; reported, and tried again next run.
+        Assert.Contains("refused address", result.Error, StringComparison.Ordinal);
+        Assert.Equal((0L, 0), (result.To, result.Names));
     }
 }
