@@ -72,24 +72,28 @@ public sealed class SweepService(
         return status;
     }
 
+    /// <summary>
+    /// Batches put on the queue together before the cursor is stored past them all. A start that stops inside a group
+    /// re-sends at most this many batches when resumed, with the same request ids and names, which changes nothing.
+    /// </summary>
+    internal const int BatchesPerCursorWrite = 16;
+
     private async Task<SweepCursor?> QueueAsync(SweepCursor start, CancellationToken cancellationToken)
     {
-        var perMessage = options.Value.DomainsPerMessage;
-        var batch = new List<Candidate>(perMessage);
-        SweepCursor? cursor = start;
+        var group = new SendGroup(storage.SweepQueue, sweeps, options.Value.DomainsPerMessage, start);
         if (start.After is null || !start.After.StartsWith(WatchMark, StringComparison.Ordinal))
         {
             await foreach (var candidate in candidates.StreamAsync(start.After, cancellationToken).ConfigureAwait(false))
             {
-                batch.Add(candidate);
-                if (batch.Count == perMessage && (cursor = await SendAsync(cursor!, batch, ScreenRequest.SweepSource, cancellationToken).ConfigureAwait(false)) is null) return null;
+                if (!await group.AddAsync(candidate, ScreenRequest.SweepSource, cancellationToken).ConfigureAwait(false)) return null;
             }
-            if (batch.Count > 0 && (cursor = await SendAsync(cursor!, batch, ScreenRequest.SweepSource, cancellationToken).ConfigureAwait(false)) is null) return null;
-            if ((cursor = await sweeps.TryAdvanceAsync(cursor! with { After = WatchMark }, cancellationToken).ConfigureAwait(false)) is null) return null;
+            if (!await group.FlushAsync(cancellationToken).ConfigureAwait(false)) return null;
+            if (await sweeps.TryAdvanceAsync(group.Cursor with { After = WatchMark }, cancellationToken).ConfigureAwait(false) is not { } atWatch) return null;
+            group.Cursor = atWatch;
         }
 
         // The watchlist: hosts of cases still in play, unless they were candidates (screened above).
-        var resumeAfter = cursor.After![WatchMark.Length..];
+        var resumeAfter = group.Cursor.After![WatchMark.Length..];
         foreach (var host in await review.WatchedHostsAsync(cancellationToken).ConfigureAwait(false))
         {
             if (string.CompareOrdinal(host, resumeAfter) <= 0) continue;
@@ -97,32 +101,69 @@ public sealed class SweepService(
             {
                 continue;
             }
-            batch.Add(new Candidate(host, host, ["watchlist"], [], null));
-            if (batch.Count == perMessage && (cursor = await SendAsync(cursor!, batch, ScreenRequest.WatchlistSource, cancellationToken).ConfigureAwait(false)) is null) return null;
+            if (!await group.AddAsync(new Candidate(host, host, ["watchlist"], [], null), ScreenRequest.WatchlistSource, cancellationToken).ConfigureAwait(false)) return null;
         }
-        if (batch.Count > 0 && (cursor = await SendAsync(cursor!, batch, ScreenRequest.WatchlistSource, cancellationToken).ConfigureAwait(false)) is null) return null;
-        return await sweeps.TryAdvanceAsync(cursor! with { State = SweepStates.Queued }, cancellationToken).ConfigureAwait(false);
+        if (!await group.FlushAsync(cancellationToken).ConfigureAwait(false)) return null;
+        return await sweeps.TryAdvanceAsync(group.Cursor with { State = SweepStates.Queued }, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Sends one batch and moves the cursor past it; null when another starter moved the cursor first.</summary>
-    private async Task<SweepCursor?> SendAsync(SweepCursor cursor, List<Candidate> batch, string source, CancellationToken cancellationToken)
+    /// <summary>
+    /// Fills batches of <c>perMessage</c> names; every <see cref="BatchesPerCursorWrite"/> batches sends them at once
+    /// and then stores the cursor past them (null cursor: another starter moved it first, so this one stops).
+    /// </summary>
+    private sealed class SendGroup(Azure.Storage.Queues.QueueClient queue, SweepStore sweeps, int perMessage, SweepCursor cursor)
     {
-        var request = new ScreenRequest(1, string.Create(CultureInfo.InvariantCulture, $"{cursor.SweepId}-{cursor.Batches:D6}"), source, cursor.SweepId,
-            batch.Select(c => c.Domain).ToList(), cursor.StartedAt);
-        await storage.SweepQueue.SendMessageAsync(JsonSerializer.Serialize(request, CoreJson.Default.ScreenRequest), cancellationToken).ConfigureAwait(false);
-        var sources = new Dictionary<string, int>(cursor.Sources);
-        foreach (var s in batch.SelectMany(c => c.Sources.Count > 0 ? c.Sources : ["unknown"])) sources[SourceKind(s)] = sources.GetValueOrDefault(SourceKind(s)) + 1;
-        var watch = source == ScreenRequest.WatchlistSource;
-        var next = cursor with
+        private readonly List<(ScreenRequest Request, List<Candidate> Names)> _ready = [];
+        private List<Candidate> _batch = new(perMessage);
+        private string _source = ScreenRequest.SweepSource;
+
+        public SweepCursor Cursor { get; set; } = cursor;
+
+        public async Task<bool> AddAsync(Candidate candidate, string source, CancellationToken cancellationToken)
         {
-            After = watch ? WatchMark + batch[^1].Domain : batch[^1].Domain,
-            Batches = cursor.Batches + 1,
-            Total = cursor.Total + batch.Count,
-            Watchlist = cursor.Watchlist + (watch ? batch.Count : 0),
-            Sources = sources,
-        };
-        batch.Clear();
-        return await sweeps.TryAdvanceAsync(next, cancellationToken).ConfigureAwait(false);
+            if (_batch.Count > 0 && source != _source) Close();
+            _source = source;
+            _batch.Add(candidate);
+            if (_batch.Count == perMessage) Close();
+            return _ready.Count < BatchesPerCursorWrite || await FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        public async Task<bool> FlushAsync(CancellationToken cancellationToken)
+        {
+            if (_batch.Count > 0) Close();
+            if (_ready.Count == 0) return true;
+            await Task.WhenAll(_ready.Select(r => queue.SendMessageAsync(JsonSerializer.Serialize(r.Request, CoreJson.Default.ScreenRequest), cancellationToken)))
+                .ConfigureAwait(false);
+            var sources = new Dictionary<string, int>(Cursor.Sources);
+            var next = Cursor;
+            foreach (var (request, names) in _ready)
+            {
+                foreach (var s in names.SelectMany(c => c.Sources.Count > 0 ? c.Sources : ["unknown"])) sources[SourceKind(s)] = sources.GetValueOrDefault(SourceKind(s)) + 1;
+                var watch = request.Source == ScreenRequest.WatchlistSource;
+                next = next with
+                {
+                    After = watch ? WatchMark + names[^1].Domain : names[^1].Domain,
+                    Batches = next.Batches + 1,
+                    Total = next.Total + names.Count,
+                    Watchlist = next.Watchlist + (watch ? names.Count : 0),
+                };
+            }
+            _ready.Clear();
+            var advanced = await sweeps.TryAdvanceAsync(next with { Sources = sources }, cancellationToken).ConfigureAwait(false);
+            if (advanced is null) return false;
+            Cursor = advanced;
+            return true;
+        }
+
+        // The batch gets the next request id in order: {sweepId}-{batch number}, the same on a resumed start.
+        private void Close()
+        {
+            var number = Cursor.Batches + _ready.Count;
+            var request = new ScreenRequest(1, string.Create(CultureInfo.InvariantCulture, $"{Cursor.SweepId}-{number:D6}"), _source, Cursor.SweepId,
+                _batch.Select(c => c.Domain).ToList(), Cursor.StartedAt);
+            _ready.Add((request, _batch));
+            _batch = new List<Candidate>(perMessage);
+        }
     }
 
     // "feed:cn-zone-2026-11-30.txt" and "feed:other.csv" are both the feed source in a report; "api" stays "api".

@@ -65,33 +65,38 @@ public sealed class SweepLifecycleTests(AzuriteFixture azurite) : IAsyncLifetime
     [Fact]
     public async Task Start_InterruptedAfterHalfItsBatches_ResumesAndScreensEveryCandidateOnce()
     {
-        await AddCandidatesAsync(40); // 14 batches of 3
+        const int group = SweepService.BatchesPerCursorWrite;
+        var batches = (2 * group) + 8; // 3 names a batch: two full groups of sends and part of a third
+        await AddCandidatesAsync(3 * batches);
         var service = _harness.Get<SweepService>();
-        _fault.FailAfter = 7;
+        _fault.FailAfter = group + 4; // the second group fails after 4 of its sends reached the queue
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => service.StartAsync("sweep-crash", "manual", CancellationToken.None));
         var halfway = (await _harness.Get<SweepStore>().GetAsync("sweep-crash", CancellationToken.None))!;
-        Assert.Equal((SweepStates.Queueing, 7, 21), (halfway.State, halfway.Batches, halfway.Total));
+        Assert.Equal((SweepStates.Queueing, group, 3 * group), (halfway.State, halfway.Batches, halfway.Total)); // the cursor is past the first group only
 
         _fault.FailAfter = int.MaxValue;
         var status = (await service.StartAsync("sweep-crash", "manual", CancellationToken.None))!;
-        Assert.Equal((SweepStates.Queued, 14, 40), (status.State, status.Batches, status.Total));
+        Assert.Equal((SweepStates.Queued, batches, 3 * batches), (status.State, status.Batches, status.Total));
         Assert.False(status.Done);
 
+        // The 4 batches that reached the queue before the fault were sent again on resume: same request ids, same names.
         var requests = await ScreenAllAsync();
-        var domains = requests.SelectMany(r => r.Domains).ToList();
-        Assert.Equal(40, domains.Count);
-        Assert.Equal(40, domains.Distinct().Count());
-        Assert.Equal(14, requests.Select(r => r.RequestId).Distinct().Count());
+        var byId = requests.GroupBy(r => r.RequestId).ToList();
+        Assert.Equal(batches, byId.Count);
+        Assert.All(byId, g => Assert.Single(g.Select(r => string.Join(',', r.Domains)).Distinct()));
+        Assert.Equal(batches + 4, requests.Count);
+        var domains = byId.SelectMany(g => g.First().Domains).ToList();
+        Assert.Equal(3 * batches, domains.Distinct().Count());
 
         var (code, body, _) = await _harness.Http("GET", "/api/sweeps/sweep-crash/report", key: ReaderKey);
         Assert.Equal(200, code);
         var report = JsonSerializer.Deserialize(body, CoreJson.Default.SweepReport)!;
         Assert.True(report.Complete);
-        Assert.Equal((40, 40, 0, 0), (report.Total, report.Screened, report.Failed, report.Unscreened));
-        Assert.Equal(40, report.Bands.Values.Sum());
-        Assert.Equal(40, report.NotResolving); // the scripted resolver knows none of them
-        Assert.Equal(new Dictionary<string, int> { ["test"] = 40 }, report.Sources);
+        Assert.Equal((3 * batches, 3 * batches, 0, 0), (report.Total, report.Screened, report.Failed, report.Unscreened)); // each once, the re-sent ones too
+        Assert.Equal(3 * batches, report.Bands.Values.Sum());
+        Assert.Equal(3 * batches, report.NotResolving); // the scripted resolver knows none of them
+        Assert.Equal(new Dictionary<string, int> { ["test"] = 3 * batches }, report.Sources);
         Assert.Null(report.PreviousSweepId);
         var again = (await service.StartAsync("sweep-crash", "manual", CancellationToken.None))!;
         Assert.True(again.Done);

@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using System.Globalization;
+using DomainScreen.Core;
+using DomainScreen.Core.Domains;
+using DomainScreen.Core.Storage;
+using DomainScreen.Core.Sweeps;
+using DomainScreen.Local.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace DomainScreen.Benchmarks;
+
+/// <summary>
+/// <c>dotnet run -c Release -- sweepstart [candidates…]</c>: a sweep start over N candidates in Azurite (in memory),
+/// with nothing consuming the queue, for each N given (default 100000 1000000). Prints the time to queue every batch,
+/// batches/s, and this process's managed heap and working set sampled while it queued: they must not grow with N
+/// (candidates are streamed a page at a time; the cursor is stored as batches go).
+/// </summary>
+internal static class SweepStartProbe
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var sizes = args.Length > 0 ? args.Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToArray() : [100_000, 1_000_000];
+        await using var azurite = await AzuriteProcess.StartAsync(log: Console.Error.WriteLine);
+        var prefix = 0;
+        foreach (var size in sizes)
+        {
+            await using var services = Build(azurite.ConnectionString, $"p{prefix++}");
+            var storage = services.GetRequiredService<StorageClients>();
+            await storage.EnsureCreatedAsync();
+            var fill = Stopwatch.StartNew();
+            await FillAsync(services, size);
+            fill.Stop();
+
+            // Peers in the same run: reading every candidate page alone, and sending as many messages alone (16 at a time).
+            var read = Stopwatch.StartNew();
+            var streamed = 0;
+            await foreach (var _ in services.GetRequiredService<CandidateStore>().StreamAsync(null, CancellationToken.None)) streamed++;
+            read.Stop();
+            var send = Stopwatch.StartNew();
+            var message = new string('x', 1200);
+            for (var sent = 0; sent < streamed / 25; sent += 16)
+            {
+                await Task.WhenAll(Enumerable.Range(0, Math.Min(16, (streamed / 25) - sent)).Select(_ => storage.SweepQueue.SendMessageAsync(message)));
+            }
+            send.Stop();
+            await storage.SweepQueue.ClearMessagesAsync();
+
+            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+            var baseline = (Heap: GC.GetTotalMemory(true), Ws: Environment.WorkingSet);
+            var peak = baseline;
+            using var sampling = new CancellationTokenSource();
+            var sampler = Task.Run(async () =>
+            {
+                using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
+                while (await timer.WaitForNextTickAsync(sampling.Token).ConfigureAwait(false))
+                {
+                    peak = (Math.Max(peak.Heap, GC.GetTotalMemory(false)), Math.Max(peak.Ws, Environment.WorkingSet));
+                }
+            });
+            var clock = Stopwatch.StartNew();
+            var status = await services.GetRequiredService<SweepService>().StartManualAsync(CancellationToken.None);
+            clock.Stop();
+            await sampling.CancelAsync();
+            await sampler.ContinueWith(_ => { }, TaskScheduler.Default);
+            var queued = (await storage.SweepQueue.GetPropertiesAsync()).Value.ApproximateMessagesCount;
+            await storage.SweepQueue.ClearMessagesAsync();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{size,9:N0} candidates (filled in {fill.Elapsed.TotalSeconds:0} s): start queued {status!.Total:N0} names in {status.Batches:N0} batches " +
+                $"({queued:N0} messages) in {clock.Elapsed.TotalSeconds:0.0} s = {status.Batches / clock.Elapsed.TotalSeconds:N0} batches/s, " +
+                $"{status.Total / clock.Elapsed.TotalSeconds:N0} names/s; managed heap peak {peak.Heap / 1e6:0} MB (before {baseline.Heap / 1e6:0} MB), " +
+                $"working set peak {peak.Ws / 1e6:0} MB (before {baseline.Ws / 1e6:0} MB); peers: reading the candidates alone {read.Elapsed.TotalSeconds:0.0} s, " +
+                $"sending {streamed / 25:N0} messages alone {send.Elapsed.TotalSeconds:0.0} s"));
+        }
+        return 0;
+    }
+
+    private static ServiceProvider Build(string connection, string tablePrefix)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = connection,
+            ["Storage:TablePrefix"] = tablePrefix,
+        }).Build();
+        var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddLogging(b => b.SetMinimumLevel(LogLevel.Warning));
+        services.AddDomainScreening(configuration);
+        return services.BuildServiceProvider();
+    }
+
+    // Candidates in chunks of 10,000 names from one source, 8 chunks at a time (the fill is not what is measured).
+    private static async Task FillAsync(IServiceProvider services, int size)
+    {
+        var parser = services.GetRequiredService<DomainParser>();
+        var store = services.GetRequiredService<CandidateStore>();
+        var chunks = Enumerable.Range(0, (size + 9_999) / 10_000);
+        await Parallel.ForEachAsync(chunks, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (chunk, ct) =>
+        {
+            var names = Enumerable.Range(chunk * 10_000, Math.Min(10_000, size - (chunk * 10_000)))
+                .Select(i => parser.TryParse(string.Create(CultureInfo.InvariantCulture, $"cand{i:x7}.example.com")).Name!).ToList();
+            await store.AddAsync(names, "feed:bench", ct);
+        });
+    }
+}
