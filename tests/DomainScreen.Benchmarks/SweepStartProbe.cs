@@ -47,6 +47,19 @@ internal static class SweepStartProbe
             send.Stop();
             await storage.SweepQueue.ClearMessagesAsync();
 
+            // Reading and sending interleaved, as a start does, without the cursor writes.
+            var both = Stopwatch.StartNew();
+            var pending = 0;
+            await foreach (var _ in services.GetRequiredService<CandidateStore>().StreamAsync(null, CancellationToken.None))
+            {
+                if (++pending < 400) continue;
+                pending = 0;
+                await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => storage.SweepQueue.SendMessageAsync(message)));
+            }
+            both.Stop();
+            await storage.SweepQueue.ClearMessagesAsync();
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"read and send interleaved: {both.Elapsed.TotalSeconds:0.0} s"));
+
             GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
             var baseline = (Heap: GC.GetTotalMemory(true), Ws: Environment.WorkingSet);
             var peak = baseline;
