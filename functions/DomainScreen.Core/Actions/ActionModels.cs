@@ -108,6 +108,9 @@ public sealed record PartnerActionView(string ActionId, string Jws, string Statu
 /// <summary>GET /api/partner/actions.</summary>
 public sealed record PartnerActionPage(IReadOnlyList<PartnerActionView> Actions, string? ContinuationToken);
 
+/// <summary>GET /api/actions: one page of every partner's actions, counts by state, and the acknowledgement deadline in hours.</summary>
+public sealed record ActionPage(IReadOnlyList<PartnerAction> Actions, IReadOnlyDictionary<string, int> Counts, int AckTimeoutHours, string? ContinuationToken);
+
 /// <summary>GET /api/partners.</summary>
 public sealed record PartnerList(IReadOnlyList<Partner> Partners);
 

@@ -10,7 +10,7 @@ namespace DomainScreen.Core.Actions;
 /// case's actions (readers).
 /// </summary>
 internal sealed class ActionRoutes(PartnerStore partners, ActionStore actions, PartnerActionService service, IActionSigner signer, AuditLog audit,
-    TimeProvider time) : IApiRoutes
+    TimeProvider time, Microsoft.Extensions.Options.IOptions<ActionOptions> options) : IApiRoutes
 {
     private static readonly string[] Partner = [Roles.Partner];
 
@@ -24,7 +24,48 @@ internal sealed class ActionRoutes(PartnerStore partners, ActionStore actions, P
         new("actions", "POST", "/api/partner/actions/{actionId}/ack", Partner, AckAsync),
         new("actions", "GET", "/api/partner/keys", [], KeysAsync),
         new("actions", "GET", "/api/cases/{caseId}/actions", Roles.CanRead, CaseActionsAsync),
+        new("actions", "GET", "/api/actions", Roles.CanDecide, AllActionsAsync),
     ];
+
+    /// <summary>
+    /// GET /api/actions?status=open|planned|dispatched|applied|failed|refused|not-effective|undeliverable|all&amp;partnerId=&amp;overdue=true:
+    /// every partner's actions for reviewers (the console's partner page), with counts by state and, for open
+    /// actions, how long they have waited.
+    /// </summary>
+    private async Task<ApiResult> AllActionsAsync(ApiCall call, CancellationToken cancellationToken)
+    {
+        var top = 100;
+        if (call.Query("top") is { } rawTop && (!int.TryParse(rawTop, NumberStyles.None, CultureInfo.InvariantCulture, out top) || top is < 1 or > 500))
+        {
+            return ApiResult.Error(400, "invalid-top", "top must be a whole number from 1 to 500.");
+        }
+        string? continuation = null;
+        if (call.Query("continuationToken") is { } token && (continuation = Paging.Decode(token)) is null)
+        {
+            return ApiResult.Error(400, "invalid-continuation-token", "The continuationToken is not one this API returned.");
+        }
+        IReadOnlyList<string>? states = (call.Query("status") ?? "all") switch
+        {
+            "all" => null,
+            "open" => [ActionStates.Planned, ActionStates.Dispatched],
+            var s when s is ActionStates.Planned or ActionStates.Dispatched or ActionStates.Applied or ActionStates.Failed or ActionStates.Refused
+                or ActionStates.NotEffective or ActionStates.Undeliverable => [s],
+            _ => [],
+        };
+        if (states is { Count: 0 }) return ApiResult.Error(400, "invalid-status", "status is open, planned, dispatched, applied, failed, refused, not-effective, undeliverable or all.");
+        var partnerId = call.Query("partnerId");
+        if (partnerId is not null && !PartnerStore.IsValidId(partnerId)) return ApiResult.Error(400, "invalid-partner-id", "Not a partner id.");
+        var overdueOnly = call.Query("overdue") == "true";
+        var (list, next, counts) = await actions.PageAllAsync(partnerId, overdueOnly ? [ActionStates.Dispatched] : states, top, continuation, cancellationToken).ConfigureAwait(false);
+        var now = time.GetUtcNow();
+        var limit = TimeSpan.FromHours(options.Value.AckTimeoutHours);
+        var views = list
+            .Select(a => a with { Overdue = a.Overdue || (a.State == ActionStates.Dispatched && a.DispatchedAt is { } at && now - at > limit) })
+            .Where(a => !overdueOnly || a.Overdue)
+            .OrderByDescending(a => a.CreatedAt)
+            .ToList();
+        return ApiResult.Of(200, new ActionPage(views, counts, options.Value.AckTimeoutHours, next is null ? null : Paging.Encode(next)), CoreJson.Default.ActionPage);
+    }
 
     private async Task<ApiResult> ListPartnersAsync(ApiCall call, CancellationToken cancellationToken) =>
         ApiResult.Of(200, new PartnerList(await partners.ListAsync(cancellationToken).ConfigureAwait(false)), CoreJson.Default.PartnerList);

@@ -86,6 +86,35 @@ public sealed class ActionStore(StorageClients storage)
         return (list, null);
     }
 
+    /// <summary>
+    /// One page of every partner's actions (optionally one partner's, in given states), in storage order, with the
+    /// storage's own continuation token; and the number of actions in each state over the same partner filter.
+    /// </summary>
+    public async Task<(List<PartnerAction> Actions, string? Next, Dictionary<string, int> Counts)> PageAllAsync(string? partnerId, IReadOnlyList<string>? states,
+        int top, string? continuation, CancellationToken cancellationToken)
+    {
+        var partner = partnerId is null ? null : TableClient.CreateQueryFilter($"PartitionKey eq {partnerId}");
+        var filter = states is { Count: > 0 }
+            ? (partner is null ? "" : partner + " and ") + "(" + string.Join(" or ", states.Select(s => TableClient.CreateQueryFilter($"State eq {s}"))) + ")"
+            : partner;
+        var list = new List<PartnerAction>();
+        string? next = null;
+        await foreach (var page in storage.Actions.QueryAsync<TableEntity>(filter, maxPerPage: top, cancellationToken: cancellationToken)
+            .AsPages(continuation, top).ConfigureAwait(false))
+        {
+            list.AddRange(page.Values.Select(Read));
+            next = page.ContinuationToken;
+            if (list.Count >= top || next is null) break;
+        }
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        await foreach (var e in storage.Actions.QueryAsync<TableEntity>(partner, select: ["State"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            var state = e.GetString("State") ?? "";
+            counts[state] = counts.GetValueOrDefault(state) + 1;
+        }
+        return (list, next, counts);
+    }
+
     private async Task<List<PartnerAction>> QueryAsync(string? filter, CancellationToken cancellationToken)
     {
         var list = new List<PartnerAction>();

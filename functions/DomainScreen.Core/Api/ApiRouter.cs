@@ -63,6 +63,13 @@ public sealed class ApiRouter
     private async Task<ApiResult> InvokeAsync(ApiRoute route, ApiRequest request, RouteValueDictionary values, CancellationToken cancellationToken)
     {
         var caller = Caller.Anonymous;
+        // A browser tells where a request comes from (Fetch Metadata). A change asked for by another site's page
+        // (a form or script riding on a signed-in reviewer's session cookie in Azure) is refused; the review console
+        // is same-origin, and API clients that are not browsers send no such header.
+        if (!HttpMethodsSafe(request.Method) && request.Header("Sec-Fetch-Site") is "cross-site" or "same-site")
+        {
+            return ApiResult.Error(403, "cross-site-request", "Changes are accepted only from this site's own pages or from API clients.");
+        }
         if (!route.Anonymous)
         {
             if (_authenticator.Authenticate(request.Header) is not { } known)
@@ -100,4 +107,8 @@ public sealed class ApiRouter
                 CoreJson.Default.ApiError);
         }
     }
+
+    private static bool HttpMethodsSafe(string method) =>
+        method.Equals("GET", StringComparison.OrdinalIgnoreCase) || method.Equals("HEAD", StringComparison.OrdinalIgnoreCase) ||
+        method.Equals("OPTIONS", StringComparison.OrdinalIgnoreCase);
 }

@@ -111,3 +111,6 @@ public interface ISweepActionView
 {
     Task<int> BlocksNotEffectiveAsync(string runId, CancellationToken cancellationToken);
 }
+
+/// <summary>GET /api/sweeps/reports: the newest reports, newest first.</summary>
+public sealed record SweepReportList(IReadOnlyList<SweepReport> Reports);

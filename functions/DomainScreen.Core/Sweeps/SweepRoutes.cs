@@ -12,7 +12,17 @@ internal sealed class SweepRoutes(SweepService service, SweepStore store, SweepR
         new("sweeps", "GET", "/api/sweeps/{id}", Roles.CanRead, GetAsync),
         new("sweeps", "GET", "/api/sweeps/{id}/report", Roles.CanRead, ReportAsync),
         new("sweeps", "GET", "/api/sweeps/latest", Roles.CanRead, LatestAsync),
+        new("sweeps", "GET", "/api/sweeps/reports", Roles.CanRead, RecentAsync),
     ];
+
+    /// <summary>GET /api/sweeps/reports?top=N: the newest finished sweeps' reports, newest first (default 14, at most 60).</summary>
+    private async Task<ApiResult> RecentAsync(ApiCall call, CancellationToken cancellationToken)
+    {
+        var (top, _, error) = Paging.Read(call, 14, 60);
+        if (error is not null) return error;
+        var reports = await store.RecentReportsAsync(top, cancellationToken).ConfigureAwait(false);
+        return ApiResult.Of(200, new SweepReportList(reports), CoreJson.Default.SweepReportList);
+    }
 
     private async Task<ApiResult> LatestAsync(ApiCall call, CancellationToken cancellationToken) =>
         await store.LatestIdAsync(cancellationToken).ConfigureAwait(false) is { } id

@@ -168,6 +168,20 @@ public sealed class SweepStore(StorageClients storage)
         return response.HasValue ? response.Value!.GetString("SweepId") : null;
     }
 
+    /// <summary>The newest stored reports, newest first (at most <paramref name="top"/>).</summary>
+    public async Task<List<SweepReport>> RecentReportsAsync(int top, CancellationToken cancellationToken)
+    {
+        var ids = new List<string>();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {ReportsIndex}");
+        await foreach (var e in storage.Sweeps.QueryAsync<TableEntity>(filter, maxPerPage: top, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (e.GetString("SweepId") is { } id) ids.Add(id);
+            if (ids.Count == top) break;
+        }
+        var reports = await Task.WhenAll(ids.Select(id => GetReportAsync(id, cancellationToken))).ConfigureAwait(false);
+        return reports.OfType<SweepReport>().ToList();
+    }
+
     /// <summary>The newest report of a sweep that started before <paramref name="startedBefore"/> (for "new since the previous sweep").</summary>
     internal async Task<SweepReport?> PreviousReportAsync(string sweepId, DateTimeOffset startedBefore, CancellationToken cancellationToken)
     {
