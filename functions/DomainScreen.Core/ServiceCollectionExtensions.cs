@@ -131,6 +131,9 @@ public static class ServiceCollectionExtensions
 
         // The route table: each feature's routes, gathered by the router both hosts call.
         services.AddSingleton<IApiRoutes, HealthRoutes>();
+        services.AddSingleton<IApiRoutes, MeRoutes>();
+        services.AddSingleton<IApiRoutes, Screening.EvidenceRoutes>();
+        services.AddSingleton<ReviewConsole.ConsoleAssets>();
         services.AddSingleton<IApiRoutes, SubmissionRoutes>();
         services.AddSingleton<IApiRoutes, DomainRoutes>();
         services.AddSingleton<IApiRoutes, SweepRoutes>();

@@ -13,7 +13,7 @@ public sealed class ApiFunctions(ApiRouter router)
 {
     [Function(nameof(Api))]
     public async Task<IActionResult> Api(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", "put", "delete", "patch", "head", "options", Route = "{*path}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", "put", "delete", "patch", "head", "options", Route = "api/{*path}")] HttpRequest request,
         CancellationToken cancellationToken) =>
         (await router.DispatchAsync(request.ToApiRequest(), cancellationToken)).ToActionResult();
 }

@@ -103,8 +103,9 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
 }
 // app-settings:end
 
-// App Service authentication: every route needs an Entra ID token for the app, except the health probe; the
-// platform passes the caller's app roles to the code in X-MS-CLIENT-PRINCIPAL and strips that header from
+// App Service authentication: every route needs an Entra ID token (or the browser session of /.auth/login/aad) for
+// the app, except the health probe and the review console's static files (they hold no data; the page signs in and
+// then calls the API with the session); the platform passes the caller's app roles to the code in X-MS-CLIENT-PRINCIPAL and strips that header from
 // client requests, so the code's role checks can trust it.
 resource authSettings 'Microsoft.Web/sites/config@2024-04-01' = {
   parent: site
@@ -114,7 +115,7 @@ resource authSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     globalValidation: {
       requireAuthentication: true
       unauthenticatedClientAction: 'Return401'
-      excludedPaths: ['/api/health']
+      excludedPaths: ['/api/health', '/review', '/review/*']
     }
     identityProviders: {
       azureActiveDirectory: {

@@ -86,7 +86,8 @@ public sealed partial class InfraTests
 
         Assert.Contains("Auth__Mode: 'AppService'", text, StringComparison.Ordinal);
         Assert.Contains("Sweep__Schedule: sweepSchedule", text, StringComparison.Ordinal);
-        Assert.Contains("excludedPaths: ['/api/health']", text, StringComparison.Ordinal);
+        // Only the health probe and the console's static files (no data) are reachable without signing in.
+        Assert.Contains("excludedPaths: ['/api/health', '/review', '/review/*']", text, StringComparison.Ordinal);
     }
 
     [Fact]

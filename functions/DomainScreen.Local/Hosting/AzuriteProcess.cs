@@ -109,16 +109,17 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
     }
 
     /// <summary>
-    /// Runs <c>npm ci</c> once when the pinned Azurite is not installed; safe when several processes race. Returns
-    /// the path of Azurite's entry script.
+    /// Runs <c>npm ci</c> once when the pinned packages (Azurite; axe-core for the console's accessibility tests) are
+    /// not installed; safe when several processes race. Returns the path of Azurite's entry script.
     /// </summary>
     public static async Task<string> EnsureInstalledAsync(string root, Action<string>? log, CancellationToken cancellationToken)
     {
         // The package's own entry point (what node_modules/.bin/azurite links to), run by node under the watchdog.
         var exe = Path.Combine(root, "node_modules", "azurite", "dist", "src", "azurite.js");
-        if (File.Exists(exe)) return exe;
+        var axe = Path.Combine(root, "node_modules", "axe-core", "axe.min.js");
+        if (File.Exists(exe) && File.Exists(axe)) return exe;
         await using var gate = await AcquireLockAsync(Path.Combine(root, ".npm-install.lock"), cancellationToken).ConfigureAwait(false);
-        if (File.Exists(exe)) return exe;
+        if (File.Exists(exe) && File.Exists(axe)) return exe;
         log?.Invoke("Installing Azurite (npm ci)...");
         var npm = new ProcessStartInfo("npm") { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in new[] { "ci", "--no-audit", "--no-fund", "--loglevel=error" }) npm.ArgumentList.Add(arg);
@@ -126,7 +127,7 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
         var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
         await process.StandardOutput.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
         await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-        if (process.ExitCode != 0 || !File.Exists(exe))
+        if (process.ExitCode != 0 || !File.Exists(exe) || !File.Exists(axe))
         {
             throw new InvalidOperationException($"npm ci failed with exit code {process.ExitCode}: {await stderr.ConfigureAwait(false)}");
         }

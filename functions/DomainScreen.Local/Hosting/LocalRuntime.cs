@@ -72,13 +72,17 @@ public static class LocalRuntime
 
     /// <summary>
     /// The same routes as the Functions app: every <c>/api/…</c> request goes through Core's route table (JSON 404
-    /// and 405 included); any other path is a JSON 404 too.
+    /// and 405 included), <c>/review/</c> is the review console; any other path is a JSON 404.
     /// </summary>
     public static void MapRoutes(IEndpointRouteBuilder app)
     {
         // Resolved per request, not here: a bad setting is then reported when the host starts (options validate on start).
         RequestDelegate dispatch = context => context.RequestServices.GetRequiredService<ApiRouter>().DispatchAsync(context);
         app.Map("/api/{**path}", dispatch);
+        // The review console: static files embedded in Core, the same as the Functions app serves.
+        RequestDelegate console = context => context.RequestServices.GetRequiredService<DomainScreen.Core.ReviewConsole.ConsoleAssets>().WriteAsync(context);
+        app.Map("/review", console);
+        app.Map("/review/{**path}", console);
         app.MapFallback(dispatch);
     }
 
