@@ -24,7 +24,7 @@ public sealed partial class ReviewConsoleTests(ConsoleWorld world)
 
         // The queue: highest score first, counts per band, the lab's face-swap site among the block cases.
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "待审队列" })).ToBeVisibleAsync();
-        await Expect(page.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("^封禁 \\d+$") })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("^建议处置 \\d+$") })).ToBeVisibleAsync();
         await world.ScreenshotAsync(page, "queue");
 
         // Keyboard only: / to search, type, Enter applies the filter, Enter opens the first row.
@@ -215,6 +215,59 @@ public sealed partial class ReviewConsoleTests(ConsoleWorld world)
         await page2.GetByRole(AriaRole.Button, new() { Name = "批准", Exact = true }).ClickAsync();
         await page2.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "确认" }).ClickAsync();
         await Expect(page2.Locator(".case-meta")).ToContainTextAsync("已批准");
+    }
+
+    [Fact]
+    public async Task Queue_FilterByCategory_SelectWithX_EscalateInBulk_ByKeyboard()
+    {
+        var (context, page, _) = await world.OpenAsync();
+        await using var _c = context;
+        await ConsoleWorld.SignInAsync(page, ConsoleWorld.ReviewerKey);
+        await page.GetByLabel("类别").SelectOptionAsync(new SelectOptionValue { Label = "大模型账号/接口倒卖" });
+        await page.GetByRole(AriaRole.Button, new() { Name = "应用筛选" }).ClickAsync();
+        var rows = page.Locator("table.queue tbody tr");
+        await Expect(rows.First).ToBeVisibleAsync();
+        var count = await rows.CountAsync();
+        Assert.True(count >= 2, $"{count} LLM-resale cases in the lab queue");
+        var domains = (await page.Locator("table.queue tbody tr td:nth-child(2) .domain-unicode").AllInnerTextsAsync()).Take(2).ToList();
+
+        await page.Locator("h1").FocusAsync();
+        await page.Keyboard.PressAsync("x");
+        await page.Keyboard.PressAsync("j");
+        await page.Keyboard.PressAsync("x");
+        await Expect(page.GetByText("已选 2 项")).ToBeVisibleAsync();
+        await page.Keyboard.PressAsync("e");
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("2 项成功");
+
+        foreach (var domain in domains)
+        {
+            var detail = await world.Admin.GetFromJsonAsync<JsonElement>(new Uri($"/api/cases/{domain}", UriKind.Relative));
+            Assert.Equal("escalated", detail.GetProperty("state").GetString());
+        }
+        // Escalated cases leave the pending queue; the state filter brings them back.
+        await Expect(rows).ToHaveCountAsync(count - 2);
+    }
+
+    [Fact]
+    public async Task SweepsAndPartnerActions_ShowProgressReportsAndActionStates()
+    {
+        var (context, page, _) = await world.OpenAsync();
+        await using var _c = context;
+        await ConsoleWorld.SignInAsync(page, ConsoleWorld.AdminKey);
+        await page.GetByRole(AriaRole.Link, new() { Name = "巡检" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "巡检", Exact = true })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Progressbar)).ToBeVisibleAsync();
+        await Expect(page.GetByText("已完成").First).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Img, new() { Name = "各类别标记数量（按巡检）" })).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "查看报告" }).First.ClickAsync();
+        await Expect(page.Locator("pre.report")).ToContainTextAsync("巡检");
+        await world.ScreenshotAsync(page, "sweeps");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "合作方处置" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "合作方处置" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("^只看超时未回执") })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Cell, new() { Name = "Console partner" })).ToBeVisibleAsync();
+        await world.ScreenshotAsync(page, "partners");
     }
 
     [Fact]

@@ -10,6 +10,14 @@ import { askReject, confirmDeregister, decide } from './decide.js';
 
 const CONTEXT = 80;
 
+// Which decision each state allows (the service's CaseRules; it refuses anything else with 409).
+const ALLOWED = {
+  approve: ['pending', 'escalated'],
+  reject: ['pending', 'escalated', 'approved', 'actioned'],
+  escalate: ['pending'],
+  close: ['pending', 'escalated', 'rejected', 'actioned'],
+};
+
 export async function render(main, ctx) {
   const caseId = ctx.arg;
   const canDecide = ctx.has('reviewer', 'admin');
@@ -152,6 +160,9 @@ function decisionPanel(ctx, detail, reload) {
     await send({ decision: 'escalate', note: note.value.trim() || undefined });
   }
 
+  // Only the decisions the case's state allows (docs/review.md), so a key press never asks for an impossible one.
+  const allowed = (decision) => (ALLOWED[decision] ?? []).includes(state);
+  const close = () => send({ decision: 'close', note: note.value.trim() || undefined });
   const appealed = state === 'appealed';
   const element = h('section', { class: 'panel decision', 'aria-labelledby': 's-decision' },
     h('h2', { id: 's-decision' }, t('decide.title')),
@@ -160,16 +171,23 @@ function decisionPanel(ctx, detail, reload) {
         h('button', { type: 'button', class: 'primary', onclick: () => send({ decision: 'uphold' }) }, t('decide.uphold')),
         h('button', { type: 'button', onclick: () => send({ decision: 'reverse', note: note.value.trim() || undefined }) }, t('decide.reverse')))
       : h('div', { class: 'decide-grid' },
-        h('fieldset', {}, h('legend', {}, t('decide.actions')),
-          h('div', { class: 'check' }, block, h('label', { for: 'act-block' }, t('decide.block'))),
-          h('div', { class: 'check' }, deregister, h('label', { for: 'act-deregister' }, t('decide.deregister')))),
-        h('div', { class: 'field' }, h('label', { for: 'act-scope' }, t('decide.scope')), scope),
+        allowed('approve') ? [
+          h('fieldset', {}, h('legend', {}, t('decide.actions')),
+            h('div', { class: 'check' }, block, h('label', { for: 'act-block' }, t('decide.block'))),
+            h('div', { class: 'check' }, deregister, h('label', { for: 'act-deregister' }, t('decide.deregister')))),
+          h('div', { class: 'field' }, h('label', { for: 'act-scope' }, t('decide.scope')), scope)] : null,
         h('div', { class: 'field' }, h('label', { for: 'act-note' }, t('decide.note')), note)),
     appealed ? null : h('div', { class: 'row' },
-      h('button', { type: 'button', class: 'primary', onclick: approve, 'aria-keyshortcuts': 'a' }, t('decide.approve')),
-      h('button', { type: 'button', class: 'danger-outline', onclick: reject, 'aria-keyshortcuts': 'r' }, t('decide.reject')),
-      h('button', { type: 'button', onclick: escalate, 'aria-keyshortcuts': 'e' }, t('decide.escalate'))));
-  return { element, approve, reject, escalate };
+      allowed('approve') ? h('button', { type: 'button', class: 'primary', onclick: approve, 'aria-keyshortcuts': 'a' }, t('decide.approve')) : null,
+      allowed('reject') ? h('button', { type: 'button', class: 'danger-outline', onclick: reject, 'aria-keyshortcuts': 'r' }, t('decide.reject')) : null,
+      allowed('escalate') ? h('button', { type: 'button', onclick: escalate, 'aria-keyshortcuts': 'e' }, t('decide.escalate')) : null,
+      allowed('close') ? h('button', { type: 'button', onclick: close }, t('decide.close')) : null));
+  return {
+    element,
+    approve: () => (allowed('approve') ? approve() : null),
+    reject: () => (allowed('reject') ? reject() : null),
+    escalate: () => (allowed('escalate') ? escalate() : null),
+  };
 }
 
 function contributions(verdict) {

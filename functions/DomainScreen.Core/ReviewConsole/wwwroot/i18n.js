@@ -1,5 +1,6 @@
 // Every label of the console in Simplified Chinese (default) and English. Keys are stable ids; `t(key, values)`
-// fills {name} placeholders. The chosen language is kept in localStorage (it is not a secret).
+// fills {name} placeholders. Band and category names are the sweep report's (SweepReportMarkdown), so a reviewer
+// reads the same words in both. The chosen language is kept in localStorage (it is not a secret).
 
 const zh = {
   'app.title': 'DomainScreen 审核台',
@@ -36,10 +37,10 @@ const zh = {
   'common.no': '否',
   'common.unknown': '未知',
   'common.back': '返回队列',
-  'band.clear': '正常',
+  'band.clear': '无风险',
   'band.watch': '关注',
-  'band.review': '待审',
-  'band.block': '封禁',
+  'band.review': '待复核',
+  'band.block': '建议处置',
   'state.pending': '待审',
   'state.escalated': '已上报',
   'state.approved': '已批准',
@@ -137,6 +138,7 @@ const zh = {
   'decide.approve': '批准',
   'decide.reject': '驳回',
   'decide.escalate': '上报',
+  'decide.close': '关闭案件',
   'decide.uphold': '维持原决定',
   'decide.reverse': '撤销原决定',
   'decide.actions': '处置方式',
@@ -240,15 +242,15 @@ const zh = {
   'help.help': '显示本帮助',
   'help.esc': '关闭对话框',
   'forbidden': '您的角色不能查看此页面。',
-  'cat.face-swap': 'AI 换脸',
+  'cat.face-swap': 'AI换脸',
   'cat.voice-clone': '声音克隆',
   'cat.nudify': '一键脱衣',
-  'cat.ai-companion': 'AI 陪伴',
-  'cat.fake-news': '虚假新闻与谣言',
-  'cat.llm-resale': '大模型账号/接口转售',
-  'cat.abuse-tool-sale': '出售滥用工具',
-  'cat.genai-service': '未备案生成式 AI 服务',
-  'cat.self-hosted-ai': '自建 AI 工具',
+  'cat.ai-companion': 'AI陪伴（含擦边）',
+  'cat.fake-news': 'AI谣言与虚假信息',
+  'cat.llm-resale': '大模型账号/接口倒卖',
+  'cat.abuse-tool-sale': '滥用工具售卖',
+  'cat.genai-service': '生成式AI服务',
+  'cat.self-hosted-ai': '自建AI工具',
 };
 
 const en = {
@@ -387,6 +389,7 @@ const en = {
   'decide.approve': 'Approve',
   'decide.reject': 'Reject',
   'decide.escalate': 'Escalate',
+  'decide.close': 'Close the case',
   'decide.uphold': 'Uphold',
   'decide.reverse': 'Reverse',
   'decide.actions': 'Actions',
@@ -493,11 +496,11 @@ const en = {
   'cat.face-swap': 'Face swap',
   'cat.voice-clone': 'Voice cloning',
   'cat.nudify': 'Nudify',
-  'cat.ai-companion': 'AI companion',
+  'cat.ai-companion': 'AI companion (incl. borderline sexual)',
   'cat.fake-news': 'Fake news and rumours',
   'cat.llm-resale': 'LLM account/API resale',
   'cat.abuse-tool-sale': 'Abuse-tool sale',
-  'cat.genai-service': 'Unfiled generative-AI service',
+  'cat.genai-service': 'Generative-AI service',
   'cat.self-hosted-ai': 'Self-hosted AI tool',
 };
 
