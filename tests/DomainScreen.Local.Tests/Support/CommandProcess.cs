@@ -28,13 +28,18 @@ public sealed class CommandProcess : IAsyncDisposable
 
     public static CommandProcess Start(IEnumerable<string> args, IDictionary<string, string>? environment = null, string? workingDirectory = null)
     {
-        var start = new ProcessStartInfo("dotnet")
+        // Through `env --default-signal`: a child of a background job started without job control inherits SIGINT as
+        // ignored (and .NET keeps an inherited SIG_IGN), so Ctrl+C would do nothing there whatever the command does.
+        // A person's terminal gives the default disposition; so does this.
+        var start = new ProcessStartInfo("env")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = workingDirectory ?? AppContext.BaseDirectory,
         };
+        start.ArgumentList.Add("--default-signal=INT,TERM");
+        start.ArgumentList.Add("dotnet");
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "domainscreen.dll"));
         foreach (var arg in args) start.ArgumentList.Add(arg);
         foreach (var (k, v) in environment ?? new Dictionary<string, string>()) start.Environment[k] = v;
@@ -66,7 +71,7 @@ public sealed class CommandProcess : IAsyncDisposable
         Eventually.Until(() =>
         {
             lock (_lines) return Task.FromResult(_lines.FirstOrDefault(l => l.Contains(text, StringComparison.Ordinal)) ?? "");
-        }, l => l.Length > 0 || _process.HasExited, timeout ?? TimeSpan.FromSeconds(90), $"'{text}' in the output of {_process.StartInfo.ArgumentList[1]}:\n{Output}");
+        }, l => l.Length > 0 || _process.HasExited, timeout ?? TimeSpan.FromSeconds(90), $"'{text}' in the output of {_process.StartInfo.ArgumentList[2]}:\n{Output}");
 
     public async Task WaitForExitAsync(TimeSpan timeout)
     {
@@ -77,7 +82,7 @@ public sealed class CommandProcess : IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
-            throw new TimeoutException($"{_process.StartInfo.ArgumentList[1]} did not exit within {timeout.TotalSeconds} s:\n{Output}");
+            throw new TimeoutException($"{_process.StartInfo.ArgumentList[2]} did not exit within {timeout.TotalSeconds} s:\n{Output}");
         }
         _process.WaitForExit(); // drains the output readers
     }
