@@ -80,6 +80,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IBootstrapStore, BlobBootstrapStore>();
 
         services.AddSingleton<StorageClients>();
+        services.AddSingleton<StorageRecovery>();
+        services.AddHostedService<StorageWatchdog>();
         services.AddSingleton<EvidenceStore>();
         services.AddHostedService<StorageBootstrap>();
         services.AddSingleton<ResultStore>();

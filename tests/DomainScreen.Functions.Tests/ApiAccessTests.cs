@@ -54,6 +54,9 @@ public sealed class ApiAccessTests(AzuriteFixture azurite) : IAsyncLifetime
             if (anonymous == 401 && JsonDocument.Parse(anonymousBody).RootElement.GetProperty("code").GetString() != "unauthenticated") mismatches.Add($"{route}: 401 without the error shape");
             var (unknown, _, _) = await _harness.Http(route.Method, Path(route), body, "application/json", "not-a-key");
             if (!route.Anonymous && unknown != 401) mismatches.Add($"{route} with an unknown key: {unknown}");
+            // In ApiKeys mode a client-sent App Service principal is just a header: it must not sign anyone in.
+            var (forged, _, _) = await _harness.Http(route.Method, Path(route), body, "application/json", headers: ForgedAdmin);
+            if (!route.Anonymous && forged != 401) mismatches.Add($"{route} with a forged X-MS-CLIENT-PRINCIPAL: {forged}");
             foreach (var (role, key) in KeyOfRole)
             {
                 var (status, _, _) = await _harness.Http(route.Method, Path(route), body, "application/json", key);
@@ -63,6 +66,31 @@ public sealed class ApiAccessTests(AzuriteFixture azurite) : IAsyncLifetime
         }
 
         Assert.True(mismatches.Count == 0, string.Join("\n", mismatches));
+    }
+
+    private static readonly Dictionary<string, string> ForgedAdmin = new()
+    {
+        ["X-MS-CLIENT-PRINCIPAL"] = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(
+            """{"auth_typ":"aad","name_typ":"name","role_typ":"roles","claims":[{"typ":"name","val":"Mallory"},{"typ":"roles","val":"admin"},{"typ":"roles","val":"partner"},{"typ":"partner_id","val":"telecom-a"}]}""")),
+    };
+
+    [Theory]
+    [InlineData("POST", "/api/cases/nobody-here.test/decision")]
+    [InlineData("POST", "/api/cases/decisions")]
+    [InlineData("PUT", "/api/allowlist/nobody-here.test")]
+    [InlineData("POST", "/api/submissions")]
+    [InlineData("POST", "/api/candidates")]
+    public async Task DeeplyNestedOrOversizedJson_IsA4xxWithTheErrorShape(string method, string path)
+    {
+        var nested = new string('[', 100_000) + new string(']', 100_000);
+        var (status, body, _) = await _harness.Http(method, path, nested, "application/json", AdminKey, new Dictionary<string, string> { ["If-Match"] = "\"1\"" });
+        Assert.InRange(status, 400, 499);
+        Assert.False(string.IsNullOrEmpty(JsonDocument.Parse(body).RootElement.GetProperty("code").GetString()));
+
+        var huge = "[\"" + new string('a', 5 * 1024 * 1024) + "\"]";
+        var (bigStatus, bigBody, _) = await _harness.Http(method, path, huge, "application/json", AdminKey, new Dictionary<string, string> { ["If-Match"] = "\"1\"" });
+        Assert.InRange(bigStatus, 400, 499);
+        Assert.False(string.IsNullOrEmpty(JsonDocument.Parse(bigBody).RootElement.GetProperty("code").GetString()));
     }
 
     [Fact]

@@ -49,6 +49,12 @@ public sealed class ScreenBatchFunctionsTests(AzuriteFixture azurite) : IAsyncLi
         // History holds the earlier results only (other tests screen alive.test too): the latest is not repeated in it.
         Assert.DoesNotContain(report.History, h => h.RequestId == report.Latest.RequestId);
 
+        // The path is decoded once (by the server): %2E is a dot, but %252E is the three characters "%2E", not a dot.
+        Assert.Equal(200, (await _harness.Http("GET", "/api/domains/alive%2Etest", key: ReaderKey)).Status);
+        var (twice, twiceBody, _) = await _harness.Http("GET", "/api/domains/alive%252Etest", key: ReaderKey);
+        Assert.Equal(400, twice);
+        Assert.DoesNotContain("198.51.100.20", twiceBody, StringComparison.Ordinal);
+
         var (_, nxBody, _) = await _harness.Http("GET", "/api/domains/NOWHERE.test.", key: ReaderKey);
         Assert.Equal(DnsOutcome.NxDomain, JsonSerializer.Deserialize(nxBody, CoreJson.Default.DomainReport)!.Latest!.Dns!.Status);
 

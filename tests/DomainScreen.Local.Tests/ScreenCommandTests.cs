@@ -7,6 +7,21 @@ namespace DomainScreen.Local.Tests;
 public sealed class ScreenCommandTests
 {
     [Fact]
+    public async Task Screen_Json_StdoutIsOnlyJson_LogsGoToStderr()
+    {
+        // No DNS server answers and the RDAP bootstrap cannot be fetched: warnings are logged, and none of them may
+        // reach stdout (`screen --json | jq` must work).
+        var (exit, all, stdout) = await Support.CommandProcess.RunWithStdoutAsync(
+            ["screen", "nothing-answers.cn", "--dns-server", "127.0.0.1:9", "--json"], TimeSpan.FromSeconds(120));
+
+        Assert.Equal(0, exit);
+        using var json = JsonDocument.Parse(stdout);
+        Assert.Equal(JsonValueKind.Array, json.RootElement.ValueKind);
+        Assert.DoesNotContain("warn:", stdout, StringComparison.Ordinal);
+        Assert.Contains("RdapBootstrap", all, StringComparison.Ordinal); // the warning was logged, on stderr
+    }
+
+    [Fact]
     public async Task Screen_Lab_Json_GivesEvidencePerDomain()
     {
         using var output = new StringWriter();

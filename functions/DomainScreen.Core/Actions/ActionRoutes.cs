@@ -167,7 +167,7 @@ internal sealed class ActionRoutes(PartnerStore partners, ActionStore actions, P
     private async Task<ApiResult> CaseActionsAsync(ApiCall call, CancellationToken cancellationToken)
     {
         var caseId = call.Route("caseId").ToLowerInvariant();
-        var list = (await actions.ForCaseAsync(Uri.UnescapeDataString(caseId), cancellationToken).ConfigureAwait(false)).OrderBy(a => a.CreatedAt).ToList();
+        var list = (await actions.ForCaseAsync(caseId, cancellationToken).ConfigureAwait(false)).OrderBy(a => a.CreatedAt).ToList();
         return ApiResult.Of(200, list, CoreJson.Default.ListPartnerAction);
     }
 

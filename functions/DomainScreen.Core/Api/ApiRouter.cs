@@ -16,11 +16,13 @@ public sealed class ApiRouter
     private readonly (ApiRoute Route, TemplateMatcher Matcher)[] _routes;
     private readonly CallerAuthenticator _authenticator;
     private readonly ILogger<ApiRouter> _logger;
+    private readonly Storage.StorageRecovery? _recovery;
 
-    public ApiRouter(IEnumerable<IApiRoutes> features, CallerAuthenticator authenticator, ILogger<ApiRouter> logger)
+    public ApiRouter(IEnumerable<IApiRoutes> features, CallerAuthenticator authenticator, ILogger<ApiRouter> logger, Storage.StorageRecovery? recovery = null)
     {
         _authenticator = authenticator;
         _logger = logger;
+        _recovery = recovery;
         // Literal segments win over parameters (/api/cases/decisions before /api/cases/{caseId}).
         _routes = features.SelectMany(f => f.Routes)
             .Select(r => (Route: r, Template: TemplateParser.Parse(r.Template.TrimStart('/'))))
@@ -41,7 +43,9 @@ public sealed class ApiRouter
         foreach (var (route, matcher) in _routes)
         {
             var values = new RouteValueDictionary();
-            if (!matcher.TryMatch(path, values)) continue;
+            // new PathString, not the implicit conversion: that one percent-decodes (FromUriComponent), and the host has
+            // decoded the path already — /api/domains/x%252Ecom must stay "x%2Ecom", not become x.com.
+            if (!matcher.TryMatch(new PathString(path), values)) continue;
             if (!string.Equals(route.Method, request.Method, StringComparison.OrdinalIgnoreCase))
             {
                 (allowed ??= []).Add(route.Method);
@@ -60,7 +64,8 @@ public sealed class ApiRouter
         return ApiResult.Error(404, "not-found", $"No route {request.Method} {path}; see docs/api.md.");
     }
 
-    private async Task<ApiResult> InvokeAsync(ApiRoute route, ApiRequest request, RouteValueDictionary values, CancellationToken cancellationToken)
+    private async Task<ApiResult> InvokeAsync(ApiRoute route, ApiRequest request, RouteValueDictionary values, CancellationToken cancellationToken,
+        bool retried = false)
     {
         var caller = Caller.Anonymous;
         // A browser tells where a request comes from (Fetch Metadata). A change asked for by another site's page
@@ -101,6 +106,17 @@ public sealed class ApiRouter
         catch (Exception ex)
 #pragma warning restore CA1031
         {
+            if (!retried && _recovery is not null && await _recovery.TryRecoverAsync(ex, cancellationToken).ConfigureAwait(false))
+            {
+                // Storage came back empty and is recreated now. A read is answered at once; a change is not retried
+                // here (its body is consumed) and nothing of it was stored, so the client sends it again.
+                if (HttpMethodsSafe(request.Method)) return await InvokeAsync(route, request, values, cancellationToken, retried: true).ConfigureAwait(false);
+                return ApiResult.Error(503, "storage-recreated",
+                    "Storage had lost its tables and queues; they have been recreated. Nothing of this request was stored: send it again.") with
+                {
+                    Headers = new Dictionary<string, string> { ["Retry-After"] = "1" },
+                };
+            }
             _logger.LogError(ex, "{Route} failed for request {RequestId}", route, request.RequestId);
             return ApiResult.Of(500, new ApiError("internal-error",
                 "The request failed on the server; it has been logged. Quote the request id when reporting it.", RequestId: request.RequestId),

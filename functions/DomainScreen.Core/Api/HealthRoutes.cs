@@ -4,7 +4,7 @@ using DomainScreen.Core.Storage;
 namespace DomainScreen.Core.Api;
 
 /// <summary>GET /api/health: anonymous; checks storage answers.</summary>
-internal sealed class HealthRoutes(StorageClients storage, TimeProvider time) : IApiRoutes
+internal sealed class HealthRoutes(StorageClients storage, StorageRecovery recovery, TimeProvider time) : IApiRoutes
 {
     private static readonly string Version =
         typeof(HealthRoutes).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0";
@@ -23,7 +23,10 @@ internal sealed class HealthRoutes(StorageClients storage, TimeProvider time) : 
         }
         catch (Exception ex) when (ex is Azure.RequestFailedException or OperationCanceledException or AggregateException)
         {
-            checks["storage"] = "unreachable: " + ex.Message.Split('\n')[0];
+            // Storage that answers but lost its queues is recreated now; this answer still says what was found.
+            checks["storage"] = await recovery.TryRecoverAsync(ex, cancellationToken).ConfigureAwait(false)
+                ? "recreated: " + ex.Message.Split('\n')[0]
+                : "unreachable: " + ex.Message.Split('\n')[0];
         }
         var healthy = checks.Values.All(v => v == "ok");
         return ApiResult.Of(healthy ? 200 : 503, new HealthReport(healthy ? "healthy" : "degraded", Version, time.GetUtcNow(), checks),

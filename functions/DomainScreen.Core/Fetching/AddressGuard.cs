@@ -7,7 +7,9 @@ namespace DomainScreen.Core.Fetching;
 /// Decides whether the fetcher may connect to an address. Refuses every range that is not the public internet:
 /// loopback, RFC 1918 private, CGNAT, link-local (which holds the cloud metadata address 169.254.169.254),
 /// unique-local, multicast, unspecified, broadcast, documentation and benchmarking ranges, reserved space, and
-/// the IPv4-mapped, IPv4-compatible, NAT64 and 6to4 forms of all of these. Loopback can be allowed for a lab.
+/// every IPv6 form that embeds one of these IPv4 addresses: IPv4-mapped (::ffff:0:0/96), IPv4-translated
+/// (::ffff:0:0:0/96, SIIT), IPv4-compatible, NAT64 (64:ff9b::/96), 6to4, Teredo and ISATAP interface identifiers.
+/// Loopback can be allowed for a lab.
 /// </summary>
 internal static class AddressGuard
 {
@@ -49,6 +51,7 @@ internal static class AddressGuard
     private static readonly IPNetwork Nat64Local = IPNetwork.Parse("64:ff9b:1::/48");
     private static readonly IPNetwork SixToFour = IPNetwork.Parse("2002::/16");
     private static readonly IPNetwork Teredo = IPNetwork.Parse("2001::/32");
+    private static readonly IPNetwork Translated = IPNetwork.Parse("::ffff:0:0:0/96");
 
     /// <summary>Null when the address may be connected to, else why not.</summary>
     public static string? Check(IPAddress address, bool allowLoopback = false)
@@ -65,6 +68,7 @@ internal static class AddressGuard
         {
             return CheckV4(new IPAddress(bytes.AsSpan(12, 4)), allowLoopback, " (IPv4-compatible)") ?? "IPv4-compatible IPv6 (deprecated)";
         }
+        if (Translated.Contains(address)) return CheckV4(new IPAddress(bytes.AsSpan(12, 4)), allowLoopback, " (IPv4-translated)") ?? "IPv4-translated IPv6 (SIIT)";
         if (Nat64.Contains(address)) return CheckV4(new IPAddress(bytes.AsSpan(12, 4)), allowLoopback, " (NAT64)");
         if (Nat64Local.Contains(address)) return "local-use NAT64";
         if (SixToFour.Contains(address)) return CheckV4(new IPAddress(bytes.AsSpan(2, 4)), allowLoopback, " (6to4)");
@@ -73,6 +77,12 @@ internal static class AddressGuard
             var client = bytes.AsSpan(12, 4).ToArray();
             for (var i = 0; i < 4; i++) client[i] ^= 0xFF;
             return CheckV4(new IPAddress(client), allowLoopback, " (Teredo)");
+        }
+        // ISATAP (RFC 5214): any prefix with the interface identifier 0000:5efe or 0200:5efe followed by an IPv4.
+        if (bytes[9] == 0 && bytes[10] == 0x5e && bytes[11] == 0xfe && (bytes[8] & 0xFD) == 0
+            && CheckV4(new IPAddress(bytes.AsSpan(12, 4)), allowLoopback, " (ISATAP)") is { } isatap)
+        {
+            return isatap;
         }
         foreach (var (network, reason) in V6Blocked)
         {

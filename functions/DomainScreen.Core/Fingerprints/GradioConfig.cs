@@ -27,8 +27,9 @@ public sealed record GradioConfig(string? Title, string? Version, bool AuthRequi
             using var doc = JsonDocument.Parse(html.AsMemory(brace, end - brace + 1), new JsonDocumentOptions { MaxDepth = 256, AllowTrailingCommas = true });
             return FromJson(doc.RootElement);
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or ArgumentException or InvalidOperationException)
         {
+            // Not JSON, or text that is not valid Unicode (a lone surrogate cannot be transcoded): no config.
             return null;
         }
     }

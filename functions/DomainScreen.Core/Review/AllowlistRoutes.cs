@@ -51,7 +51,7 @@ internal sealed class AllowlistRoutes(CaseService service, ReviewAllowlist allow
 
     private DomainName? Name(ApiCall call, out ApiResult? error)
     {
-        var parsed = parser.TryParse(Uri.UnescapeDataString(call.Route("domain")));
+        var parsed = parser.TryParse(call.Route("domain"));
         error = parsed.Name is null ? ApiResult.Error(400, parsed.Error!.CodeName, parsed.Error.Message) : null;
         return parsed.Name;
     }

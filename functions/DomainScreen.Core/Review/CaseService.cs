@@ -81,7 +81,7 @@ internal sealed class CaseService(
 
     /// <summary>Reads a case id from a URL: the registrable domain in any form the parser accepts.</summary>
     public string? CaseIdOf(string raw) =>
-        parser.TryParse(Uri.UnescapeDataString(raw)).Name is { } name && name.Ascii == name.RegistrableDomain ? name.Ascii : null;
+        parser.TryParse(raw).Name is { } name && name.Ascii == name.RegistrableDomain ? name.Ascii : null;
 
     private async Task<CaseChange> ChangeAsync(string caseId, string? ifMatch, Caller caller, string requestId,
         Func<CaseRecord, DecisionOutcomeInternal> apply, Func<CaseRecord, CaseRecord, CaseEvent, Task>? after, CancellationToken cancellationToken)

@@ -12,7 +12,7 @@ internal sealed class DomainRoutes(DomainParser parser, ResultStore results, IOp
     /// <summary>Accepts any form the parser does (Unicode, URL-encoded, with a trailing dot).</summary>
     private async Task<ApiResult> GetAsync(ApiCall call, CancellationToken cancellationToken)
     {
-        var parsed = parser.TryParse(Uri.UnescapeDataString(call.Route("domain")));
+        var parsed = parser.TryParse(call.Route("domain"));
         if (parsed.Name is not { } name) return ApiResult.Error(400, parsed.Error!.CodeName, parsed.Error.Message);
         var latestTask = results.GetLatestAsync(name.Ascii, cancellationToken);
         // One more than the limit: the newest history row is the latest result itself.

@@ -76,9 +76,10 @@ public sealed class ScreenBatchProcessor(
         {
             request = JsonSerializer.Deserialize(message, CoreJson.Default.ScreenRequest);
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException or ArgumentException or InvalidOperationException)
         {
-            throw new InvalidScreenRequestException($"message is not a screen request: {ex.Message}");
+            // Not JSON, or not valid Unicode (a lone surrogate in the message text).
+            throw new InvalidScreenRequestException($"message is not a screen request: {ex.Message.Split('\n')[0]}");
         }
         if (request is null) throw new InvalidScreenRequestException("message is empty or null");
         if (request.V != 1) throw new InvalidScreenRequestException($"unsupported message version {request.V}");
@@ -94,6 +95,7 @@ public sealed class ScreenBatchProcessor(
         {
             throw new InvalidScreenRequestException($"message must list 1 to {MaxDomainsPerMessage} domains");
         }
+        if (request.Domains.Any(string.IsNullOrWhiteSpace)) throw new InvalidScreenRequestException("message lists an empty domain");
         return request;
     }
 }

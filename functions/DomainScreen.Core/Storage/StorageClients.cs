@@ -100,6 +100,9 @@ public sealed class StorageClients
     /// <summary>Creates every table, queue and container once per process; later calls return the same task.</summary>
     public Task EnsureCreatedAsync() => _created.Value;
 
+    /// <summary>Creates every table, queue and container that is missing now (storage that came back empty).</summary>
+    public Task RecreateAsync() => CreateAllAsync();
+
     private async Task CreateAllAsync()
     {
         await Task.WhenAll(

@@ -94,7 +94,7 @@ internal sealed class CandidateRoutes(CandidateStore store, SubmissionParser par
 
     private async Task<ApiResult> DeleteAsync(ApiCall call, CancellationToken cancellationToken)
     {
-        var parsed = domains.TryParse(Uri.UnescapeDataString(call.Route("domain")));
+        var parsed = domains.TryParse(call.Route("domain"));
         if (parsed.Name is not { } name) return ApiResult.Error(400, parsed.Error!.CodeName, parsed.Error.Message);
         return await store.DeleteAsync(name.Ascii, cancellationToken).ConfigureAwait(false)
             ? new ApiResult(204, "")

@@ -20,7 +20,9 @@ internal static class CliServices
             .AddInMemoryCollection(settings)
             .Build();
         var services = new ServiceCollection();
-        services.AddLogging(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning)
+        // Logs go to stderr, every level: stdout is the command's answer (`screen --json | jq` must see only JSON).
+        services.AddLogging(b => b.AddSimpleConsole(o => o.SingleLine = true)
+            .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning)
             .AddFilter("System.Net.Http", LogLevel.Error).AddFilter("Polly", LogLevel.Error));
         services.AddSingleton<IConfiguration>(configuration);
         services.AddDomainScreening(configuration);

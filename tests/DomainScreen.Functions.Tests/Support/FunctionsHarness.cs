@@ -84,7 +84,8 @@ public sealed class FunctionsHarness : IAsyncDisposable
         var context = new DefaultHttpContext();
         context.Request.Method = method;
         var query = path.IndexOf('?', StringComparison.Ordinal);
-        context.Request.Path = query < 0 ? path : path[..query];
+        // Decoded once, as Kestrel and the Functions host do (a route value is never decoded again).
+        context.Request.Path = PathString.FromUriComponent(query < 0 ? path : path[..query]);
         if (query >= 0) context.Request.QueryString = new QueryString(path[query..]);
         foreach (var (name, value) in headers ?? new Dictionary<string, string>()) context.Request.Headers[name] = value;
         if (body is not null)

@@ -9,6 +9,7 @@ public sealed class CommandProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly List<string> _lines = [];
+    private readonly List<string> _stdout = [];
 
     private CommandProcess(Process process) => _process = process;
 
@@ -17,6 +18,15 @@ public sealed class CommandProcess : IAsyncDisposable
     public bool HasExited => _process.HasExited;
 
     public int ExitCode => _process.ExitCode;
+
+    /// <summary>What the command wrote to stdout only (its answer; logs belong on stderr).</summary>
+    public string StandardOutput
+    {
+        get
+        {
+            lock (_lines) return string.Join('\n', _stdout);
+        }
+    }
 
     public string Output
     {
@@ -44,7 +54,7 @@ public sealed class CommandProcess : IAsyncDisposable
         foreach (var arg in args) start.ArgumentList.Add(arg);
         foreach (var (k, v) in environment ?? new Dictionary<string, string>()) start.Environment[k] = v;
         var process = new CommandProcess(Process.Start(start)!);
-        process._process.OutputDataReceived += (_, e) => process.Add(e.Data);
+        process._process.OutputDataReceived += (_, e) => process.Add(e.Data, stdout: true);
         process._process.ErrorDataReceived += (_, e) => process.Add(e.Data);
         process._process.BeginOutputReadLine();
         process._process.BeginErrorReadLine();
@@ -52,6 +62,13 @@ public sealed class CommandProcess : IAsyncDisposable
     }
 
     /// <summary>Runs a command to its end (at most <paramref name="timeout"/>) and returns its exit code and output.</summary>
+    public static async Task<(int Exit, string Output, string StandardOutput)> RunWithStdoutAsync(IEnumerable<string> args, TimeSpan? timeout = null)
+    {
+        await using var process = Start(args);
+        await process.WaitForExitAsync(timeout ?? TimeSpan.FromSeconds(90));
+        return (process.ExitCode, process.Output, process.StandardOutput);
+    }
+
     public static async Task<(int Exit, string Output)> RunAsync(IEnumerable<string> args, IDictionary<string, string>? environment = null,
         string? workingDirectory = null, TimeSpan? timeout = null)
     {
@@ -60,9 +77,13 @@ public sealed class CommandProcess : IAsyncDisposable
         return (process.ExitCode, process.Output);
     }
 
-    private void Add(string? line)
+    private void Add(string? line, bool stdout = false)
     {
         if (line is null) return;
+        if (stdout)
+        {
+            lock (_lines) _stdout.Add(line);
+        }
         lock (_lines) _lines.Add(line);
     }
 
