@@ -109,4 +109,38 @@ public sealed class EndToEndTests(LocalWorldFixture world)
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
     }
+
+    // Two of the 500s found by hostile requests (docs/reliability.md), through real Kestrel.
+
+    [Fact]
+    public async Task ChunkedBodyWithAnOverflowingChunkSize_Is400WithTheErrorShape()
+    {
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(world.BaseAddress.Host, world.BaseAddress.Port);
+        var stream = tcp.GetStream();
+        var request = $"POST /api/submissions HTTP/1.1\r\nHost: {world.BaseAddress.Authority}\r\nAuthorization: Bearer {LocalWorldFixture.AdminKey}\r\n" +
+            "Content-Type: text/plain\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\nFFFFFFFFFFFFFFFF\r\nexample.cn\r\n0\r\n\r\n";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(request));
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        var answer = await reader.ReadToEndAsync();
+
+        Assert.StartsWith("HTTP/1.1 400", answer, StringComparison.Ordinal);
+        // The server answers the next request as usual.
+        Assert.Equal(HttpStatusCode.OK, (await world.Http.GetAsync(new Uri("/api/health", UriKind.Relative))).StatusCode);
+    }
+
+    [Fact]
+    public async Task OneNameAndManyLongRejectedLines_IsAccepted_WithTheLineErrorsStoredBounded()
+    {
+        var junk = string.Join('\n', Enumerable.Range(0, 200).Select(i => new string((char)('一' + i), 300)));
+        var body = "bounded-errors.test\n" + junk;
+
+        using var response = await world.Http.PostAsync(new Uri("/api/submissions", UriKind.Relative), new StringContent(body, Encoding.UTF8, "text/plain"));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var id = (await response.Content.ReadFromJsonAsync(CoreJson.Default.SubmissionAccepted))!.SubmissionId;
+        using var status = await world.Http.GetAsync(new Uri($"/api/submissions/{id}", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, status.StatusCode);
+        Assert.True((await status.Content.ReadAsStringAsync()).Length < 1_000_000);
+    }
 }
