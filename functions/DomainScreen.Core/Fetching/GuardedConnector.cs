@@ -54,12 +54,21 @@ public sealed class GuardedConnector(IDnsResolver resolver, IOptions<FetchOption
     {
         var o = options.Value;
         var host = context.DnsEndPoint.Host;
-        var candidates = IPAddress.TryParse(host.Trim('[', ']'), out var literal)
+        // "127.0.0.1." is the address too (a trailing dot makes it look like a name to some parsers).
+        var candidates = IPAddress.TryParse(host.Trim('[', ']').TrimEnd('.'), out var literal)
             ? [literal]
             : await ResolveAsync(host, cancellationToken).ConfigureAwait(false);
         if (candidates.Count == 0) throw new FetchConnectException(FetchOutcomes.DnsFailure, $"{host} has no A or AAAA record");
 
         var allowed = candidates.Where(a => AddressGuard.IsAllowed(a, o.AllowLoopback)).ToList();
+        if (allowed.Count < candidates.Count && allowed.Count > 0)
+        {
+            // A name that mixes public and refused addresses is refused whole: such answers are how rebinding and
+            // split-horizon tricks aim at internal services, and no public site needs them.
+            var refused = candidates.First(a => !AddressGuard.IsAllowed(a, o.AllowLoopback));
+            throw new FetchConnectException(FetchOutcomes.BlockedAddress,
+                $"{host} resolves to public and refused addresses together, e.g. {refused}: {AddressGuard.Check(refused, o.AllowLoopback)}");
+        }
         if (allowed.Count == 0)
         {
             var first = candidates[0];
