@@ -32,6 +32,12 @@ public sealed class LabDnsServer : IDisposable
 
     public string Endpoint => $"127.0.0.1:{Port}";
 
+    /// <summary>
+    /// While true the server answers nothing, as if it were stopped (a fault for tests: queries time out at the client);
+    /// set it back to false and it answers again.
+    /// </summary>
+    public bool Silent { get; set; }
+
     public const string NameServer1 = "ns1.lab-dns.test";
     public const string NameServer2 = "ns2.lab-dns.test";
 
@@ -41,7 +47,7 @@ public sealed class LabDnsServer : IDisposable
         var question = query.Questions[0];
         var name = question.Name.ToString().TrimEnd('.').ToLowerInvariant();
         var site = Find(name);
-        if (site?.Dns == "timeout")
+        if (Silent || site?.Dns == "timeout")
         {
             // ARSoft answers SERVFAIL when a handler sets no response, so hold the query past any client's timeout.
             try
