@@ -25,6 +25,7 @@ public sealed class AccessibilityTests(ConsoleWorld world)
         {
             ViewportSize = new ViewportSize { Width = 1280, Height = 720 }, BaseURL = world.BaseAddress.ToString(), BypassCSP = true,
         });
+        context.SetDefaultTimeout(60_000);
         var page = await context.NewPageAsync();
         await page.GotoAsync("/review/");
         await page.EvaluateAsync($"localStorage.setItem('ds.lang', '{language}')");
@@ -50,6 +51,7 @@ public sealed class AccessibilityTests(ConsoleWorld world)
         {
             ViewportSize = new ViewportSize { Width = 640, Height = 360 }, DeviceScaleFactor = 2, BaseURL = world.BaseAddress.ToString(),
         });
+        context.SetDefaultTimeout(60_000);
         var page = await context.NewPageAsync();
         await ConsoleWorld.SignInAsync(page, ConsoleWorld.ReviewerKey);
         foreach (var route in new[] { "#/queue", "#/sweeps", "#/case/deepfake-course.test" })

@@ -86,6 +86,7 @@ public sealed class ConsoleWorld : IAsyncLifetime
             await Task.Delay(200);
         }
 
+        Assertions.SetDefaultExpectTimeout(30_000);
         Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
         Browser = await Playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -112,7 +113,9 @@ public sealed class ConsoleWorld : IAsyncLifetime
             Locale = "zh-CN",
             BaseURL = BaseAddress.ToString(),
         });
-        context.SetDefaultTimeout(15_000);
+        // Deadlines, not waits: each step waits for its condition and returns as soon as it holds. They are generous
+        // because the suite also runs under CPU pressure (stress-ng on both cores plus the other test assemblies).
+        context.SetDefaultTimeout(60_000);
         var requests = new List<string>();
         context.Request += (_, request) => { lock (requests) requests.Add(request.Url); };
         var page = await context.NewPageAsync();

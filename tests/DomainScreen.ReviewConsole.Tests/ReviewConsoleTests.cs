@@ -260,7 +260,8 @@ public sealed partial class ReviewConsoleTests(ConsoleWorld world)
         await Expect(page.GetByText("已完成").First).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Img, new() { Name = "各类别标记数量（按巡检）" })).ToBeVisibleAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "查看报告" }).First.ClickAsync();
-        await Expect(page.Locator("pre.report")).ToContainTextAsync("巡检");
+        await Expect(page.Locator(".report-rendered h3").First).ToContainTextAsync("巡检报告");
+        await Expect(page.Locator(".report-rendered table").First).ToBeVisibleAsync();
         await world.ScreenshotAsync(page, "sweeps");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "合作方处置" }).ClickAsync();

@@ -150,6 +150,9 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits for the process to end (after a signal sent by the caller); throws when it is still running at the deadline.</summary>
+    public Task WaitForExitAsync(TimeSpan timeout) => _process.WaitForExitAsync().WaitAsync(timeout);
+
     public async ValueTask DisposeAsync()
     {
         Kill(_process);

@@ -40,8 +40,9 @@ public static class LocalRuntime
     };
 
     /// <param name="extraSettingsFile">A JSON settings file (serve's keys) read above the defaults and below environment variables.</param>
+    /// <param name="configure">Extra service registrations after the service's own (fault-injection tests).</param>
     public static WebApplication Build(IReadOnlyDictionary<string, string?> settings, string url = DefaultUrl, string[]? args = null,
-        string? extraSettingsFile = null)
+        string? extraSettingsFile = null, Action<IServiceCollection>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args ?? [], ContentRootPath = AppContext.BaseDirectory });
         // Defaults sit below every other source; explicit settings above all of them.
@@ -55,6 +56,7 @@ public static class LocalRuntime
         builder.WebHost.UseUrls(url);
 
         builder.Services.AddDomainScreening(builder.Configuration);
+        configure?.Invoke(builder.Services);
         builder.Host.ConfigureWebJobs(webJobs =>
         {
             webJobs.AddAzureStorageQueues(o => HostJsonQueues.Apply(o, builder.Configuration));

@@ -4,6 +4,7 @@
 import { api, ApiError } from './api.js';
 import { h, clear, table } from './dom.js';
 import { t, label, formatTime, lang } from './i18n.js';
+import { renderMarkdown } from './markdown.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const COLORS = ['#1b5e9b', '#b3261e', '#6a3d9a', '#2e7d32', '#a15c00', '#00696b', '#7b5800', '#8e244d', '#4a5a6a', '#3949ab'];
@@ -75,8 +76,10 @@ export async function render(main, ctx) {
   async function showReport(id) {
     try {
       const text = (await api(`/api/sweeps/${encodeURIComponent(id)}/report?lang=${lang() === 'en' ? 'en' : 'zh-CN'}`, { accept: 'text/markdown' })).body;
-      clear(reportView).append(h('h3', {}, id), h('pre', { class: 'report', tabindex: '0' }, text));
-      reportView.querySelector('pre').focus();
+      const rendered = renderMarkdown(text);
+      rendered.setAttribute('tabindex', '-1');
+      clear(reportView).append(h('h3', {}, id), rendered);
+      rendered.focus();
     } catch (error) {
       ctx.announce(t('common.error', { message: error.message }), 'error');
     }
