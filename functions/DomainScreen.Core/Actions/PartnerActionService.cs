@@ -14,7 +14,7 @@ internal sealed record AckOutcome(int Status, PartnerAction? Action, string? Cod
 /// (<c>actioned</c> when every action of its approval is applied; back to a reviewer on a failure or refusal).
 /// </summary>
 internal sealed class PartnerActionService(ActionStore actions, CaseService cases, AuditLog audit, TimeProvider time, IOptions<ActionOptions> options,
-    ILogger<PartnerActionService> logger)
+    ILogger<PartnerActionService> logger, Storage.StorageClients storage)
 {
     public async Task<AckOutcome> AcknowledgeAsync(string partnerId, string actionId, AckBody body, Caller partner, string requestId, CancellationToken cancellationToken)
     {
@@ -47,7 +47,11 @@ internal sealed class PartnerActionService(ActionStore actions, CaseService case
         return new(409, null, "busy", "The action kept changing; try again.");
     }
 
-    /// <summary>Dispatched actions past <see cref="ActionOptions.AckTimeoutHours"/> without an acknowledgement, marked and returned.</summary>
+    /// <summary>
+    /// Dispatched actions past <see cref="ActionOptions.AckTimeoutHours"/> without an acknowledgement, marked and returned.
+    /// Each is sent once more (the same signed message, while it has not expired): a partner queue that was deleted or
+    /// emptied loses nothing, and a partner that already applied it recognises the action id.
+    /// </summary>
     public async Task<IReadOnlyList<PartnerAction>> MarkOverdueAsync(CancellationToken cancellationToken)
     {
         var limit = time.GetUtcNow() - TimeSpan.FromHours(options.Value.AckTimeoutHours);
@@ -56,9 +60,27 @@ internal sealed class PartnerActionService(ActionStore actions, CaseService case
         {
             if (action.DispatchedAt is not { } at || at > limit || action.Overdue) continue;
             var found = await actions.GetAsync(action.PartnerId, action.ActionId, cancellationToken).ConfigureAwait(false);
-            if (found is { Action.State: ActionStates.Dispatched } f && await actions.TryUpdateAsync(f.Action with { Overdue = true }, f.ETag, cancellationToken).ConfigureAwait(false))
+            if (found is not { Action.State: ActionStates.Dispatched } f) continue;
+            // Sent again before it is marked: if the send fails (a queue being recreated answers 409 for a while), the
+            // action stays unmarked and the next maintenance run tries again.
+            if (f.Action.ExpiresAt - time.GetUtcNow() is { } ttl && ttl > TimeSpan.Zero)
             {
-                logger.LogWarning("Action {ActionId} ({Kind} {Domain}) for partner {PartnerId} not acknowledged since {DispatchedAt:u}",
+                try
+                {
+                    var queue = storage.PartnerQueue(f.Action.PartnerId);
+                    await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+                    await queue.SendMessageAsync(f.Action.Jws, timeToLive: ttl, cancellationToken: cancellationToken).ConfigureAwait(false);
+                }
+                catch (Azure.RequestFailedException ex)
+                {
+                    logger.LogWarning("Action {ActionId} for partner {PartnerId} is overdue and could not be sent again yet: {Error}", action.ActionId,
+                        action.PartnerId, ex.Message.Split('\n')[0]);
+                    continue;
+                }
+            }
+            if (await actions.TryUpdateAsync(f.Action with { Overdue = true }, f.ETag, cancellationToken).ConfigureAwait(false))
+            {
+                logger.LogWarning("Action {ActionId} ({Kind} {Domain}) for partner {PartnerId} not acknowledged since {DispatchedAt:u}; sent again",
                     action.ActionId, action.Kind, action.Domain, action.PartnerId, at);
                 overdue.Add(f.Action with { Overdue = true });
             }

@@ -234,9 +234,14 @@ public sealed class ActionFlowTests(AzuriteFixture azurite) : IAsyncLifetime
 
         var action = Assert.Single(await ActionsOfAsync(domain));
         Assert.Equal((partner, ActionStates.Dispatched, false), (action.PartnerId, action.State, action.Overdue));
+        // The partner's queue is lost with the message in it (deleted by mistake, an emulator restarted empty).
+        await _harness.Storage.PartnerQueue(partner).DeleteAsync();
         _harness.Time.Advance(TimeSpan.FromHours(25));
         await maintenance.RunAsync(CancellationToken.None);
         Assert.True(Assert.Single(await ActionsOfAsync(domain)).Overdue);
+        // Overdue means sent again: the same signed message is back on the partner's queue.
+        var resent = (await _harness.Storage.PartnerQueue(partner).ReceiveMessagesAsync(32)).Value;
+        Assert.Equal(action.Jws, Assert.Single(resent).Body.ToString());
     }
 
     private static long Serial(string zone)
