@@ -50,9 +50,9 @@ public sealed class FetchChaosSweepTests
             services.AddHttpClient<PageFetcher>().AddHttpMessageHandler(() => new ChaosHandler(chaos)));
         var names = await FaultWorld.AddCandidatesAsync(app, lab);
 
-        var (report, _, _) = await FaultWorld.SweepAsync(app, before: null, fault: () => Task.CompletedTask);
+        var (report, _, done) = await FaultWorld.SweepAsync(app, before: null, fault: () => Task.CompletedTask);
 
-        FaultWorld.AssertAccountedFor(report, names.Count);
+        FaultWorld.AssertAccountedFor(report!, done, names.Count);
         Assert.True(injected >= 5, $"{injected} faults injected");
         await app.StopAsync();
     }
