@@ -27,10 +27,23 @@ public sealed class LabHostileDns : IDisposable
     public LabHostileDns(Func<byte[], byte[]?>? answer = null)
     {
         _answer = answer ?? Answer;
-        _udp = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
-        Port = ((IPEndPoint)_udp.Client.LocalEndPoint!).Port;
-        _tcp = new TcpListener(IPAddress.Loopback, Port);
-        _tcp.Start();
+        // UDP and TCP on the same port number: take a free UDP port, and try another when its TCP twin is taken.
+        for (var attempt = 0; ; attempt++)
+        {
+            var udp = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+            var port = ((IPEndPoint)udp.Client.LocalEndPoint!).Port;
+            var tcp = new TcpListener(IPAddress.Loopback, port);
+            try
+            {
+                tcp.Start();
+                (_udp, _tcp, Port) = (udp, tcp, port);
+                break;
+            }
+            catch (SocketException) when (attempt < 50)
+            {
+                udp.Dispose();
+            }
+        }
         _ = Task.Run(UdpLoopAsync);
         _ = Task.Run(TcpLoopAsync);
     }
