@@ -54,6 +54,10 @@ public sealed class ScreenBatchFunctionsTests(AzuriteFixture azurite) : IAsyncLi
         var (twice, twiceBody, _) = await _harness.Http("GET", "/api/domains/alive%252Etest", key: ReaderKey);
         Assert.Equal(400, twice);
         Assert.DoesNotContain("198.51.100.20", twiceBody, StringComparison.Ordinal);
+        // The issue's own reproduction: /api/domains/example%252Ecom is the name "example%2Ecom" (refused), not example.com.
+        var (reported, reportedBody, _) = await _harness.Http("GET", "/api/domains/example%252Ecom", key: ReaderKey);
+        Assert.Equal(400, reported);
+        Assert.DoesNotContain("\"domain\":\"example.com\"", reportedBody, StringComparison.Ordinal);
 
         var (_, nxBody, _) = await _harness.Http("GET", "/api/domains/NOWHERE.test.", key: ReaderKey);
         Assert.Equal(DnsOutcome.NxDomain, JsonSerializer.Deserialize(nxBody, CoreJson.Default.DomainReport)!.Latest!.Dns!.Status);
