@@ -23,23 +23,6 @@ public sealed partial class ProcessLifecycleTests : IDisposable
         return (CommandProcess.Start(["serve", "--urls", url, "--state-dir", _state, "--azurite-base-port", basePort.ToString(System.Globalization.CultureInfo.InvariantCulture)], env), url);
     }
 
-    private static async Task WaitHealthyAsync(string url, CommandProcess process)
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        await Eventually.Until(async () =>
-        {
-            if (process.HasExited) return true;
-            try
-            {
-                return (await http.GetAsync(new Uri(url + "/api/health"))).IsSuccessStatusCode;
-            }
-            catch (HttpRequestException)
-            {
-                return false;
-            }
-        }, ok => ok, TimeSpan.FromSeconds(120), "serve to answer /api/health");
-        Assert.False(process.HasExited, process.Output);
-    }
 
     [Theory]
     [InlineData(CommandProcess.SigTerm)]
@@ -48,7 +31,7 @@ public sealed partial class ProcessLifecycleTests : IDisposable
     {
         var (serve, url) = StartServe(CommandProcess.FreeBasePort());
         await using var _ = serve;
-        await WaitHealthyAsync(url, serve);
+        await serve.WaitHealthyAsync(url);
         var azurite = AzuritePid(await serve.WaitForLineAsync("Storage: "));
 
         serve.Signal(signal);
@@ -63,7 +46,7 @@ public sealed partial class ProcessLifecycleTests : IDisposable
     {
         var (serve, url) = StartServe(CommandProcess.FreeBasePort());
         await using var _ = serve;
-        await WaitHealthyAsync(url, serve);
+        await serve.WaitHealthyAsync(url);
         var azurite = AzuritePid(await serve.WaitForLineAsync("Storage: "));
 
         serve.Signal(CommandProcess.SigKill);
@@ -78,7 +61,7 @@ public sealed partial class ProcessLifecycleTests : IDisposable
         await using var azurite = await AzuriteProcess.StartAsync(basePort, basePort + 1, basePort + 2);
         var (serve, url) = StartServe(basePort);
         await using var _ = serve;
-        await WaitHealthyAsync(url, serve);
+        await serve.WaitHealthyAsync(url);
 
         var storage = await serve.WaitForLineAsync("Storage: ");
         Assert.Contains("already listening", storage, StringComparison.Ordinal);

@@ -108,6 +108,25 @@ public sealed class CommandProcess : IAsyncDisposable
         _process.WaitForExit(); // drains the output readers
     }
 
+    /// <summary>Waits until this (serving) process answers <c>GET {url}/api/health</c> with a success status.</summary>
+    public async Task WaitHealthyAsync(string url)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        await Eventually.Until(async () =>
+        {
+            if (HasExited) return true;
+            try
+            {
+                return (await http.GetAsync(new Uri(url + "/api/health"))).IsSuccessStatusCode;
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        }, ok => ok, TimeSpan.FromSeconds(120), "serve to answer /api/health");
+        Assert.False(HasExited, Output);
+    }
+
     /// <summary>Sends a POSIX signal with the system's kill(1), as a user or a service manager would.</summary>
     public void Signal(int signal)
     {
