@@ -27,6 +27,7 @@ public static class CatalogLoader
         var problems = new List<string>();
         var signatures = new List<(string File, SignatureSpec Spec)>();
         var lexicons = new List<(string File, LexiconSpec Spec)>();
+        var brands = new List<(string File, BrandSpec Spec)>();
         var versions = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (file, json) in files)
         {
@@ -45,6 +46,7 @@ public static class CatalogLoader
             else versions.Add(parsed.Version);
             signatures.AddRange(parsed.Signatures.Select(s => (file, s)));
             lexicons.AddRange(parsed.Lexicons.Select(l => (file, l)));
+            brands.AddRange(parsed.Brands.Select(b => (file, b)));
         }
         if (versions.Count > 1) problems.Add($"files disagree on the catalog version: {string.Join(", ", versions)}");
 
@@ -60,6 +62,7 @@ public static class CatalogLoader
             Id(file, s.Id, "signature");
             if (string.IsNullOrWhiteSpace(s.Product)) problems.Add($"{file}: signature '{s.Id}' has no product name");
             foreach (var c in s.Categories.Where(c => !Categories.All.Contains(c))) problems.Add($"{file}: signature '{s.Id}' names unknown category '{c}'");
+            foreach (var f in s.Functions.Where(f => !SiteFunctions.All.Contains(f))) problems.Add($"{file}: signature '{s.Id}' names unknown function '{f}' (known: {string.Join(", ", SiteFunctions.All)})");
             if (s.Rules.Count == 0) problems.Add($"{file}: signature '{s.Id}' has no rules");
             if (s.Threshold is < 1 or > 1000) problems.Add($"{file}: signature '{s.Id}' threshold {s.Threshold} is out of range 1..1000");
             if (s.Risk is < 0 or > 100) problems.Add($"{file}: signature '{s.Id}' risk {s.Risk} is out of range 0..100");
@@ -71,7 +74,8 @@ public static class CatalogLoader
         }
         foreach (var (file, l) in lexicons)
         {
-            if (l.Category is null || (!Categories.All.Contains(l.Category) && !Categories.Cues.Contains(l.Category)))
+            if (l.Category is null || (!Categories.All.Contains(l.Category) && !Categories.Cues.Contains(l.Category)
+                && !(l.Category.StartsWith(SiteFunctions.CuePrefix, StringComparison.Ordinal) && SiteFunctions.All.Contains(l.Category[SiteFunctions.CuePrefix.Length..]))))
             {
                 problems.Add($"{file}: lexicon has unknown category '{l.Category}'");
             }
@@ -89,8 +93,19 @@ public static class CatalogLoader
                 if (t.Weight is < -100 or > 100) problems.Add($"{file}: term '{t.Id}' weight {t.Weight} is out of range -100..100");
             }
         }
+        foreach (var (file, b) in brands)
+        {
+            Id(file, b.Id, "brand");
+            if (b.Names.Count == 0 || b.Names.Any(n => string.IsNullOrWhiteSpace(n) || !SpecificEnough(n))) problems.Add($"{file}: brand '{b.Id}' needs names, each specific enough (4 ASCII or 2 CJK characters)");
+            if (b.Official.Count == 0 || b.Official.Any(d => string.IsNullOrWhiteSpace(d) || d != d.Trim() || d.Any(char.IsUpper) || !d.Contains('.', StringComparison.Ordinal)))
+            {
+                problems.Add($"{file}: brand '{b.Id}' needs official registrable domains, lower-case");
+            }
+            if (b.Labels.Any(l => l.Length < 4 || l.Any(char.IsUpper))) problems.Add($"{file}: brand '{b.Id}' labels must be lower-case and at least 4 characters");
+        }
         if (problems.Count > 0) throw new CatalogValidationException(problems);
-        return new CompiledCatalog(versions.Single(), signatures.Select(s => s.Spec).ToList(), lexicons.Select(l => l.Spec).ToList());
+        return new CompiledCatalog(versions.Single(), signatures.Select(s => s.Spec).ToList(), lexicons.Select(l => l.Spec).ToList(),
+            brands.Select(b => b.Spec).ToList());
     }
 
     private static void ValidateRule(string file, string? signature, RuleSpec r, List<string> problems, Action<string, string?, string> id)

@@ -11,6 +11,29 @@ public sealed class CatalogFile
     public List<SignatureSpec> Signatures { get; set; } = [];
 
     public List<LexiconSpec> Lexicons { get; set; } = [];
+
+    /// <summary>The brand registry: AI brands whose names others claim (see <see cref="BrandSpec"/>).</summary>
+    public List<BrandSpec> Brands { get; set; } = [];
+}
+
+/// <summary>
+/// A well-known AI brand: the names it goes by in every script, the registrable domains it officially serves from,
+/// and the strings that, inside another domain's labels, borrow its name. A page that claims the brand (its title or
+/// site name leads with it, or pairs it with "official", "download", "login" …) on a domain that is not one of
+/// <see cref="Official"/> is impersonating it.
+/// </summary>
+public sealed class BrandSpec
+{
+    public string? Id { get; set; }
+
+    /// <summary>Display names in every script, e.g. <c>DeepSeek</c>, <c>深度求索</c>.</summary>
+    public List<string> Names { get; set; } = [];
+
+    /// <summary>Registrable domains the brand serves from (subdomains included).</summary>
+    public List<string> Official { get; set; } = [];
+
+    /// <summary>Lower-case strings that borrow the brand inside a domain label (e.g. <c>deepseek</c>); default: none.</summary>
+    public List<string> Labels { get; set; } = [];
 }
 
 /// <summary>A product (an AI tool, a panel) recognised by weighted rules.</summary>
@@ -42,6 +65,9 @@ public sealed class SignatureSpec
     /// parked page does not report it. Default false.
     /// </summary>
     public bool Copy { get; set; }
+
+    /// <summary>What the product is for (see <see cref="SiteFunctions"/>): an SD UI is <c>image</c>, Open WebUI <c>chat</c>.</summary>
+    public List<string> Functions { get; set; } = [];
 
     public List<RuleSpec> Rules { get; set; } = [];
 }
@@ -75,7 +101,10 @@ public sealed class RuleSpec
 /// <summary>Terms that signal one category (or a cue), in Chinese and English.</summary>
 public sealed class LexiconSpec
 {
-    /// <summary>A category id, or a cue: <c>cue:service</c>, <c>cue:discourse</c>, <c>cue:parked</c>, <c>cue:ai-label</c>, <c>cue:genai</c>.</summary>
+    /// <summary>
+    /// A category id, a cue (<see cref="Categories.Cues"/>), or a site function's cue <c>function:&lt;id&gt;</c>
+    /// (<see cref="SiteFunctions"/>).
+    /// </summary>
     public string? Category { get; set; }
 
     public string? Language { get; set; }
@@ -147,10 +176,44 @@ public static class Categories
     public const string AbuseToolSale = "abuse-tool-sale";
     public const string GenAiService = "genai-service";
     public const string SelfHostedAi = "self-hosted-ai";
+    public const string TrollFarm = "troll-farm";
+    public const string VulgarContent = "vulgar-content";
+    public const string Minors = "minors";
+    public const string BrandImpersonation = "brand-impersonation";
 
-    public static readonly string[] All = [FaceSwap, VoiceClone, Nudify, AiCompanion, FakeNews, LlmResale, AbuseToolSale, GenAiService, SelfHostedAi];
+    public static readonly string[] All = [FaceSwap, VoiceClone, Nudify, VulgarContent, AiCompanion, Minors, FakeNews, TrollFarm, BrandImpersonation,
+        LlmResale, AbuseToolSale, GenAiService, SelfHostedAi];
 
-    public static readonly string[] Cues = ["cue:service", "cue:discourse", "cue:parked", "cue:ai-label", "cue:genai"];
+    public static readonly string[] Cues = ["cue:service", "cue:discourse", "cue:parked", "cue:ai-label", "cue:genai", "cue:minor-audience", "cue:age-gate", "cue:brand-claim"];
+
+    /// <summary>
+    /// The national campaign's seven problem types and the categories that evidence each (docs/scoring.md). A category
+    /// can serve two types (a nudify service is vulgar content and infringes the person shown).
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string[]> CampaignTypes = new Dictionary<string, string[]>(StringComparer.Ordinal)
+    {
+        ["ai-rumour"] = [FakeNews],
+        ["false-information"] = [FakeNews],
+        ["vulgar-content"] = [VulgarContent, Nudify, AiCompanion],
+        ["impersonation"] = [FaceSwap, VoiceClone, BrandImpersonation, Nudify],
+        ["water-army"] = [TrollFarm],
+        ["violating-ai-service"] = [GenAiService, SelfHostedAi, LlmResale, AbuseToolSale],
+        ["minors"] = [Minors],
+    };
+}
+
+/// <summary>
+/// What a site is for, a facet separate from the abuse categories (a licensed image generator is <c>image</c> and
+/// clear). From the products identified and from the page's <c>function:&lt;id&gt;</c> cues.
+/// </summary>
+public static class SiteFunctions
+{
+    public const string Chat = "chat", Image = "image", Video = "video", Voice = "voice", Music = "music", ApiRelay = "api-relay",
+        Companion = "companion", AgentPlatform = "agent-platform", Download = "download";
+
+    public static readonly string[] All = [Chat, Image, Video, Voice, Music, ApiRelay, Companion, AgentPlatform, Download];
+
+    public const string CuePrefix = "function:";
 }
 
 [JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web, ReadCommentHandling = System.Text.Json.JsonCommentHandling.Skip,

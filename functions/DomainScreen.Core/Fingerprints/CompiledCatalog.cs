@@ -31,9 +31,10 @@ public sealed class CompiledCatalog
     private readonly FrozenSet<int> _faviconHashes;
 
     // Targets: rule index ≥ 0; term index encoded as -(index + 1).
-    internal CompiledCatalog(string version, List<SignatureSpec> signatures, List<LexiconSpec> lexicons)
+    internal CompiledCatalog(string version, List<SignatureSpec> signatures, List<LexiconSpec> lexicons, List<BrandSpec>? brands = null)
     {
         Version = version;
+        Brands = brands ?? [];
         _signatures = signatures;
         for (var s = 0; s < signatures.Count; s++)
         {
@@ -72,6 +73,17 @@ public sealed class CompiledCatalog
     }
 
     public string Version { get; }
+
+    /// <summary>The brand registry (brands.json).</summary>
+    public IReadOnlyList<BrandSpec> Brands { get; }
+
+    private Domains.NameInspector? _names;
+
+    /// <summary>Marks confusable, mixed-script and brand-borrowing names against this catalog's brand registry.</summary>
+    public Domains.NameInspector Names => _names ??= new Domains.NameInspector(Brands);
+
+    /// <summary>The functions a signature's product serves (empty when the signature names none).</summary>
+    public IReadOnlyList<string> FunctionsOf(string signatureId) => _signaturesById.TryGetValue(signatureId, out var s) ? s.Functions : [];
 
     public int SignatureCount => _signatures.Count;
 
@@ -195,10 +207,10 @@ public sealed class CompiledCatalog
             }
             var evidence = hits.Sum(h => h.Weight);
             var spec = _signatures[s];
-            if (hits.Count > 0) products.Add(new ProductMatch(spec.Id!, spec.Product!, spec.Categories, evidence, spec.Risk, hits, spec.Copy));
+            if (hits.Count > 0) products.Add(new ProductMatch(spec.Id!, spec.Product!, spec.Categories, evidence, spec.Risk, hits, spec.Copy, spec.Functions));
         }
         var filings = Compliance.Find(page.Html);
-        var all = new FingerprintResult(products, termHits.Values.OrderBy(t => t.Offset).ToArray(), filings, Version, warnings);
+        var all = new FingerprintResult(products, termHits.Values.OrderBy(t => t.Offset).ToArray(), filings, Version, warnings) { Brands = FindBrandClaims(page) };
         return reportAll ? all : Finalise(all);
     }
 
@@ -268,6 +280,47 @@ public sealed class CompiledCatalog
                 warnings.Add($"term '{term.Spec.Id}' timed out after {CatalogLoader.RegexTimeout.TotalMilliseconds:0} ms and was skipped");
             }
         }
+    }
+
+    private static readonly string[] ClaimWords = ["官方", "官网", "正版", "下载", "登录", "登陆", "客户端", "中文版", "入口", "official", "download", "login",
+        "log in", "sign in", "app"];
+
+    /// <summary>Where a page names itself: its title and the site-name metadata. Body text only talks about brands.</summary>
+    private List<BrandClaim> FindBrandClaims(PageFacts page)
+    {
+        var claims = new List<BrandClaim>();
+        if (Brands.Count == 0) return claims;
+        (string Field, string? Value)[] places =
+        [
+            (Fields.Title, page.Title), ("meta:og:site_name", page.Meta.GetValueOrDefault("og:site_name")),
+            ("meta:application-name", page.Meta.GetValueOrDefault("application-name")), ("meta:og:title", page.Meta.GetValueOrDefault("og:title")),
+        ];
+        foreach (var brand in Brands)
+        {
+            foreach (var (field, value) in places)
+            {
+                if (string.IsNullOrWhiteSpace(value)) continue;
+                var text = value.Trim();
+                var hit = brand.Names.Select(n => (Name: n, At: FindName(text, n))).FirstOrDefault(x => x.At >= 0);
+                if (hit.Name is null) continue;
+                var leads = hit.At == 0;
+                if (!leads && !ClaimWords.Any(w => FindName(text, w) >= 0)) continue;
+                claims.Add(new BrandClaim(brand.Id!, hit.Name, brand.Official, field, text.Length <= 200 ? text : text[..200], hit.At));
+                break;
+            }
+        }
+        return claims;
+    }
+
+    // Case-insensitive; an ASCII name only as a whole word ("Kimi" not in "Kimiko"), a CJK one anywhere.
+    private static int FindName(string text, string name)
+    {
+        var ascii = name.All(c => c < 128);
+        for (var at = text.IndexOf(name, StringComparison.OrdinalIgnoreCase); at >= 0; at = text.IndexOf(name, at + 1, StringComparison.OrdinalIgnoreCase))
+        {
+            if (!ascii || IsWordBoundary(text, at, name.Length)) return at;
+        }
+        return -1;
     }
 
     private static int Prefix(char first, char second) => (char.ToLowerInvariant(first) << 16) | char.ToLowerInvariant(second);

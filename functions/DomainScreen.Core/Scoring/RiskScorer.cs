@@ -1,5 +1,6 @@
 using System.Globalization;
 using DomainScreen.Core.Dns;
+using DomainScreen.Core.Domains;
 using DomainScreen.Core.Fetching;
 using DomainScreen.Core.Fingerprints;
 using DomainScreen.Core.Registration;
@@ -14,7 +15,8 @@ public sealed record ScoringInput(
     DnsEvidence? Dns = null,
     FetchEvidence? Fetch = null,
     RegistrationEvidence? Registration = null,
-    string? AllowlistedBecause = null);
+    string? AllowlistedBecause = null,
+    NameMarks? Name = null);
 
 /// <summary>
 /// Turns evidence into a verdict: products and abuse lexicons from the page, compliance filings, and signals
@@ -63,6 +65,12 @@ public sealed class RiskScorer(TimeProvider time)
         var reported = (talkedAbout ? [] : lexiconEvidence
                 .Where(e => e.Value >= policy.Lexicon.ReportThreshold && page!.In(e.Key).Any(h => h.Kind == TermKinds.Offer)).Select(e => e.Key))
             .Union(products.SelectMany(p => p.Categories)).Distinct().OrderBy(c => Array.IndexOf(Categories.All, c)).ToList();
+        var functions = FunctionsOf(page, products, reported, talkedAbout || parkedHit is not null);
+        ScoreMinors(page, policy, talkedAbout, reported, functions, contributions, evidence);
+        var unknownDomain = ScoreBrands(input, page, policy, talkedAbout, reported, contributions, evidence, notes);
+        ScoreName(input.Name, policy, reported, contributions, evidence, notes);
+        reported = reported.Distinct().OrderBy(c => Array.IndexOf(Categories.All, c)).ToList();
+
         // An AI service: a generative or abuse category (a bare self-hosted tool such as a Gradio demo is not yet one),
         // shown by a product or by a page that offers something.
         var isGenAi = reported.Any(c => c != Categories.SelfHostedAi) && (products.Count > 0 || service.Count > 0);
@@ -108,12 +116,122 @@ public sealed class RiskScorer(TimeProvider time)
             else Signal("parked", $"name servers of a parking service ({parkingNs!.Value})");
         }
 
-        var score = Math.Clamp(contributions.Sum(c => c.Weight), 0, 100);
+        var sum = contributions.Sum(c => c.Weight);
+        var score = Math.Clamp(sum, 0, 100);
+        if (sum > 100) notes.Add($"score capped at 100: the contributions add up to {sum} ({sum - 100} over)");
+        else if (sum < 0) notes.Add($"score floored at 0: the contributions add up to {sum}");
         var band = BandOf(score, policy.Bands);
         band = ApplyCaps(band, input, policy, evidence, genAi, labelled: label is not null, parked, notes);
+        if (unknownDomain && Bands.Rank(band) > Bands.Rank(Bands.Review))
+        {
+            notes.Add("capped at review: the page claims a brand and its domain is unknown, so it cannot be checked against the brand's official domains");
+            band = Bands.Review;
+        }
         return new Verdict(score, band, reported, products.Select(p => new ProductRef(p.Id, p.Name)).ToArray(),
             filings.Select(f => new FilingRef(f.Type, f.Number)).ToArray(), contributions, notes,
-            page?.CatalogVersion ?? "", policy.Version ?? "");
+            page?.CatalogVersion ?? "", policy.Version ?? "", functions, input.Name is { Any: true } ? input.Name : null);
+    }
+
+    /// <summary>
+    /// What the site is for: every function of the products identified, the functions the abuse categories imply,
+    /// and a function the page's own wording names in at least two different terms (not on a page that only talks
+    /// about the subject, or a parked one).
+    /// </summary>
+    private static List<string> FunctionsOf(FingerprintResult? page, IReadOnlyList<ProductMatch> products, List<string> reported, bool talkedAbout)
+    {
+        var functions = new HashSet<string>(products.SelectMany(p => p.Functions ?? []), StringComparer.Ordinal);
+        if (!talkedAbout)
+        {
+            foreach (var (category, function) in CategoryFunctions)
+            {
+                if (reported.Contains(category)) functions.Add(function);
+            }
+            foreach (var function in SiteFunctions.All)
+            {
+                if (page?.In(SiteFunctions.CuePrefix + function).Select(t => t.TermId).Distinct().Count() >= 2) functions.Add(function);
+            }
+        }
+        return SiteFunctions.All.Where(functions.Contains).ToList();
+    }
+
+    private static readonly (string Category, string Function)[] CategoryFunctions =
+    [
+        (Categories.VoiceClone, SiteFunctions.Voice), (Categories.Nudify, SiteFunctions.Image), (Categories.AiCompanion, SiteFunctions.Companion),
+        (Categories.LlmResale, SiteFunctions.ApiRelay), (Categories.VulgarContent, SiteFunctions.Image),
+    ];
+
+    /// <summary>
+    /// A companion or chat service that addresses children or students and shows no age gate (未成年人模式, age
+    /// verification …) harms minors even when its words are tame.
+    /// </summary>
+    private static void ScoreMinors(FingerprintResult? page, ScoringPolicy policy, bool talkedAbout, List<string> reported, List<string> functions,
+        List<Contribution> contributions, Dictionary<string, int> evidence)
+    {
+        if (page is null || talkedAbout) return;
+        var audience = page.In("cue:minor-audience").FirstOrDefault();
+        if (audience is null || page.In("cue:age-gate").Any()) return;
+        if (!reported.Contains(Categories.AiCompanion) && !functions.Contains(SiteFunctions.Companion)) return;
+        var w = policy.Weight("minors-audience");
+        if (w == 0) return;
+        contributions.Add(new Contribution("minors-audience", "minors-audience", w,
+            "a companion or role-play service that addresses children or students and shows no age gate", Categories.Minors,
+            audience.Field, audience.Matched, audience.Offset));
+        evidence[Categories.Minors] = evidence.GetValueOrDefault(Categories.Minors) + w;
+        reported.Add(Categories.Minors);
+    }
+
+    /// <summary>
+    /// A page that presents itself as a registered brand (<see cref="BrandClaim"/>) on a domain that is not one of
+    /// the brand's: impersonation. Returns true when the domain is unknown (a saved page scored without its URL).
+    /// </summary>
+    private static bool ScoreBrands(ScoringInput input, FingerprintResult? page, ScoringPolicy policy, bool talkedAbout, List<string> reported,
+        List<Contribution> contributions, Dictionary<string, int> evidence, List<string> notes)
+    {
+        if (page is null || page.Brands.Count == 0) return false;
+        var unknown = false;
+        foreach (var claim in page.Brands)
+        {
+            var domain = input.Domain.TrimEnd('.');
+            if (domain.Length > 0 && claim.Official.Any(o => input.RegistrableDomain == o || domain == o || domain.EndsWith("." + o, StringComparison.Ordinal))) continue;
+            if (talkedAbout)
+            {
+                notes.Add($"names {claim.Name} in its {claim.Field}, but reads as news, a tutorial or a warning: not treated as a claim to be {claim.Name}");
+                continue;
+            }
+            var w = policy.Weight("brand-claim");
+            if (w == 0) continue;
+            unknown |= domain.Length == 0;
+            var where = domain.Length == 0 ? "its domain is unknown" : $"{domain} is not one of the brand's domains";
+            contributions.Add(new Contribution("brand-claim:" + claim.BrandId, "brand-claim", w,
+                $"presents itself as {claim.Name} and {where} ({string.Join(", ", claim.Official)})", Categories.BrandImpersonation,
+                claim.Field, claim.Matched, claim.Offset));
+            evidence[Categories.BrandImpersonation] = evidence.GetValueOrDefault(Categories.BrandImpersonation) + w;
+            reported.Add(Categories.BrandImpersonation);
+        }
+        return unknown;
+    }
+
+    /// <summary>The name itself: confusable with a brand's official domain, borrowing a brand, or mixing scripts.</summary>
+    private static void ScoreName(NameMarks? name, ScoringPolicy policy, List<string> reported, List<Contribution> contributions,
+        Dictionary<string, int> evidence, List<string> notes)
+    {
+        if (name is not { Any: true }) return;
+        if (name.ConfusableWith is { } official && policy.Weight("confusable-name") is var c and not 0)
+        {
+            contributions.Add(new Contribution("confusable-name", "confusable-name", c,
+                $"the name is confusable with {official} (same Unicode TR39 skeleton '{name.Skeleton}')", Categories.BrandImpersonation));
+            evidence[Categories.BrandImpersonation] = evidence.GetValueOrDefault(Categories.BrandImpersonation) + c;
+            reported.Add(Categories.BrandImpersonation);
+        }
+        else if (name.Brand is { } brand && policy.Weight("brand-in-name") is var b and not 0)
+        {
+            contributions.Add(new Contribution("brand-in-name", "brand-in-name", b, $"the name borrows the brand {brand.Replace("brand-", "", StringComparison.Ordinal)}"));
+        }
+        if (name.MixedScript is { } scripts && policy.Weight("mixed-script") is var m and not 0)
+        {
+            contributions.Add(new Contribution("mixed-script", "mixed-script", m, $"a label mixes scripts ({string.Join("+", scripts)})"));
+        }
+        if (name.LooksLike is { } looksLike) notes.Add($"the name is displayed like {looksLike}");
     }
 
     private static void ScoreProducts(IReadOnlyList<ProductMatch> products, ScoringPolicy policy, List<Contribution> contributions, Dictionary<string, int> evidence)

@@ -21,7 +21,10 @@ public sealed record ProductRef(string Id, string Name);
 
 public sealed record FilingRef(string Type, string Number);
 
-/// <summary>The scorer's answer: score 0–100, band, categories, and every contribution that produced it.</summary>
+/// <summary>
+/// The scorer's answer: score 0–100, band, categories, and every contribution that produced it; what the site is for
+/// (<see cref="Functions"/>, <see cref="Fingerprints.SiteFunctions"/>) and what its name says (<see cref="Name"/>).
+/// </summary>
 public sealed record Verdict(
     int Score,
     string Band,
@@ -31,4 +34,6 @@ public sealed record Verdict(
     IReadOnlyList<Contribution> Evidence,
     IReadOnlyList<string> Notes,
     string CatalogVersion,
-    string PolicyVersion);
+    string PolicyVersion,
+    IReadOnlyList<string>? Functions = null,
+    Domains.NameMarks? Name = null);

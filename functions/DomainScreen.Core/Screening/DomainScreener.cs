@@ -65,7 +65,7 @@ public sealed class DomainScreener(
                 : catalog.Run(PageFacts.From(fetch));
             var allowed = allowlist.Match(name.Ascii);
             var verdict = scorer.Score(new ScoringInput(name.Ascii, name.RegistrableDomain, page, dnsEvidence, fetch, registrationEvidence,
-                allowed is null ? null : $"allowlisted by {allowed.Author} ({allowed.Reason})"), policy);
+                allowed is null ? null : $"allowlisted by {allowed.Author} ({allowed.Reason})", catalog.Names.Inspect(name)), policy);
             result = result with { Stage = ScreeningStages.Scored, Verdict = verdict };
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

@@ -4,8 +4,11 @@ namespace DomainScreen.Core.Submissions;
 /// <param name="Line">1-based line (text), record (CSV, header = 1) or array position (JSON).</param>
 public sealed record SubmissionLineError(int Line, string Input, string Code, string Message);
 
-/// <summary>A domain accepted for screening.</summary>
-public sealed record AcceptedDomain(string Domain, string DisplayName);
+/// <summary>
+/// A domain accepted for screening; <paramref name="Marks"/> says when its name mixes scripts, is displayed like
+/// another (ASCII) name, or borrows or imitates a registered AI brand (absent when nothing is marked).
+/// </summary>
+public sealed record AcceptedDomain(string Domain, string DisplayName, Domains.NameMarks? Marks = null);
 
 /// <summary>The 202 answer to POST /api/submissions.</summary>
 public sealed record SubmissionAccepted(

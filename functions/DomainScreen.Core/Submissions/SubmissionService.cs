@@ -10,6 +10,7 @@ public sealed class SubmissionService(
     SubmissionStore store,
     ScreenRequestSender queue,
     TimeProvider time,
+    Fingerprints.CatalogProvider catalogs,
     IOptions<SubmissionOptions> options,
     ILogger<SubmissionService> logger)
 {
@@ -33,8 +34,10 @@ public sealed class SubmissionService(
             .ConfigureAwait(false);
         logger.LogInformation("Submission {SubmissionId}: {Accepted} accepted, {Errors} rejected, {Messages} messages queued",
             id, domains.Length, parsed.Errors.Count, messages);
+        var names = catalogs.Current.Catalog.Names;
+        static Domains.NameMarks? Marked(Domains.NameMarks marks) => marks.Any ? marks with { Skeleton = null } : null;
         var accepted = new SubmissionAccepted(id, domains.Length, parsed.Duplicates,
-            parsed.Accepted.Select(d => new AcceptedDomain(d.Ascii, d.Unicode)).ToArray(), parsed.Errors, $"/api/submissions/{id}");
+            parsed.Accepted.Select(d => new AcceptedDomain(d.Ascii, d.Unicode, Marked(names.Inspect(d)))).ToArray(), parsed.Errors, $"/api/submissions/{id}");
         return (accepted, parsed);
     }
 }

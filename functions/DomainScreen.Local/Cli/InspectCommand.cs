@@ -52,16 +52,18 @@ internal static partial class InspectCommand
             await Console.Error.WriteLineAsync($"url {url}: taken from the browser's saved-page marker").ConfigureAwait(false);
         }
         string? domain = null, registrable = null;
+        DomainScreen.Core.Domains.DomainName? parsedName = null;
         if (url is not null)
         {
             var parsed = services.GetRequiredService<DomainParser>().TryParse(url);
-            if (parsed.Name is { } name) (domain, registrable) = (name.Ascii, name.RegistrableDomain);
+            if (parsed.Name is { } name) (domain, registrable, parsedName) = (name.Ascii, name.RegistrableDomain, name);
             else await Console.Error.WriteLineAsync($"--url: {parsed.Error!.Message}; scoring without a domain").ConfigureAwait(false);
         }
         var facts = PageFacts.FromHtml(html, url, headers);
         var (catalog, policy) = provider.Current;
         var page = catalog.Run(facts);
-        var verdict = services.GetRequiredService<RiskScorer>().Score(new ScoringInput(domain ?? "", registrable ?? "", page), policy);
+        var verdict = services.GetRequiredService<RiskScorer>().Score(new ScoringInput(domain ?? "", registrable ?? "", page,
+            Name: parsedName is null ? null : catalog.Names.Inspect(parsedName)), policy);
         var report = VerdictReport.From(verdict, domain, url, facts.Title);
         if (json) await output.WriteLineAsync(JsonSerializer.Serialize(report, CoreJson.Default.VerdictReport)).ConfigureAwait(false);
         else VerdictText.Print(output, report);
