@@ -15,7 +15,10 @@ public sealed class CompiledCatalog
     private const int MaxHitsPerLiteral = 1;
 
     private sealed record Rule(int Signature, RuleSpec Spec, Regex? Regex, FrozenSet<int>? Hashes);
-    private sealed record Term(TermSpec Spec, string Category, bool AsciiWord, Regex? Pattern);
+    private sealed record Term(TermSpec Spec, string Category, bool AsciiWord, Regex? Pattern)
+    {
+        public bool IsCue { get; } = !Categories.All.Contains(Category);
+    }
 
     private readonly List<SignatureSpec> _signatures;
     private readonly List<Rule> _rules = [];
@@ -242,6 +245,7 @@ public sealed class CompiledCatalog
                     if (!span[at..].StartsWith(literal, StringComparison.OrdinalIgnoreCase)) continue;
                     if (seen.TryGetValue(literal, out var count) && count >= MaxHitsPerLiteral) continue;
                     string? matched = null; // the page's own spelling, cut once per match and only when used
+                    var negated = false;
                     foreach (var target in _literalTargets[literal])
                     {
                         if (target >= 0)
@@ -255,9 +259,15 @@ public sealed class CompiledCatalog
                         var index = -target - 1;
                         var term = _terms[index];
                         if (termHits.ContainsKey(index) || (term.AsciiWord && !IsWordBoundary(span, at, literal.Length))) continue;
+                        // "拒绝刷量", "no face swap of others": a refused offer is not an offer; a later mention may still be one.
+                        if (!term.IsCue && Negated(span, at))
+                        {
+                            negated = true;
+                            continue;
+                        }
                         termHits.Add(index, new TermHit(term.Spec.Id!, term.Category, term.Spec.Kind, term.Spec.Weight, field, matched ??= text.Substring(at, literal.Length), at));
                     }
-                    seen[literal] = count + 1;
+                    if (!negated) seen[literal] = count + 1;
                 }
             }
             pos = at + 1;
@@ -301,15 +311,29 @@ public sealed class CompiledCatalog
             {
                 if (string.IsNullOrWhiteSpace(value)) continue;
                 var text = value.Trim();
-                var hit = brand.Names.Select(n => (Name: n, At: FindName(text, n))).FirstOrDefault(x => x.At >= 0);
+                var hit = brand.Names.Select(n => (Name: n, At: FindName(text, n))).FirstOrDefault(x => x.At >= 0 && Claims(text, x.At, x.Name.Length));
                 if (hit.Name is null) continue;
-                var leads = hit.At == 0;
-                if (!leads && !ClaimWords.Any(w => FindName(text, w) >= 0)) continue;
                 claims.Add(new BrandClaim(brand.Id!, hit.Name, brand.Official, field, text.Length <= 200 ? text : text[..200], hit.At));
                 break;
             }
         }
         return claims;
+    }
+
+    /// <summary>
+    /// The name is the page's own: the field is the name, leads with it followed by a separator ("DeepSeek - 探索未至之境",
+    /// "ChatGPT | Log in"), or has a claim word right next to it ("DeepSeek官方下载", "官方Kimi", "ChatGPT中文版"). A title that
+    /// merely mentions the brand ("接入DeepSeek的客服系统 | 某科技官网", "DeepSeek R1 review") claims nothing.
+    /// </summary>
+    private static bool Claims(string text, int at, int length)
+    {
+        const int Near = 4;
+        var after = text.AsSpan(at + length).TrimStart();
+        if (at == 0 && (after.IsEmpty || "-|｜—–:：·_".Contains(after[0]))) return true;
+        var tail = after.TrimStart("-|｜—–:：·_ ").ToString();
+        var head = text[..at].TrimEnd();
+        return ClaimWords.Any(w => tail.StartsWith(w, StringComparison.OrdinalIgnoreCase) && (w.Any(c => c > 127) || IsWordBoundary(tail, 0, w.Length))
+            || (head.EndsWith(w, StringComparison.OrdinalIgnoreCase) && head.Length - w.Length >= 0 && head.Length - w.Length <= at && at - head.Length <= Near));
     }
 
     // Case-insensitive; an ASCII name only as a whole word ("Kimi" not in "Kimiko"), a CJK one anywhere.
@@ -321,6 +345,26 @@ public sealed class CompiledCatalog
             if (!ascii || IsWordBoundary(text, at, name.Length)) return at;
         }
         return -1;
+    }
+
+    private static readonly string[] Negators = ["拒绝", "杜绝", "严禁", "禁止", "不提供", "不做", "绝不", "从不", "不支持", "反对", "抵制", "远离", "谨防",
+        "no ", "not ", "never ", "don't ", "do not ", "won't ", "we refuse ", "against ", "beware of ", "free of ", "zero "];
+
+    /// <summary>A negation just before the term (within a few characters): 拒绝刷量, "we never sell accounts".</summary>
+    private static bool Negated(ReadOnlySpan<char> text, int at)
+    {
+        var from = Math.Max(0, at - 12);
+        var before = text[from..at];
+        foreach (var n in Negators)
+        {
+            var i = before.LastIndexOf(n, StringComparison.OrdinalIgnoreCase);
+            if (i < 0) continue;
+            var gap = before.Length - (i + n.Length);
+            // CJK negators sit right before the term (or one character away); English ones within a short word or two.
+            var start = from + i;
+            if (n[0] > 127 ? gap <= 1 : gap <= 6 && (start == 0 || !char.IsAsciiLetter(text[start - 1]))) return true;
+        }
+        return false;
     }
 
     private static int Prefix(char first, char second) => (char.ToLowerInvariant(first) << 16) | char.ToLowerInvariant(second);

@@ -39,7 +39,12 @@ public sealed class RiskScorer(TimeProvider time)
         }
 
         var service = page?.In("cue:service").ToList() ?? [];
-        var discourse = page?.In("cue:discourse").ToList() ?? [];
+        // A discourse word inside an offered term is the product's name, not the page's own voice: 新闻 in 新闻截图生成,
+        // "press release" in "fake press release builder".
+        var offers = page?.Terms.Where(t => t.Kind == TermKinds.Offer && Categories.All.Contains(t.Category)).ToList() ?? [];
+        var discourse = page?.In("cue:discourse")
+            .Where(d => !offers.Any(o => o.Field == d.Field && o.Offset <= d.Offset && d.Offset + d.Matched.Length <= o.Offset + o.Matched.Length))
+            .ToList() ?? [];
         var parkedHit = page?.In("cue:parked").FirstOrDefault();
         var lex = policy.Lexicon;
         var discoursePoints = Separate(discourse, weighted: true);

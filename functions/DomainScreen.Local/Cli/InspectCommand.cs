@@ -113,6 +113,16 @@ internal static class VerdictText
         o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"verdict: {r.Band.ToUpperInvariant()}  score {r.Score}/100  {r.Domain ?? r.Url ?? ""}"));
         if (r.Title is not null) o.WriteLine($"  title: {r.Title}");
         if (r.Categories.Count > 0) o.WriteLine($"  categories: {string.Join(", ", r.Categories)}");
+        if (r.Functions is { Count: > 0 } functions) o.WriteLine($"  functions: {string.Join(", ", functions)}");
+        if (r.Name is { } name)
+        {
+            var marks = new List<string>();
+            if (name.MixedScript is { } scripts) marks.Add($"mixed scripts {string.Join("+", scripts)}");
+            if (name.LooksLike is { } like) marks.Add($"displayed like {like}");
+            if (name.ConfusableWith is { } official) marks.Add($"confusable with {official}");
+            else if (name.Brand is { } brand) marks.Add($"borrows {brand}");
+            o.WriteLine($"  name: {string.Join("; ", marks)}");
+        }
         if (r.Products.Count > 0) o.WriteLine($"  products: {string.Join(", ", r.Products.Select(p => $"{p.Name} [{p.Id}]"))}");
         if (r.FilingDetails.Count > 0) o.WriteLine($"  filings: {string.Join(", ", r.FilingDetails.Select(f => $"{f.Number} ({f.Type})"))}");
         o.WriteLine("  evidence:");
