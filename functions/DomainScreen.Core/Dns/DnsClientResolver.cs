@@ -65,8 +65,9 @@ internal sealed class DnsClientResolver : IDnsResolver, IDisposable
         {
             var response = await _client.QueryAsync(name, ToQueryType(type), QueryClass.IN, cancellationToken).ConfigureAwait(false);
             // An answer must be for the question asked: DnsClient matches the id but not the question section, so an
-            // answer about another name (a lying or confused server) would otherwise be taken as this name's.
-            if (response.Questions.Count != 1 || !string.Equals(Normalize(response.Questions[0].QueryName.Value), Normalize(name), StringComparison.OrdinalIgnoreCase)
+            // answer about another name (a lying or confused server) would otherwise be taken as this name's. Compared in
+            // the wire (ASCII) form: DnsClient's Value is the Unicode form of an IDN (xn--dpseek-3ofa → dееpseek).
+            if (response.Questions.Count != 1 || !string.Equals(Normalize(response.Questions[0].QueryName.Original), Normalize(name), StringComparison.OrdinalIgnoreCase)
                 || response.Questions[0].QuestionType != ToQueryType(type))
             {
                 return new DnsAnswer(name, type, DnsOutcome.Error, null, [], Elapsed(), "the answer is for another question");
@@ -108,19 +109,20 @@ internal sealed class DnsClientResolver : IDnsResolver, IDisposable
         }
     }
 
+    // Names in their wire (ASCII) form, as everything else holds them: DnsClient's Value is the Unicode form of an IDN.
     private static DnsRecord? Convert(DnsResourceRecord record)
     {
-        var owner = Normalize(record.DomainName.Value);
+        var owner = Normalize(record.DomainName.Original);
         return record switch
         {
             ARecord a => new DnsRecord(owner, DnsRecordType.A, a.TimeToLive, a.Address.ToString()),
             AaaaRecord a => new DnsRecord(owner, DnsRecordType.AAAA, a.TimeToLive, a.Address.ToString()),
-            CNameRecord c => new DnsRecord(owner, DnsRecordType.CNAME, c.TimeToLive, Normalize(c.CanonicalName.Value)),
-            NsRecord n => new DnsRecord(owner, DnsRecordType.NS, n.TimeToLive, Normalize(n.NSDName.Value)),
-            MxRecord m => new DnsRecord(owner, DnsRecordType.MX, m.TimeToLive, $"{m.Preference} {Normalize(m.Exchange.Value)}"),
+            CNameRecord c => new DnsRecord(owner, DnsRecordType.CNAME, c.TimeToLive, Normalize(c.CanonicalName.Original)),
+            NsRecord n => new DnsRecord(owner, DnsRecordType.NS, n.TimeToLive, Normalize(n.NSDName.Original)),
+            MxRecord m => new DnsRecord(owner, DnsRecordType.MX, m.TimeToLive, $"{m.Preference} {Normalize(m.Exchange.Original)}"),
             TxtRecord t => new DnsRecord(owner, DnsRecordType.TXT, t.TimeToLive, Trim(string.Concat(t.Text), 2048)),
             SoaRecord s => new DnsRecord(owner, DnsRecordType.SOA, s.TimeToLive,
-                $"{Normalize(s.MName.Value)} {Normalize(s.RName.Value)} {s.Serial} {s.Refresh} {s.Retry} {s.Expire} {s.Minimum}"),
+                $"{Normalize(s.MName.Original)} {Normalize(s.RName.Original)} {s.Serial} {s.Refresh} {s.Retry} {s.Expire} {s.Minimum}"),
             _ => null,
         };
     }

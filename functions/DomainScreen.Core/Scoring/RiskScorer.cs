@@ -72,7 +72,7 @@ public sealed class RiskScorer(TimeProvider time)
             .Union(products.SelectMany(p => p.Categories)).Distinct().OrderBy(c => Array.IndexOf(Categories.All, c)).ToList();
         var functions = FunctionsOf(page, products, reported, talkedAbout || parkedHit is not null);
         ScoreMinors(page, policy, talkedAbout, reported, functions, contributions, evidence);
-        var unknownDomain = ScoreBrands(input, page, policy, talkedAbout, reported, contributions, evidence, notes);
+        var unknownDomain = ScoreBrands(input, page, policy, talkedAbout, reported, functions, contributions, evidence, notes);
         ScoreName(input.Name, policy, reported, contributions, evidence, notes);
         reported = reported.Distinct().OrderBy(c => Array.IndexOf(Categories.All, c)).ToList();
 
@@ -190,7 +190,7 @@ public sealed class RiskScorer(TimeProvider time)
     /// the brand's: impersonation. Returns true when the domain is unknown (a saved page scored without its URL).
     /// </summary>
     private static bool ScoreBrands(ScoringInput input, FingerprintResult? page, ScoringPolicy policy, bool talkedAbout, List<string> reported,
-        List<Contribution> contributions, Dictionary<string, int> evidence, List<string> notes)
+        List<string> functions, List<Contribution> contributions, Dictionary<string, int> evidence, List<string> notes)
     {
         if (page is null || page.Brands.Count == 0) return false;
         var unknown = false;
@@ -212,6 +212,14 @@ public sealed class RiskScorer(TimeProvider time)
                 claim.Field, claim.Matched, claim.Offset));
             evidence[Categories.BrandImpersonation] = evidence.GetValueOrDefault(Categories.BrandImpersonation) + w;
             reported.Add(Categories.BrandImpersonation);
+            // A fake "official" installer is how such pages spread malware: the brand's software from someone else's domain.
+            if (functions.Contains(SiteFunctions.Download) && policy.Weight("brand-download") is var d and not 0
+                && page.In(SiteFunctions.CuePrefix + SiteFunctions.Download).FirstOrDefault() is { } download)
+            {
+                contributions.Add(new Contribution("brand-download", "brand-download", d, $"offers {claim.Name} software for download from a domain that is not the brand's",
+                    Categories.BrandImpersonation, download.Field, download.Matched, download.Offset));
+                evidence[Categories.BrandImpersonation] += d;
+            }
         }
         return unknown;
     }

@@ -50,7 +50,7 @@ public sealed class ScoringPolicy
     [
         "service-cues", "no-filing", "icp-only", "filing-icp", "filing-psb", "filing-genai", "ai-label",
         "domain-age-30d", "domain-age-90d", "registration-missing", "tls-self-signed", "tls-invalid", "tls-fresh",
-        "fast-flux", "wildcard-dns", "cross-domain-redirect", "parked", "gradio-auth", "masked-terms", "minors-audience", "brand-claim", "confusable-name", "brand-in-name", "mixed-script",
+        "fast-flux", "wildcard-dns", "cross-domain-redirect", "parked", "gradio-auth", "masked-terms", "minors-audience", "brand-claim", "brand-download", "confusable-name", "brand-in-name", "mixed-script",
     ];
 
     /// <summary>Points for a signal, 0 when the policy does not list it.</summary>

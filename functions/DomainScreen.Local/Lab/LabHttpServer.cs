@@ -72,6 +72,18 @@ public sealed class LabHttpServer : IAsyncDisposable
         return server;
     }
 
+    private static string Ascii(string host)
+    {
+        try
+        {
+            return host.Length == 0 ? host : new System.Globalization.IdnMapping().GetAscii(host);
+        }
+        catch (ArgumentException)
+        {
+            return host; // not a name the lab serves
+        }
+    }
+
     /// <summary>The lab's CT log, served under /ct-log/ whatever the Host header.</summary>
     public LabCtLog CtLog { get; } = new(TimeProvider.System);
 
@@ -79,7 +91,8 @@ public sealed class LabHttpServer : IAsyncDisposable
     {
         Interlocked.Increment(ref _requests);
         if (await CtLog.TryHandleAsync(context, context.RequestAborted).ConfigureAwait(false)) return;
-        var host = context.Request.Host.Host.TrimEnd('.').ToLowerInvariant();
+        // The Host header as sent (ASCII): HostString.Host gives an IDN's Unicode form, and the manifest keys are ASCII.
+        var host = Ascii(context.Request.Host.Host.TrimEnd('.')).ToLowerInvariant();
         var path = context.Request.Path.Value ?? "/";
         var ct = context.RequestAborted;
         if (host == LabRegistry.RdapHost)

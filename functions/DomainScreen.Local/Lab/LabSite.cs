@@ -62,6 +62,10 @@ public sealed record LabExpectation
     public string? Band { get; init; }
     public string? Product { get; init; }
     public string? Category { get; init; }
+
+    /// <summary>A site function the result must name (see SiteFunctions).</summary>
+    public string? Function { get; init; }
+
     /// <summary>Fetch outcome, e.g. ok, blocked-address, too-large, timeout, connection-failed.</summary>
     public string? Fetch { get; init; }
 
@@ -85,6 +89,10 @@ public sealed record LabExpectation
         if (Category is not null && verdict?.Categories.Contains(Category) != true)
         {
             problems.Add($"categories [{string.Join(",", verdict?.Categories ?? [])}], expected {Category}");
+        }
+        if (Function is not null && verdict?.Functions?.Contains(Function) != true)
+        {
+            problems.Add($"functions [{string.Join(",", verdict?.Functions ?? [])}], expected {Function}");
         }
         if (Group is "benign" or "licensed" or "parked" && verdict?.Band is "review" or "block") problems.Add($"a {Group} site was placed in {verdict.Band}");
         return problems;
