@@ -37,6 +37,23 @@ public sealed class SubmissionFunctionsTests(AzuriteFixture azurite) : IAsyncLif
     }
 
     [Fact]
+    public async Task SubmitDomains_ConfusableAndMixedScriptNames_AreAcceptedAndMarked()
+    {
+        // ex\u0430mple.com: a Cyrillic а, displayed exactly like example.com; d\u0435\u0435pseek.com imitates deepseek.com.
+        var (status, body, _) = await _harness.Http("POST", "/api/submissions", "ex\u0430mple.com\nd\u0435\u0435pseek.com\ndeepseek-login.top\nexample.org\n", "text/plain", AnalystKey);
+
+        Assert.Equal(202, status);
+        var accepted = JsonSerializer.Deserialize(body, CoreJson.Default.SubmissionAccepted)!.Accepted.ToDictionary(a => a.DisplayName);
+        var lookalike = accepted["ex\u0430mple.com"].Marks!;
+        Assert.Equal(["Latn", "Cyrl"], lookalike.MixedScript);
+        Assert.Equal("example.com", lookalike.LooksLike);
+        Assert.Equal("deepseek.com", accepted["d\u0435\u0435pseek.com"].Marks!.ConfusableWith);
+        Assert.Equal("brand-deepseek", accepted["deepseek-login.top"].Marks!.Brand);
+        Assert.Null(accepted["example.org"].Marks);
+        Assert.Contains("\"looksLike\":\"example.com\"", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task GetSubmission_AfterSubmit_ListsEveryDomainQueuedWithLineErrors()
     {
         var (_, body, _) = await _harness.Http("POST", "/api/submissions", """["a.test","b.test","com.cn"]""", "application/json", AnalystKey);
