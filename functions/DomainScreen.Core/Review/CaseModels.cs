@@ -44,7 +44,7 @@ public sealed record CaseHost(string Host, string DisplayName, string Band, int 
 /// </summary>
 public sealed record CaseVerdict(string Host, DateTimeOffset ScreenedAt, string Band, int Score, IReadOnlyList<string> Categories,
     IReadOnlyList<string> Products, string CatalogVersion, string PolicyVersion, string? PageSha256, string? FaviconSha256,
-    string RequestId, string Source, string RunId);
+    string RequestId, string Source, string RunId, IReadOnlyList<string>? Functions = null);
 
 /// <summary>What a decision saw: a closed or rejected case reopens only when new evidence falls outside it.</summary>
 public sealed record DecidedEvidence(IReadOnlyList<string> Categories, IReadOnlyList<string> Products, IReadOnlyList<string> PageHashes);
@@ -71,6 +71,9 @@ public sealed record CaseRecord
     public required int Score { get; init; }
     public IReadOnlyList<string> Categories { get; init; } = [];
     public IReadOnlyList<string> Products { get; init; } = [];
+
+    /// <summary>What the case's flagged hosts are for (<see cref="Fingerprints.SiteFunctions"/>).</summary>
+    public IReadOnlyList<string> Functions { get; init; } = [];
     public IReadOnlyList<CaseHost> Hosts { get; init; } = [];
     public IReadOnlyList<string> Sources { get; init; } = [];
     public required DateTimeOffset OpenedAt { get; init; }
@@ -105,7 +108,7 @@ public sealed record CaseEvent(int Version, DateTimeOffset At, string ActorId, s
 /// <summary>A case in a list (GET /api/cases).</summary>
 public sealed record CaseSummary(string CaseId, string Domain, string DisplayName, string State, string Band, int Score,
     IReadOnlyList<string> Categories, IReadOnlyList<string> Products, DateTimeOffset OpenedAt, DateTimeOffset UpdatedAt, string Etag,
-    int Hosts = 1, bool AwaitingSecondApproval = false);
+    int Hosts = 1, bool AwaitingSecondApproval = false, IReadOnlyList<string>? Functions = null);
 
 /// <summary>GET /api/cases: one page, sorted by score (highest first) then newest, with counts by band over every match.</summary>
 public sealed record CaseList(IReadOnlyList<CaseSummary> Cases, IReadOnlyDictionary<string, int> Counts, string? ContinuationToken);

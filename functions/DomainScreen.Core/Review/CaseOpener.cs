@@ -132,7 +132,7 @@ internal sealed class CaseOpener(CaseStore store, CaseDirectory directory, Revie
 
     private static CaseVerdict Verdict(ScreeningResult r) => new(r.Domain, r.ScreenedAt, r.Verdict!.Band, r.Verdict.Score, r.Verdict.Categories,
         r.Verdict.Products.Select(p => p.Id).ToList(), r.Verdict.CatalogVersion, r.Verdict.PolicyVersion, r.Fetch?.BodySha256, r.Fetch?.Favicon?.Sha256,
-        r.RequestId, r.Source, r.RunId);
+        r.RequestId, r.Source, r.RunId, r.Verdict.Functions ?? []);
 }
 
 /// <summary>

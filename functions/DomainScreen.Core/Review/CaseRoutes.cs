@@ -132,6 +132,8 @@ internal sealed class CaseRoutes(CaseService service, CaseStore store) : IApiRou
         if (band is not null && !Bands.Ordered.Contains(band)) return (null, $"band must be one of: {string.Join(", ", Bands.Ordered)}.");
         var category = call.Query("category");
         if (category is not null && !Categories.All.Contains(category)) return (null, $"category must be one of: {string.Join(", ", Categories.All)}.");
+        var function = call.Query("function");
+        if (function is not null && !SiteFunctions.All.Contains(function)) return (null, $"function must be one of: {string.Join(", ", SiteFunctions.All)}.");
         var product = call.Query("product");
         if (product is not null && (product.Length > 100 || !product.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '-' or '_' or '.')))
         {
@@ -166,6 +168,6 @@ internal sealed class CaseRoutes(CaseService service, CaseStore store) : IApiRou
                 }
             }
         }
-        return (new CaseQuery(states, band, category, product, source, runId, ascii, unicode, since), null);
+        return (new CaseQuery(states, band, category, product, source, runId, ascii, unicode, since, function), null);
     }
 }

@@ -42,6 +42,7 @@ internal static class CaseRules
         Score = verdict.Score,
         Categories = verdict.Categories,
         Products = verdict.Products,
+        Functions = verdict.Functions ?? [],
         Hosts = [new CaseHost(verdict.Host, hostDisplay, verdict.Band, verdict.Score, verdict.ScreenedAt)],
         Sources = [verdict.Source],
         OpenedAt = now,
@@ -70,6 +71,7 @@ internal static class CaseRules
         var top = hosts.OrderByDescending(h => h.Score).First();
         var categories = flagged ? Union(c.Categories, verdict.Categories) : c.Categories;
         var products = flagged ? Union(c.Products, verdict.Products) : c.Products;
+        var functions = flagged ? Union(c.Functions, verdict.Functions ?? []) : c.Functions;
         var hashes = verdict.PageSha256 is { } hash && !c.PageHashes.Contains(hash) ? c.PageHashes.Append(hash).TakeLast(MaxPageHashes).ToList() : c.PageHashes;
         var reopen = mayReopen && flagged && c.State is CaseStates.Rejected or CaseStates.Closed && IsNewEvidence(c.Decided, verdict);
         var updated = c with
@@ -79,13 +81,14 @@ internal static class CaseRules
             Score = top.Score,
             Categories = categories,
             Products = products,
+            Functions = functions,
             PageHashes = hashes,
             Sources = c.Sources.Contains(verdict.Source) ? c.Sources : [.. c.Sources, verdict.Source],
             LastRunId = flagged ? verdict.RunId : c.LastRunId,
             State = reopen ? CaseStates.Pending : c.State,
         };
         var visible = updated.State != c.State || updated.Band != c.Band || updated.Score != c.Score || hosts.Count != c.Hosts.Count
-            || !updated.Categories.SequenceEqual(c.Categories) || !updated.Products.SequenceEqual(c.Products);
+            || !updated.Categories.SequenceEqual(c.Categories) || !updated.Products.SequenceEqual(c.Products) || !updated.Functions.SequenceEqual(c.Functions);
         if (!visible) return (updated with { Version = c.Version, UpdatedAt = c.UpdatedAt }, null);
         updated = updated with { Version = c.Version + 1, UpdatedAt = now };
         var ev = reopen

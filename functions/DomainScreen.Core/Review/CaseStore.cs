@@ -10,7 +10,8 @@ namespace DomainScreen.Core.Review;
 
 /// <summary>Filters of GET /api/cases; null means any.</summary>
 internal sealed record CaseQuery(IReadOnlyList<string>? States, string? Band = null, string? Category = null, string? Product = null,
-    string? Source = null, string? RunId = null, string? AsciiPrefix = null, string? UnicodePrefix = null, DateTimeOffset? Since = null);
+    string? Source = null, string? RunId = null, string? AsciiPrefix = null, string? UnicodePrefix = null, DateTimeOffset? Since = null,
+    string? Function = null);
 
 /// <summary>Another writer changed the case between our read and our write (the table's ETag no longer matched).</summary>
 internal sealed class CaseConflictException() : Exception("the case changed while it was being updated");
@@ -219,6 +220,7 @@ internal sealed class CaseStore(StorageClients storage)
             ["Score"] = c.Score,
             ["Categories"] = string.Join(',', c.Categories),
             ["Products"] = string.Join(',', c.Products),
+            ["Functions"] = string.Join(',', c.Functions),
             ["OpenedAt"] = c.OpenedAt,
             ["UpdatedAt"] = c.UpdatedAt,
             ["Version"] = c.Version,
@@ -230,6 +232,7 @@ internal sealed class CaseStore(StorageClients storage)
         };
         foreach (var category in c.Categories) e[Flag("cat", category)] = true;
         foreach (var product in c.Products) e[Flag("prd", product)] = true;
+        foreach (var function in c.Functions) e[Flag("fn", function)] = true;
         foreach (var source in c.Sources) e[Flag("src", source)] = true;
         return e;
     }
@@ -244,7 +247,8 @@ internal sealed class CaseStore(StorageClients storage)
         var caseId = e.GetString("CaseId")!;
         return new CaseSummary(caseId, caseId, e.GetString("DisplayName") ?? caseId, e.GetString("State") ?? "", e.GetString("Band") ?? "",
             e.GetInt32("Score") ?? 0, List("Categories"), List("Products"), e.GetDateTimeOffset("OpenedAt") ?? default,
-            e.GetDateTimeOffset("UpdatedAt") ?? default, $"\"{e.GetInt32("Version") ?? 0}\"", e.GetInt32("Hosts") ?? 1, e.GetBoolean("Awaiting") ?? false);
+            e.GetDateTimeOffset("UpdatedAt") ?? default, $"\"{e.GetInt32("Version") ?? 0}\"", e.GetInt32("Hosts") ?? 1, e.GetBoolean("Awaiting") ?? false,
+            List("Functions"));
     }
 
     private static string Filter(CaseQuery q)
@@ -254,6 +258,7 @@ internal sealed class CaseStore(StorageClients storage)
         if (q.Band is { } band) parts.Add(TableClient.CreateQueryFilter($"Band eq {band}"));
         if (q.Category is { } category) parts.Add($"{Flag("cat", category)} eq true");
         if (q.Product is { } product) parts.Add($"{Flag("prd", product)} eq true");
+        if (q.Function is { } function) parts.Add($"{Flag("fn", function)} eq true");
         if (q.Source is { } source) parts.Add($"{Flag("src", source)} eq true");
         if (q.RunId is { } run) parts.Add(TableClient.CreateQueryFilter($"(OpenedRunId eq {run} or LastRunId eq {run})"));
         if (q.Since is { } since) parts.Add(TableClient.CreateQueryFilter($"UpdatedAt ge {since}"));

@@ -43,6 +43,7 @@ public static class SweepReportMarkdown
     {
         ["face-swap"] = "AI换脸", ["voice-clone"] = "声音克隆", ["nudify"] = "一键脱衣", ["ai-companion"] = "AI陪伴（含擦边）", ["fake-news"] = "AI谣言与虚假信息",
         ["llm-resale"] = "大模型账号/接口倒卖", ["abuse-tool-sale"] = "滥用工具售卖", ["genai-service"] = "生成式AI服务", ["self-hosted-ai"] = "自建AI工具",
+        ["vulgar-content"] = "AI低俗色情内容", ["minors"] = "危害未成年人", ["troll-farm"] = "AI水军与刷量", ["brand-impersonation"] = "仿冒AI品牌",
     };
 
     public static string Render(SweepReport r, string lang)

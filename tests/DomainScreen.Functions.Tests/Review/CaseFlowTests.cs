@@ -238,7 +238,7 @@ public sealed class CaseFlowTests(AzuriteFixture azurite) : IAsyncLifetime
     {
         var stem = "lst" + Guid.NewGuid().ToString("N")[..8];
         await ConsumeAsync(_harness, "r1",
-            Result($"{stem}-a.test", "review", 50, ["genai-service"], ["dify"]),
+            Result($"{stem}-a.test", "review", 50, ["genai-service"], ["dify"]) is var a ? a with { Verdict = a.Verdict! with { Functions = ["agent-platform", "chat"] } } : null!,
             Result($"{stem}-b.test", "block", 90, ["nudify"]),
             Result($"{stem}-c.test", "block", 80, ["face-swap"], ["facefusion"]));
 
@@ -249,6 +249,10 @@ public sealed class CaseFlowTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(2, (await List("")).Counts["block"]);
         Assert.Equal([$"{stem}-c.test"], (await List("product=facefusion")).Cases.Select(c => c.CaseId));
         Assert.Equal([$"{stem}-b.test"], (await List("category=nudify")).Cases.Select(c => c.CaseId));
+        var chat = Assert.Single((await List("function=chat")).Cases);
+        Assert.Equal($"{stem}-a.test", chat.CaseId);
+        Assert.Equal(["agent-platform", "chat"], chat.Functions);
+        Assert.Equal(400, (await _harness.Http("GET", "/api/cases?function=painting", key: ReaderKey)).Status);
         Assert.Equal([$"{stem}-a.test"], (await List("band=review")).Cases.Select(c => c.CaseId));
         Assert.Equal(3, (await List("source=sweep&runId=sweep-test")).Cases.Count);
         Assert.Empty((await List("state=approved")).Cases);

@@ -57,7 +57,8 @@ export async function render(main, ctx) {
       h('p', { class: 'case-meta' }, bandBadge(record.band), ' ', scoreBar(record.score), ' ',
         h('span', { class: `state state-${record.state}` }, label('state', record.state)), ' ',
         (record.categories ?? []).map((c) => h('span', { class: 'tag' }, label('cat', c))),
-        (record.products ?? []).map((p) => h('span', { class: 'tag product' }, p)))));
+        (record.products ?? []).map((p) => h('span', { class: 'tag product' }, p)),
+        (record.functions ?? []).map((f) => h('span', { class: 'tag function' }, label('fn', f))))));
 
   const notices = [];
   if (detail.allowlisted) notices.push(h('p', { class: 'notice' }, t('case.allowlisted', { reason: detail.allowlisted.reason })));

@@ -251,6 +251,20 @@ const zh = {
   'cat.abuse-tool-sale': '滥用工具售卖',
   'cat.genai-service': '生成式AI服务',
   'cat.self-hosted-ai': '自建AI工具',
+  'cat.vulgar-content': 'AI低俗色情内容',
+  'cat.minors': '危害未成年人',
+  'cat.troll-farm': 'AI水军与刷量',
+  'cat.brand-impersonation': '仿冒AI品牌',
+  'fn.chat': '对话',
+  'fn.image': '图像生成',
+  'fn.video': '视频生成',
+  'fn.voice': '语音/声音',
+  'fn.music': '音乐生成',
+  'fn.api-relay': 'API中转',
+  'fn.companion': '陪伴/角色扮演',
+  'fn.agent-platform': '智能体平台',
+  'fn.download': '软件下载',
+  'queue.function': '站点功能',
 };
 
 const en = {
@@ -502,6 +516,20 @@ const en = {
   'cat.abuse-tool-sale': 'Abuse-tool sale',
   'cat.genai-service': 'Generative-AI service',
   'cat.self-hosted-ai': 'Self-hosted AI tool',
+  'cat.vulgar-content': 'Vulgar / NSFW content',
+  'cat.minors': 'Harm to minors',
+  'cat.troll-farm': 'Troll and bot farms',
+  'cat.brand-impersonation': 'AI brand impersonation',
+  'fn.chat': 'Chat',
+  'fn.image': 'Image generation',
+  'fn.video': 'Video generation',
+  'fn.voice': 'Voice',
+  'fn.music': 'Music generation',
+  'fn.api-relay': 'API relay',
+  'fn.companion': 'Companion / role-play',
+  'fn.agent-platform': 'Agent platform',
+  'fn.download': 'Software download',
+  'queue.function': 'Site function',
 };
 
 export const dictionaries = { 'zh-CN': zh, en };

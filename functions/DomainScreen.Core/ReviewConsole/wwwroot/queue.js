@@ -9,8 +9,10 @@ import { askReject, decideMany } from './decide.js';
 
 const BANDS = ['block', 'review', 'watch', 'clear'];
 const STATES = ['pending', 'escalated', 'approved', 'rejected', 'appealed', 'actioned', 'closed', 'all'];
-const CATEGORIES = ['face-swap', 'voice-clone', 'nudify', 'ai-companion', 'fake-news', 'llm-resale', 'abuse-tool-sale', 'genai-service', 'self-hosted-ai'];
-const FILTERS = ['state', 'band', 'category', 'product', 'source', 'runId', 'since', 'q'];
+const CATEGORIES = ['face-swap', 'voice-clone', 'nudify', 'vulgar-content', 'ai-companion', 'minors', 'fake-news', 'troll-farm', 'brand-impersonation',
+  'llm-resale', 'abuse-tool-sale', 'genai-service', 'self-hosted-ai'];
+const FUNCTIONS = ['chat', 'image', 'video', 'voice', 'music', 'api-relay', 'companion', 'agent-platform', 'download'];
+const FILTERS = ['state', 'band', 'category', 'function', 'product', 'source', 'runId', 'since', 'q'];
 const ORDER_KEY = 'ds.queueOrder';
 
 /** The case ids of the queue as last shown, for j/k on the case page. */
@@ -66,6 +68,7 @@ export async function render(main, ctx) {
     field('state', 'queue.state', select('state', [['', label('state', 'pending')], ...STATES.filter((s) => s !== 'pending').map((s) => [s, label('state', s)])])),
     field('band', 'queue.band', select('band', [['', t('queue.any')], ...BANDS.map((b) => [b, label('band', b)])])),
     field('category', 'queue.category', select('category', [['', t('queue.any')], ...CATEGORIES.map((c) => [c, label('cat', c)])])),
+    field('function', 'queue.function', select('function', [['', t('queue.any')], ...FUNCTIONS.map((f) => [f, label('fn', f)])])),
     field('product', 'queue.product', h('input', { id: 'f-product', name: 'product', value: params.product, autocomplete: 'off' })),
     field('source', 'queue.source', select('source', [['', t('queue.any')], ['sweep', t('source.sweep')], ['submission', t('source.submission')]])),
     field('runId', 'queue.run', h('input', { id: 'f-runId', name: 'runId', value: params.runId, autocomplete: 'off' })),
