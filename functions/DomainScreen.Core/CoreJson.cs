@@ -65,6 +65,7 @@ namespace DomainScreen.Core;
 [JsonSerializable(typeof(Sources.FeedResult))]
 [JsonSerializable(typeof(List<Sources.LookalikeResult>))]
 [JsonSerializable(typeof(List<Sources.CtResult>))]
+[JsonSerializable(typeof(Rescoring.RescoreReport))]
 public sealed partial class CoreJson : JsonSerializerContext;
 
 /// <summary>
@@ -79,4 +80,5 @@ public sealed partial class CoreJson : JsonSerializerContext;
 [JsonSerializable(typeof(AllowlistBody))]
 [JsonSerializable(typeof(Actions.PartnerBody))]
 [JsonSerializable(typeof(Actions.AckBody))]
+[JsonSerializable(typeof(Rescoring.RescoreBody))]
 public sealed partial class CommandJson : JsonSerializerContext;

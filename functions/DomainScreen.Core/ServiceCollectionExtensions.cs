@@ -95,6 +95,7 @@ public static class ServiceCollectionExtensions
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<CatalogProvider>>(), sp.GetService<StorageClients>(), sp.GetService<AuditLog>()));
         services.AddSingleton<RiskScorer>();
         services.AddSingleton<DomainScreener>();
+        services.AddSingleton<Rescoring.Rescorer>();
         services.AddSingleton<ScreenBatchProcessor>();
         services.AddSingleton<SubmissionParser>();
         services.AddSingleton<SubmissionService>();
@@ -135,6 +136,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IApiRoutes, HealthRoutes>();
         services.AddSingleton<IApiRoutes, MeRoutes>();
         services.AddSingleton<IApiRoutes, Screening.EvidenceRoutes>();
+        services.AddSingleton<IApiRoutes, Rescoring.RescoreRoutes>();
         services.AddSingleton<ReviewConsole.ConsoleAssets>();
         services.AddSingleton<IApiRoutes, SubmissionRoutes>();
         services.AddSingleton<IApiRoutes, DomainRoutes>();

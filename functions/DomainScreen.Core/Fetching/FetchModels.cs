@@ -52,6 +52,10 @@ public sealed record ProbeResult(string Path, int? Status, string? ContentType, 
     /// <summary>The decoded body, kept in memory for the fingerprint engine; not stored in the result row.</summary>
     [JsonIgnore]
     public string? Body { get; init; }
+
+    /// <summary>The bytes as received, stored as evidence under <see cref="Sha256"/> (re-scoring reads them back).</summary>
+    [JsonIgnore]
+    public ReadOnlyMemory<byte> RawBody { get; init; }
 }
 
 /// <summary>The landing page and everything fetched with it.</summary>

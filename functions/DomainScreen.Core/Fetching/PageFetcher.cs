@@ -174,7 +174,7 @@ public sealed class PageFetcher(HttpClient http, DomainParser parser, TlsObserva
             var text = fetched.Bytes.Length > 0 ? TextDecoding.Decode(fetched.Bytes.Span, TextDecoding.CharsetOf(fetched.ContentType)).Text : null;
             results.Add(new ProbeResult(path, fetched.Status, fetched.ContentType, fetched.Bytes.Length,
                 fetched.Bytes.Length > 0 ? Sha256(fetched.Bytes.Span) : null, fetched.Outcome,
-                text is null ? null : text.Length <= PreviewChars ? text : text[..PreviewChars]) { Body = text });
+                text is null ? null : text.Length <= PreviewChars ? text : text[..PreviewChars]) { Body = text, RawBody = fetched.Bytes });
         }
         return results;
     }

@@ -23,6 +23,13 @@ public sealed class EvidenceStore(StorageClients storage) : IDisposable
         {
             await PutAsync(body, fetch.RawBody, fetch.ContentType ?? "application/octet-stream", cancellationToken).ConfigureAwait(false);
         }
+        foreach (var probe in fetch.Probes)
+        {
+            if (probe.Sha256 is { } sha && !probe.RawBody.IsEmpty)
+            {
+                await PutAsync(sha, probe.RawBody, probe.ContentType ?? "application/octet-stream", cancellationToken).ConfigureAwait(false);
+            }
+        }
         if (fetch.Favicon?.Sha256 is { } icon && !fetch.RawFavicon.IsEmpty)
         {
             await PutAsync(icon, fetch.RawFavicon, fetch.Favicon.ContentType ?? "application/octet-stream", cancellationToken).ConfigureAwait(false);
