@@ -7,6 +7,7 @@ root.Subcommands.Add(LabCommand.Create());
 root.Subcommands.Add(DemoCommand.Create());
 root.Subcommands.Add(ScreenCommand.Create());
 root.Subcommands.Add(InspectCommand.Create());
+root.Subcommands.Add(RescoreCommand.Create());
 root.Subcommands.Add(CasesCommand.Create());
 root.Subcommands.Add(AllowlistCommand.Create());
 root.Subcommands.Add(AllowlistCommand.Audit());

@@ -82,8 +82,8 @@ public sealed class Rescorer(StorageClients storage, EvidenceStore evidence, Ris
         {
             if (JsonChunks.Read(entity) is not { } json || JsonSerializer.Deserialize(json, CoreJson.Default.ScreeningResult) is not { Verdict: { } before } stored) continue;
             total++;
-            fromCatalogs.Add(before.CatalogVersion);
-            fromPolicies.Add(before.PolicyVersion);
+            if (before.CatalogVersion.Length > 0) fromCatalogs.Add(before.CatalogVersion); // a result without a page ran no catalog
+            if (before.PolicyVersion.Length > 0) fromPolicies.Add(before.PolicyVersion);
             var after = await RescoreAsync(stored, catalog, policy, cancellationToken).ConfigureAwait(false);
             if (after?.Verdict is not { } v)
             {

@@ -89,6 +89,27 @@ public sealed class RescoreTests(LocalWorldFixture world)
         Assert.Contains("has no rules", body, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task RescoreCommand_PrintsTheMovesAndChanges_FromAPolicyFile()
+    {
+        await ScreenAndStoreAsync("spicy-pics.test");
+        var file = Path.Combine(Path.GetTempPath(), "ds-policy-" + Guid.NewGuid().ToString("N")[..8] + ".json");
+        await File.WriteAllTextAsync(file, ReadBuiltInPolicy().Replace("\"review\":45,\"block\":75", "\"review\":99,\"block\":100", StringComparison.Ordinal));
+        try
+        {
+            var (exit, output) = await CommandProcess.RunAsync(["rescore", "--policy", file, "--url", world.BaseAddress.ToString(), "--key", LocalWorldFixture.AdminKey]);
+
+            Assert.True(exit == 0, output);
+            Assert.Contains("stored results:", output, StringComparison.Ordinal);
+            Assert.Contains("block  -> review", output, StringComparison.Ordinal);
+            Assert.Contains("spicy-pics.test: block", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     private static string ReadBuiltInPolicy()
     {
         using var stream = typeof(RiskScorer).Assembly.GetManifestResourceStream("policy/policy.json")!;
