@@ -66,6 +66,7 @@ namespace DomainScreen.Core;
 [JsonSerializable(typeof(List<Sources.LookalikeResult>))]
 [JsonSerializable(typeof(List<Sources.CtResult>))]
 [JsonSerializable(typeof(Rescoring.RescoreReport))]
+[JsonSerializable(typeof(Calibration.CalibrationReport))]
 public sealed partial class CoreJson : JsonSerializerContext;
 
 /// <summary>

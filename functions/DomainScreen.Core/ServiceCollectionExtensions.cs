@@ -137,6 +137,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IApiRoutes, MeRoutes>();
         services.AddSingleton<IApiRoutes, Screening.EvidenceRoutes>();
         services.AddSingleton<IApiRoutes, Rescoring.RescoreRoutes>();
+        services.AddSingleton<Calibration.Calibrator>();
+        services.AddSingleton<IApiRoutes, Calibration.CalibrationRoutes>();
         services.AddSingleton<ReviewConsole.ConsoleAssets>();
         services.AddSingleton<IApiRoutes, SubmissionRoutes>();
         services.AddSingleton<IApiRoutes, DomainRoutes>();

@@ -8,6 +8,7 @@ root.Subcommands.Add(DemoCommand.Create());
 root.Subcommands.Add(ScreenCommand.Create());
 root.Subcommands.Add(InspectCommand.Create());
 root.Subcommands.Add(RescoreCommand.Create());
+root.Subcommands.Add(CalibrateCommand.Create());
 root.Subcommands.Add(CasesCommand.Create());
 root.Subcommands.Add(AllowlistCommand.Create());
 root.Subcommands.Add(AllowlistCommand.Audit());

@@ -151,6 +151,18 @@ internal sealed class CaseStore(StorageClients storage)
     }
 
     /// <summary>How many cases a run (sweep or submission) opened.</summary>
+    /// <summary>The state and latest verdict of every case in <paramref name="states"/> (calibration's labels).</summary>
+    public async IAsyncEnumerable<(string State, Verdict Verdict)> DecidedVerdictsAsync(IReadOnlyList<string> states,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and RowKey ge {"q|"} and RowKey lt {"q}"}") + Filter(new CaseQuery(states));
+        await foreach (var e in storage.Cases.QueryAsync<TableEntity>(filter, select: ["CaseId", "State"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (e.GetString("CaseId") is not { } id || e.GetString("State") is not { } state) continue;
+            if ((await LatestResultAsync(id, cancellationToken).ConfigureAwait(false))?.Verdict is { } verdict) yield return (state, verdict);
+        }
+    }
+
     public async Task<int> CountOpenedByAsync(string runId, CancellationToken cancellationToken)
     {
         var count = 0;

@@ -299,7 +299,7 @@ public sealed class RiskScorer(TimeProvider time)
         var totals = new List<(string Category, List<TermHit> Hits, double Total)>();
         foreach (var category in Categories.All)
         {
-            var hits = page.In(category).ToList();
+            var hits = page.In(category).Select(h => h with { Weight = policy.TermWeight(h.TermId, h.Weight) }).Where(h => h.Weight != 0).ToList();
             if (hits.Count == 0) continue;
             var offer = hits.Where(h => h.Kind == TermKinds.Offer).Sum(h => h.Weight);
             var topic = hits.Where(h => h.Kind == TermKinds.Topic).Sum(h => h.Weight);

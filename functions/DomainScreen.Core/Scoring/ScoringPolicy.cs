@@ -32,6 +32,15 @@ public sealed class ScoringPolicy
     /// <summary>Signal id → points (negative lowers risk). See docs/scoring.md for each signal.</summary>
     public Dictionary<string, int> Signals { get; set; } = [];
 
+    /// <summary>
+    /// Lexicon term id → weight, overriding the catalog's weight for that term (how reviewer calibration adjusts a
+    /// term without a catalog release: <c>domainscreen calibrate</c> proposes them).
+    /// </summary>
+    public Dictionary<string, int> TermWeights { get; set; } = [];
+
+    /// <summary>A term's weight under this policy.</summary>
+    public int TermWeight(string termId, int catalogWeight) => TermWeights.TryGetValue(termId, out var w) ? w : catalogWeight;
+
     /// <summary>Most points all products together add.</summary>
     public int ProductCap { get; set; } = 60;
 
@@ -90,6 +99,7 @@ public sealed class ScoringPolicy
                 problems.Add($"{file}: watch pattern '{pattern}' is not a regex this engine runs: {ex.Message}");
             }
         }
+        problems.AddRange(policy.TermWeights.Where(t => t.Value is < -100 or > 100).Select(t => $"{file}: term weight {t.Key}={t.Value} is out of range -100..100"));
         if (policy.Lexicon.NoServiceFactor is < 0 or > 1 || policy.Lexicon.DiscourseFactor is < 0 or > 1) problems.Add($"{file}: lexicon factors must be within 0..1");
         if (problems.Count > 0) throw new CatalogValidationException(problems);
         var idn = new System.Globalization.IdnMapping();

@@ -147,3 +147,18 @@ public sealed class CampaignScoringTests
         Assert.Contains(verdict.Notes, n => n == $"score capped at 100: the contributions add up to {sum} ({sum - 100} over)");
     }
 }
+
+public sealed class WilsonIntervalTests
+{
+    [Theory]
+    [InlineData(0, 10, 0.0, 0.2775)]
+    [InlineData(10, 10, 0.7225, 1.0)]
+    [InlineData(5, 10, 0.2366, 0.7634)]
+    public void Wilson_MatchesTheTextbookValues(int successes, int n, double low, double high)
+    {
+        var (l, h) = DomainScreen.Core.Calibration.Calibrator.Wilson(successes, n);
+
+        Assert.Equal(low, l, 3);
+        Assert.Equal(high, h, 3);
+    }
+}

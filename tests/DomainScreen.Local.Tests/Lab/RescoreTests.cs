@@ -110,6 +110,26 @@ public sealed class RescoreTests(LocalWorldFixture world)
         }
     }
 
+    [Fact]
+    public async Task CalibrateCommand_WritesTheProposedPolicy_AndSaysWhatItWouldChange()
+    {
+        var file = Path.Combine(Path.GetTempPath(), "ds-calibrated-" + Guid.NewGuid().ToString("N")[..8] + ".json");
+        try
+        {
+            var (exit, output) = await CommandProcess.RunAsync(["calibrate", "--out", file, "--url", world.BaseAddress.ToString(), "--key", LocalWorldFixture.AdminKey]);
+
+            Assert.True(exit == 0, output);
+            Assert.Contains("labels:", output, StringComparison.Ordinal);
+            Assert.Contains("not applied: an admin uploads it", output, StringComparison.Ordinal);
+            // Whatever it proposes, the file is a policy the loader accepts.
+            _ = ScoringPolicy.Parse(await File.ReadAllTextAsync(file), file);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     private static string ReadBuiltInPolicy()
     {
         using var stream = typeof(RiskScorer).Assembly.GetManifestResourceStream("policy/policy.json")!;
