@@ -16,13 +16,20 @@ internal sealed record AckOutcome(int Status, PartnerAction? Action, string? Cod
 internal sealed class PartnerActionService(ActionStore actions, CaseService cases, AuditLog audit, TimeProvider time, IOptions<ActionOptions> options,
     ILogger<PartnerActionService> logger, Storage.StorageClients storage)
 {
-    public async Task<AckOutcome> AcknowledgeAsync(string partnerId, string actionId, AckBody body, Caller partner, string requestId, CancellationToken cancellationToken)
+    /// <summary>What is wrong with an acknowledgement body, or null when it is well formed.</summary>
+    internal static AckOutcome? Validate(AckBody body)
     {
         if (body.Status is not { } status || !ActionStates.Acknowledgements.Contains(status))
         {
             return new(400, null, "invalid-ack", $"status must be one of: {string.Join(", ", ActionStates.Acknowledgements)}.");
         }
-        if (body.Note?.Length > 4000) return new(400, null, "invalid-ack", "note holds at most 4,000 characters.");
+        return body.Note?.Length > 4000 ? new(400, null, "invalid-ack", "note holds at most 4,000 characters.") : null;
+    }
+
+    public async Task<AckOutcome> AcknowledgeAsync(string partnerId, string actionId, AckBody body, Caller partner, string requestId, CancellationToken cancellationToken)
+    {
+        if (Validate(body) is { } invalid) return invalid;
+        var status = body.Status!;
         for (var attempt = 0; attempt < 5; attempt++)
         {
             if (await actions.GetAsync(partnerId, actionId, cancellationToken).ConfigureAwait(false) is not { } found)

@@ -191,6 +191,32 @@ public sealed class HostileInputProperties(ITestOutputHelper output)
         });
     }
 
+    [Fact]
+    public void PartnerAcknowledgements_AreReadOrRefusedWithTheErrorShape()
+    {
+        const string valid = """{"status":"applied","note":"blocked at 02:00 on resolver pool B"}""";
+        var mutated = Gen.Select(Gen.Int[0, valid.Length - 1], Gen.Int[0, 20], Text, (at, cut, insert) => valid[..at] + insert + valid[Math.Min(valid.Length, at + cut)..]);
+        var body = Gen.OneOf(Text, mutated, Gen.String[Gen.Char["{}[]\",:\\u0123456789abcdefnull statusnoteappliedrejected"], 0, 300]).Select(Encoding.UTF8.GetBytes);
+        var bodies = Gen.OneOf(body, Bytes);
+        string?[] types = ["application/json", "application/json; charset=utf-8", "text/plain", null, "application/merge-patch+json", "multipart/form-data"];
+        Run("partner acknowledgements", Gen.Select(bodies, Gen.Int[0, types.Length - 1]), t =>
+        {
+            var request = new DomainScreen.Core.Api.ApiRequest { Method = "POST", Path = "/api/partner/actions/a1/ack", Body = new MemoryStream(t.Item1), ContentType = types[t.Item2], ContentLength = t.Item1.Length };
+            var (ack, error) = DomainScreen.Core.Api.ApiBody.ReadJsonAsync(request, CommandJson.Default.AckBody, CancellationToken.None).GetAwaiter().GetResult();
+            if (error is not null)
+            {
+                Assert.InRange(error.Status, 400, 499);
+                return;
+            }
+            if (DomainScreen.Core.Actions.PartnerActionService.Validate(ack!) is { } invalid)
+            {
+                Assert.Equal((400, "invalid-ack"), (invalid.Status, invalid.Code));
+                return;
+            }
+            Assert.Contains(ack!.Status, DomainScreen.Core.Actions.ActionStates.Acknowledgements);
+        });
+    }
+
     // Findings of the first run (each was an ArgumentException out of System.Text.Json transcoding a lone surrogate).
 
     [Fact]
