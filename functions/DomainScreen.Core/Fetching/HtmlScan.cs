@@ -3,7 +3,11 @@ using System.Text.RegularExpressions;
 
 namespace DomainScreen.Core.Fetching;
 
-/// <summary>Small, bounded reads of a page's head: title and icon link. Regexes are linear-time with a timeout.</summary>
+/// <summary>
+/// Small, bounded reads of a page's head: title and icon link. The regexes are linear-time (NonBacktracking) over at
+/// most 128 K characters; their 2 s timeout is a last guard, not a budget — at 200 ms a CPU-starved machine timed out
+/// building the matcher's first states (found in a loaded test run), which would fail a domain's screening for load.
+/// </summary>
 internal static partial class HtmlScan
 {
     private const int HeadChars = 128 * 1024;
@@ -48,15 +52,15 @@ internal static partial class HtmlScan
 
     private static string Head(string html) => html.Length <= HeadChars ? html : html[..HeadChars];
 
-    [GeneratedRegex(@"<title[^>]{0,100}>([^<]{0,2000})</title", RegexOptions.IgnoreCase | RegexOptions.NonBacktracking, 200)]
+    [GeneratedRegex(@"<title[^>]{0,100}>([^<]{0,2000})</title", RegexOptions.IgnoreCase | RegexOptions.NonBacktracking, 2000)]
     private static partial Regex TitlePattern();
 
-    [GeneratedRegex(@"<link\s[^>]{0,2000}>", RegexOptions.IgnoreCase | RegexOptions.NonBacktracking, 200)]
+    [GeneratedRegex(@"<link\s[^>]{0,2000}>", RegexOptions.IgnoreCase | RegexOptions.NonBacktracking, 2000)]
     private static partial Regex LinkTag();
 
-    [GeneratedRegex(@"([a-zA-Z_:][-a-zA-Z0-9_:.]*)\s*=\s*(?:""([^""]*)""|'([^']*)'|([^\s""'>]+))", RegexOptions.NonBacktracking, 200)]
+    [GeneratedRegex(@"([a-zA-Z_:][-a-zA-Z0-9_:.]*)\s*=\s*(?:""([^""]*)""|'([^']*)'|([^\s""'>]+))", RegexOptions.NonBacktracking, 2000)]
     private static partial Regex AttributePattern();
 
-    [GeneratedRegex(@"\s+", RegexOptions.NonBacktracking, 200)]
+    [GeneratedRegex(@"\s+", RegexOptions.NonBacktracking, 2000)]
     private static partial Regex WhiteSpace();
 }

@@ -56,7 +56,7 @@ public static partial class TextDecoding
         return match.Success ? match.Groups[1].Value : null;
     }
 
-    [GeneratedRegex(@"charset\s*=\s*[""']?([A-Za-z0-9_\-:.]{1,40})", RegexOptions.IgnoreCase | RegexOptions.NonBacktracking, 100)]
+    [GeneratedRegex(@"charset\s*=\s*[""']?([A-Za-z0-9_\-:.]{1,40})", RegexOptions.IgnoreCase | RegexOptions.NonBacktracking, 2000)]
     private static partial Regex CharsetParameter();
 
     [GeneratedRegex(@"<meta[^>]{0,200}?charset\s*=\s*[""']?([A-Za-z0-9_\-:.]{1,40})", RegexOptions.IgnoreCase, 100)]

@@ -17,7 +17,7 @@ public sealed class CatalogValidationException(IReadOnlyList<string> problems)
 /// </summary>
 public static class CatalogLoader
 {
-    public static readonly TimeSpan RegexTimeout = TimeSpan.FromMilliseconds(250);
+    public static readonly TimeSpan RegexTimeout = TimeSpan.FromMilliseconds(1000);
 
     private static readonly string[] MatchKinds = ["contains", "equals", "prefix", "regex", "mmh3", "jsonKeys", "exists", "status"];
 

@@ -71,9 +71,9 @@ public sealed partial record PageFacts
         };
     }
 
-    [GeneratedRegex(@"<meta\s[^>]{0,4000}>", RegexOptions.IgnoreCase | RegexOptions.NonBacktracking, 500)]
+    [GeneratedRegex(@"<meta\s[^>]{0,4000}>", RegexOptions.IgnoreCase | RegexOptions.NonBacktracking, 2000)]
     private static partial Regex MetaTag();
 
-    [GeneratedRegex(@"<(?:script|link|img)\s[^>]{0,2000}?(?:src|href)\s*=\s*(?:""([^""]{1,2000})""|'?([^\s'>]{1,2000}))", RegexOptions.IgnoreCase | RegexOptions.NonBacktracking, 500)]
+    [GeneratedRegex(@"<(?:script|link|img)\s[^>]{0,2000}?(?:src|href)\s*=\s*(?:""([^""]{1,2000})""|'?([^\s'>]{1,2000}))", RegexOptions.IgnoreCase | RegexOptions.NonBacktracking, 2000)]
     private static partial Regex AssetAttribute();
 }

@@ -60,6 +60,10 @@ public sealed class RiskScorer(TimeProvider time)
             products = products.Where(p => !p.Copy).ToList();
         }
         ScoreProducts(products, policy, contributions, evidence);
+        foreach (var widget in products.Where(p => p.Categories.Count == 0 && p.Risk == 0))
+        {
+            notes.Add($"{widget.Name} identified: the site embeds an AI assistant; that alone does not make it an AI service");
+        }
         var lexiconEvidence = new Dictionary<string, int>(StringComparer.Ordinal);
         if (page is not null) ScoreLexicon(page, policy, service.Count > 0, talkedAbout, parkedHit is not null, contributions, lexiconEvidence, notes);
         foreach (var (category, points) in lexiconEvidence) evidence[category] = evidence.GetValueOrDefault(category) + points;

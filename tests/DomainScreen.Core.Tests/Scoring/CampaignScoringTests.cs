@@ -137,6 +137,20 @@ public sealed class CampaignScoringTests
         Assert.Empty(news.Functions!);
     }
 
+    [Theory]
+    [InlineData("<script>window.difyChatbotConfig = { token: 'abcdEFGH1234', baseUrl: 'https://x.example' }</script><script src=\"https://x.example/embed.min.js\" id=\"abcdEFGH1234\"></script>", "dify-widget")]
+    [InlineData("<script src=\"https://bot.example/js/iframe.js\" id=\"fastgpt-iframe\" data-src=\"https://bot.example/chat/share?shareId=abc123\"></script>", "fastgpt-widget")]
+    public void EmbeddedAiWidget_IsIdentified_WithoutFlaggingTheHostSite(string widget, string product)
+    {
+        var verdict = Score("<title>Riverside Dental</title><p>Check-ups from $60. Book now.</p>" + widget, "riverside-dental.com");
+
+        Assert.Contains(verdict.Products, p => p.Id == product);
+        Assert.Equal(Bands.Clear, verdict.Band);
+        Assert.Empty(verdict.Categories);
+        Assert.Contains(SiteFunctions.Chat, verdict.Functions!);
+        Assert.Contains(verdict.Notes, n => n.Contains("embeds an AI assistant", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void ScoreOverAHundred_SaysItWasCappedAndByHowMuch()
     {
