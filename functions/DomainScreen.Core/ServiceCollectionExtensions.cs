@@ -96,6 +96,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<RiskScorer>();
         services.AddSingleton<DomainScreener>();
         services.AddSingleton<Rescoring.Rescorer>();
+        services.AddSingleton<Rescoring.RescoreJob>();
         services.AddSingleton<ScreenBatchProcessor>();
         services.AddSingleton<SubmissionParser>();
         services.AddSingleton<SubmissionService>();

@@ -10,8 +10,13 @@ namespace DomainScreen.Local.Hosting;
 /// The same queue and timer triggers as the Functions app, for the WebJobs SDK. Glue only: each calls Core.
 /// </summary>
 public sealed class LocalTriggers(ScreenBatchProcessor processor, SweepService sweeps, ActionDispatcher dispatcher, ActionMaintenance maintenance,
-    Core.Sources.FeedProcessor feeds, Core.Sources.LookalikeScanner lookalikes, Core.Sources.CtFollower ct, TimeProvider time)
+    Core.Sources.FeedProcessor feeds, Core.Sources.LookalikeScanner lookalikes, Core.Sources.CtFollower ct, TimeProvider time,
+    Core.Rescoring.RescoreJob rescore)
 {
+    [FunctionName("NightlyRescore")]
+    public Task NightlyRescore([TimerTrigger(Core.Rescoring.RescoreJob.Schedule, UseMonitor = false)] TimerInfo timer, CancellationToken cancellationToken) =>
+        rescore.RunAsync(cancellationToken);
+
     [FunctionName("CertificateTransparency")]
     public Task CertificateTransparency([TimerTrigger(Core.Sources.CtFollower.Schedule, UseMonitor = false)] TimerInfo timer, CancellationToken cancellationToken) =>
         ct.RunAsync(cancellationToken);

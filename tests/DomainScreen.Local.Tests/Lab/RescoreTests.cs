@@ -130,6 +130,34 @@ public sealed class RescoreTests(LocalWorldFixture world)
         }
     }
 
+    [Fact]
+    public async Task NightlyRescore_AfterAPolicyUpdate_StoresTheNewVerdict_AndOpensTheCase_OnceForThatPolicy()
+    {
+        var screened = await ScreenAndStoreAsync("parents-notice.test");
+        Assert.Equal(Bands.Clear, screened.Verdict!.Band);
+        Assert.True(screened.Verdict.Score > 5, $"score {screened.Verdict.Score}");
+        var (catalog, live) = Get<CatalogProvider>().Current;
+        // A policy that flags from 5 points: stands for "a new signature now catches an old domain".
+        var policy = ScoringPolicy.Parse(ReadBuiltInPolicy()
+            .Replace("\"bands\":{\"watch\":20,\"review\":45,\"block\":75}", "\"bands\":{\"watch\":2,\"review\":5,\"block\":99}", StringComparison.Ordinal)
+            .Replace($"\"version\":\"{live.Version}\"", $"\"version\":\"nightly-{Guid.NewGuid():N}\"", StringComparison.Ordinal), "test policy");
+        var job = Get<RescoreJob>();
+
+        var report = (await job.RunAsync(catalog, policy, CancellationToken.None))!;
+
+        Assert.Contains(report.Changes, c => c.Domain == "parents-notice.test" && c.ToBand == Bands.Review && c.CaseEffect == "open");
+        var latest = (await Get<ResultStore>().GetLatestAsync("parents-notice.test", CancellationToken.None))!;
+        Assert.Equal((RescoreJob.Source, Bands.Review), (latest.Source, latest.Verdict!.Band));
+        Assert.StartsWith("rescore-", latest.RequestId, StringComparison.Ordinal);
+        Assert.Equal(screened.ScreenedAt, latest.ScreenedAt); // the evidence's time, not the re-score's
+        using var caseResponse = await world.Http.GetAsync(new Uri("/api/cases/parents-notice.test", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, caseResponse.StatusCode);
+        Assert.Contains("\"rescore\"", await caseResponse.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // The same catalog and policy again: nothing to do.
+        Assert.Null(await job.RunAsync(catalog, policy, CancellationToken.None));
+    }
+
     private static string ReadBuiltInPolicy()
     {
         using var stream = typeof(RiskScorer).Assembly.GetManifestResourceStream("policy/policy.json")!;
