@@ -130,8 +130,8 @@ public sealed class CompiledCatalog
 
     /// <summary>
     /// Runs the catalog on the landing page and plans probes: the paths of signatures with some evidence from the
-    /// page and headers that have not yet reached their threshold, strongest first. Unrelated sites, and products
-    /// already identified, get no probes. The result is final when no probe is fetched and the favicon is unknown.
+    /// page and headers that have not yet reached their threshold, strongest first, then those of identified products
+    /// with probe rules that read a setting (access code, sign-up closed). Unrelated sites get no probes. The result is final when no probe is fetched and the favicon is unknown.
     /// </summary>
     public (FingerprintResult Result, IReadOnlyList<string> Probes) RunAndPlanProbes(PageFacts landing, int max)
     {
@@ -144,9 +144,12 @@ public sealed class CompiledCatalog
 
     private string[] PlanFrom(FingerprintResult result, int max)
     {
+        // Products short of their threshold first (a probe can confirm them); then identified ones whose probe rules
+        // say more than the name (a NextChat's access code, an Open WebUI closed to sign-ups).
         return result.Products
             .Where(p => p.Evidence < Signature(p.Id).Threshold)
             .OrderByDescending(p => p.Evidence)
+            .Concat(result.Products.Where(p => p.Evidence >= Signature(p.Id).Threshold && Signature(p.Id).Rules.Any(r => r.Field == Fields.Probe && r.Match == "regex")))
             .SelectMany(p => Signature(p.Id).Rules.Where(r => r.Field == Fields.Probe).Select(r => r.Path!))
             .Distinct(StringComparer.Ordinal)
             .Take(max)

@@ -106,7 +106,8 @@ public sealed class RiskScorer(TimeProvider time)
             var first = service[0];
             Signal("service-cues", $"offered as a service to paying users ({string.Join(", ", service.Take(4).Select(s => s.Matched))})", first.Field, first.Matched, first.Offset);
         }
-        if (page?.Products.Any(p => p.Hits.Any(h => policy.LoginRequiredRules.Contains(h.RuleId))) == true) Signal("gradio-auth", "the tool asks for a login (not open to the public)");
+        var behindLogin = page?.Products.Any(p => p.Hits.Any(h => policy.LoginRequiredRules.Contains(h.RuleId))) == true;
+        if (behindLogin) Signal("gradio-auth", "the tool asks for a login or an access code (not open to the public)");
         // Hiding an offer from plain-text search (zero-width characters, character references) is itself a sign of intent.
         if (!talkedAbout && page?.Terms.FirstOrDefault(t => t.Field == Fields.UnmaskedText && t.Kind == TermKinds.Offer && policy.BlockCategories.Contains(t.Category)) is { } masked)
         {
@@ -131,6 +132,14 @@ public sealed class RiskScorer(TimeProvider time)
         else if (sum < 0) notes.Add($"score floored at 0: the contributions add up to {sum}");
         var band = BandOf(score, policy.Bands);
         band = ApplyCaps(band, input, policy, evidence, genAi, labelled: label is not null, parked, notes);
+        // A self-hosted front end behind its own login or access code, with nobody paying and no abuse on the page, is
+        // somebody's private tool: worth watching, not a reviewer's time.
+        if (behindLogin && service.Count == 0 && Bands.Rank(band) > Bands.Rank(Bands.Watch)
+            && !policy.BlockCategories.Any(c => evidence.GetValueOrDefault(c) >= policy.MinBlockCategoryEvidence))
+        {
+            notes.Add("capped at watch: a self-hosted tool behind its own login or access code, with no sign of paying users");
+            band = Bands.Watch;
+        }
         if (unknownDomain && Bands.Rank(band) > Bands.Rank(Bands.Review))
         {
             notes.Add("capped at review: the page claims a brand and its domain is unknown, so it cannot be checked against the brand's official domains");

@@ -151,6 +151,22 @@ public sealed class CampaignScoringTests
         Assert.Contains(verdict.Notes, n => n.Contains("embeds an AI assistant", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("", "watch")] // nobody paying: somebody's private tool
+    [InlineData("<p>购买访问码 ¥20/月，微信支付</p>", "review")] // access codes sold: a service
+    public void FrontEndBehindItsOwnAccessCode_StaysInWatch_UnlessAccessIsSold(string extra, string band)
+    {
+        const string config = """{"needCode":true,"hideUserApiKey":true,"disableGPT4":false,"hideBalanceQuery":true,"disableFastLink":true,"customModels":"","defaultModel":""}""";
+        var page = Catalog.Run(PageFacts.FromHtml("<title>NextChat</title><script src=\"/serviceWorkerRegister.js\"></script>" + extra,
+            probes: [new ProbeFact("/api/config", 200, config)]));
+        var verdict = new RiskScorer(new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero)))
+            .Score(new ScoringInput("chat.example.com", "example.com", page), Policy);
+
+        Assert.Contains(verdict.Products, p => p.Id == "nextchat");
+        Assert.Contains(verdict.Evidence, e => e.Id == "gradio-auth");
+        Assert.Equal(band, verdict.Band);
+    }
+
     [Fact]
     public void ScoreOverAHundred_SaysItWasCappedAndByHowMuch()
     {
