@@ -216,7 +216,17 @@ public sealed class CompiledCatalog
             if (hits.Count > 0) products.Add(new ProductMatch(spec.Id!, spec.Product!, spec.Categories, evidence, spec.Risk, hits, spec.Copy, spec.Functions));
         }
         var filings = Compliance.Find(page.Html);
-        var all = new FingerprintResult(products, termHits.Values.OrderBy(t => t.Offset).ToArray(), filings, Version, warnings) { Brands = FindBrandClaims(page) };
+        var terms = termHits.Values.Select(t => t.Field == Fields.GradioText && page.Gradio?.FileOffset(t.Matched, t.Offset) is { } at ? t with { Offset = at } : t)
+            .OrderBy(t => t.Offset).ToArray();
+        if (page.Gradio is { } config)
+        {
+            // Offsets of text read from the embedded Gradio config point into the page file, like every other html offset.
+            products = products.Select(p => p with
+            {
+                Hits = p.Hits.Select(h => h.Field == Fields.GradioText && config.FileOffset(h.Matched, h.Offset) is { } at ? h with { Offset = at } : h).ToList(),
+            }).ToList();
+        }
+        var all = new FingerprintResult(products, terms, filings, Version, warnings) { Brands = FindBrandClaims(page) };
         return reportAll ? all : Finalise(all);
     }
 

@@ -25,7 +25,7 @@ public sealed record GradioConfig(string? Title, string? Version, bool AuthRequi
         try
         {
             using var doc = JsonDocument.Parse(html.AsMemory(brace, end - brace + 1), new JsonDocumentOptions { MaxDepth = 256, AllowTrailingCommas = true });
-            return FromJson(doc.RootElement);
+            return FromJson(doc.RootElement) with { Source = html, SourceStart = brace, SourceEnd = end + 1 };
         }
         catch (Exception ex) when (ex is JsonException or ArgumentException or InvalidOperationException)
         {
@@ -61,6 +61,64 @@ public sealed record GradioConfig(string? Title, string? Version, bool AuthRequi
         }
         var auth = root.TryGetProperty("auth_required", out var a) && a.ValueKind == JsonValueKind.True;
         return new GradioConfig(Str(root, "title"), Str(root, "version"), auth, ids, text.ToString());
+    }
+
+    /// <summary>The page the config was read from (null for a <c>/config</c> probe answer) and the config's span in it.</summary>
+    internal string? Source { get; init; }
+
+    internal int SourceStart { get; init; }
+
+    internal int SourceEnd { get; init; }
+
+    /// <summary>
+    /// Where text found at <paramref name="textOffset"/> of <see cref="Text"/> stands in the page file: the same
+    /// occurrence of it inside the embedded config, however the JSON writes it (raw, or with <c>\\uXXXX</c> escapes
+    /// as Python's json.dumps does, or a mix); null when the config did not come from a page or the text is not there.
+    /// </summary>
+    public int? FileOffset(string matched, int textOffset)
+    {
+        if (Source is null || matched.Length == 0 || textOffset > Text.Length) return null;
+        var nth = 0;
+        for (var i = Text.IndexOf(matched, StringComparison.OrdinalIgnoreCase); i >= 0 && i < textOffset; i = Text.IndexOf(matched, i + 1, StringComparison.OrdinalIgnoreCase)) nth++;
+        var (decoded, origins) = _unescaped ??= Unescape(Source, SourceStart, SourceEnd);
+        var at = -1;
+        for (var k = 0; k <= nth; k++)
+        {
+            at = decoded.IndexOf(matched, at + 1, StringComparison.OrdinalIgnoreCase);
+            if (at < 0) return null;
+        }
+        return origins[at];
+    }
+
+    private (string Text, int[] Origins)? _unescaped;
+
+    // The config span with JSON string escapes decoded, and for each decoded character the index it came from.
+    private static (string, int[]) Unescape(string source, int start, int end)
+    {
+        var text = new StringBuilder(end - start);
+        var origins = new List<int>(end - start);
+        for (var i = start; i < end; i++)
+        {
+            var c = source[i];
+            if (c == '\\' && i + 1 < end)
+            {
+                var next = source[i + 1];
+                if (next == 'u' && i + 5 < end && int.TryParse(source.AsSpan(i + 2, 4), System.Globalization.NumberStyles.HexNumber, null, out var code))
+                {
+                    text.Append((char)code);
+                    origins.Add(i);
+                    i += 5;
+                    continue;
+                }
+                text.Append(next switch { 'n' => '\n', 't' => '\t', 'r' => '\r', 'b' => '\b', 'f' => '\f', _ => next });
+                origins.Add(i);
+                i++;
+                continue;
+            }
+            text.Append(c);
+            origins.Add(i);
+        }
+        return (text.ToString(), origins.ToArray());
     }
 
     private static void AppendStrings(JsonElement e, StringBuilder text)

@@ -17,6 +17,22 @@ public sealed class GradioConfigTests
         Assert.Contains("模型", config.Text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void TextFoundInTheConfig_HasItsOffsetInThePageFile_EscapedOrNot()
+    {
+        // The second label is JSON-escaped (\u6362\u8138 = 换脸), as Python's json.dumps writes it.
+        const string html = """<html><head><title>x</title></head><body><script>window.gradio_config = {"version":"4.44.0","title":"demo","components":[{"id":1,"props":{"label":"Swap face"}},{"id":2,"props":{"label":"一键\u6362\u8138 video"}}]};</script></body></html>""";
+        var catalog = CatalogLoader.Compile(CatalogProvider.BuiltInFiles());
+
+        var page = catalog.Run(PageFacts.FromHtml(html));
+
+        var hit = Assert.Single(page.Terms, t => t.Field == Fields.GradioText && t.Matched == "一键换脸");
+        Assert.Equal(html.IndexOf("一键\\u6362", StringComparison.Ordinal), hit.Offset);
+        var config = GradioConfig.Parse(html)!;
+        Assert.Equal(html.IndexOf("Swap face", StringComparison.Ordinal), config.FileOffset("Swap face", config.Text.IndexOf("Swap face", StringComparison.Ordinal)));
+        Assert.Null(GradioConfig.FromJson(System.Text.Json.JsonDocument.Parse("{\"title\":\"t\"}").RootElement).FileOffset("t", 0));
+    }
+
     [Theory]
     [InlineData("<p>no config</p>")]
     [InlineData("<script>window.gradio_config = {\"title\": \"unterminated</script>")]
