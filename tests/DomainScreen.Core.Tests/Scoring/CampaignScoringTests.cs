@@ -168,6 +168,21 @@ public sealed class CampaignScoringTests
     }
 
     [Fact]
+    public void RenamedFooocus_IsStillFooocus_FromTheStructureItKeeps()
+    {
+        // Title and branding changed to a Chinese image service; the Gradio UI definition is Fooocus's own.
+        const string html = """<html><head><title>星图AI绘画 - 在线出图</title></head><body><script>window.gradio_config = {"version":"3.41.2","title":"星图AI绘画","components":[""" +
+            """{"id":1,"props":{"elem_id":"final_gallery","label":"Gallery"}},{"id":2,"props":{"elem_id":"positive_prompt","placeholder":"输入提示词"}},""" +
+            """{"id":3,"props":{"elem_id":"load_parameter_button","value":"载入参数"}},{"id":4,"props":{"label":"Upscale or Variation"}},""" +
+            """{"id":5,"props":{"elem_id":"inpaint_additional_prompt","label":"Inpaint Additional Prompt"}},{"id":6,"props":{"value":"* Powered by Fooocus Inpaint Engine"}}]};</script></body></html>""";
+
+        var verdict = Score(html, "xingtu-ai.example.com");
+
+        Assert.Contains(verdict.Products, p => p.Id == "fooocus");
+        Assert.Contains(SiteFunctions.Image, verdict.Functions!);
+    }
+
+    [Fact]
     public void ScoreOverAHundred_SaysItWasCappedAndByHowMuch()
     {
         var verdict = Score("<title>一键换脸 一键脱衣</title><p>视频换脸 任何人的脸 无需对方同意 AI脱衣 去衣 会员 99元/月 支付宝 USDT</p>");
