@@ -183,6 +183,20 @@ public sealed class CampaignScoringTests
     }
 
     [Fact]
+    public void RenamedAnythingLlm_IsIdentifiedFromThePromoLinkItKeeps_AndItsPingAnswer()
+    {
+        const string html = """<html><head><title>企业知识库助手</title><meta property="og:image" content="https://raw.githubusercontent.com/Mintplex-Labs/anything-llm/master/images/promo.png"></head><body><div id="root"></div></body></html>""";
+        var catalog = Catalog;
+
+        var (landing, probes) = catalog.RunAndPlanProbes(PageFacts.FromHtml(html), 4);
+        Assert.DoesNotContain(landing.Products, p => p.Id == "anythingllm"); // 30 of 50 from the page alone
+        Assert.Contains("/api/ping", probes); // so the probe is planned
+
+        var page = catalog.Run(PageFacts.FromHtml(html, probes: [new ProbeFact("/api/ping", 200, """{"online":true}""")]));
+        Assert.Contains(page.Products, p => p.Id == "anythingllm");
+    }
+
+    [Fact]
     public void ScoreOverAHundred_SaysItWasCappedAndByHowMuch()
     {
         var verdict = Score("<title>一键换脸 一键脱衣</title><p>视频换脸 任何人的脸 无需对方同意 AI脱衣 去衣 会员 99元/月 支付宝 USDT</p>");
