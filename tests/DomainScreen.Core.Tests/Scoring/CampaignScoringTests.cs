@@ -197,6 +197,18 @@ public sealed class CampaignScoringTests
     }
 
     [Fact]
+    public void RenamedInvokeAi_IsIdentifiedFromItsFaviconElementAndVersionAnswer()
+    {
+        const string html = """<html><head><title>梦绘工作室</title><link id="invoke-favicon" rel="icon" type="icon" href="assets/images/invoke-favicon.svg" /></head><body dir="ltr"><div id="root"></div></body></html>""";
+
+        var (_, probes) = Catalog.RunAndPlanProbes(PageFacts.FromHtml(html), 4);
+        Assert.Contains("/api/v1/app/version", probes);
+        var page = Catalog.Run(PageFacts.FromHtml(html, probes: [new ProbeFact("/api/v1/app/version", 200, """{"version":"5.6.0"}""")]));
+
+        Assert.Contains(page.Products, p => p.Id == "invokeai");
+    }
+
+    [Fact]
     public void ScoreOverAHundred_SaysItWasCappedAndByHowMuch()
     {
         var verdict = Score("<title>一键换脸 一键脱衣</title><p>视频换脸 任何人的脸 无需对方同意 AI脱衣 去衣 会员 99元/月 支付宝 USDT</p>");
