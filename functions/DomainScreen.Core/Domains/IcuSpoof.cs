@@ -25,7 +25,6 @@ internal static class IcuSpoof
     private sealed record Bindings(IntPtr Checker, SkeletonFn Skeleton, ScriptFn Script, ShortNameFn ShortName);
 
     private static readonly Lazy<Bindings?> Icu = new(Load);
-    private static readonly Lock Gate = new();
 
     public static bool Available => Icu.Value is not null;
 
@@ -39,8 +38,9 @@ internal static class IcuSpoof
         var buffer = new char[Math.Max(16, text.Length * 4)];
         var status = 0;
         int length;
-        // A USpoofChecker is thread-safe for checks once configured, but keep calls serialised: they are cheap and rare.
-        lock (Gate) length = icu.Skeleton(icu.Checker, 0, text, text.Length, buffer, buffer.Length, ref status);
+        // uspoof.h, "Thread Safety": functions taking a const USpoofChecker, as uspoof_getSkeleton does, are thread safe: no lock on
+        // the screening path, where many domains are inspected in parallel.
+        length = icu.Skeleton(icu.Checker, 0, text, text.Length, buffer, buffer.Length, ref status);
         return status > 0 || length > buffer.Length ? null : new string(buffer, 0, length);
     }
 

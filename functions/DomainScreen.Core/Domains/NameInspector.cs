@@ -66,6 +66,8 @@ public sealed class NameInspector
         }
         var looksLike = name.Unicode.Any(c => c > 127) && AsciiLookAlike(name.Unicode) is { } ascii && ascii != name.Unicode ? ascii : null;
         var skeleton = IcuSpoof.Skeleton(registrableLabel);
+        // Each label's skeleton once per name, not once per brand.
+        var labelSkeletons = own.Select(l => l == registrableLabel ? skeleton : IcuSpoof.Skeleton(l)).ToArray();
 
         string? confusableWith = null, brand = null;
         foreach (var key in _brands)
@@ -84,7 +86,7 @@ public sealed class NameInspector
                 }
             }
             if (brand is not null) break;
-            if (own.Any(label => Borrows(label, key)))
+            if (own.Select((label, i) => (label, i)).Any(x => Borrows(x.label, labelSkeletons[x.i], key)))
             {
                 brand = key.Brand.Id;
             }
@@ -92,11 +94,10 @@ public sealed class NameInspector
         return new NameMarks(mixed, looksLike, confusableWith, brand, skeleton);
     }
 
-    private static bool Borrows(string label, BrandKey key)
+    private static bool Borrows(string label, string? skeleton, BrandKey key)
     {
         if (key.CjkNames.Any(n => label.Contains(n, StringComparison.Ordinal))) return true;
         if (key.Brand.Labels.Any(l => label.Contains(l, StringComparison.Ordinal))) return true;
-        var skeleton = IcuSpoof.Skeleton(label);
         return skeleton is not null && key.LabelSkeletons.Any(s => skeleton.Contains(s, StringComparison.Ordinal));
     }
 

@@ -65,6 +65,23 @@ public sealed class NameInspectorTests
     }
 
     [Fact]
+    public void ManyThreadsInspecting_GetTheSameMarksAsOne()
+    {
+        // Screening inspects names in parallel through one ICU spoof checker (no lock).
+        string[] inputs = ["ex\u0430mple.com", "d\u0435\u0435pseek.com", "deepseek-download.top", "bakery-shop.com", "\u03bbambda.com", "rnidjourney.com"];
+        static string Render(NameMarks m) => $"{string.Join('+', m.MixedScript ?? [])}|{m.LooksLike}|{m.ConfusableWith}|{m.Brand}|{m.Skeleton}";
+        var expected = inputs.Select(i => Render(Inspect(i))).ToArray();
+
+        var mismatches = 0;
+        Parallel.For(0, 4000, i =>
+        {
+            if (Render(Inspect(inputs[i % inputs.Length])) != expected[i % inputs.Length]) Interlocked.Increment(ref mismatches);
+        });
+
+        Assert.Equal(0, mismatches);
+    }
+
+    [Fact]
     public void GreekAndLatin_AreMixed_WithoutAnAsciiLookAlikeWhenALetterHasNone()
     {
         var marks = Inspect("\u03bbambda.com"); // Greek λ has no ASCII look-alike
