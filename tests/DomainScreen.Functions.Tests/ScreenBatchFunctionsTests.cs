@@ -54,10 +54,6 @@ public sealed class ScreenBatchFunctionsTests(AzuriteFixture azurite) : IAsyncLi
         var (twice, twiceBody, _) = await _harness.Http("GET", "/api/domains/alive%252Etest", key: ReaderKey);
         Assert.Equal(400, twice);
         Assert.DoesNotContain("198.51.100.20", twiceBody, StringComparison.Ordinal);
-        // The issue's own reproduction: /api/domains/example%252Ecom is the name "example%2Ecom" (refused), not example.com.
-        var (reported, reportedBody, _) = await _harness.Http("GET", "/api/domains/example%252Ecom", key: ReaderKey);
-        Assert.Equal(400, reported);
-        Assert.DoesNotContain("\"domain\":\"example.com\"", reportedBody, StringComparison.Ordinal);
 
         var (_, nxBody, _) = await _harness.Http("GET", "/api/domains/NOWHERE.test.", key: ReaderKey);
         Assert.Equal(DnsOutcome.NxDomain, JsonSerializer.Deserialize(nxBody, CoreJson.Default.DomainReport)!.Latest!.Dns!.Status);
@@ -68,6 +64,24 @@ public sealed class ScreenBatchFunctionsTests(AzuriteFixture azurite) : IAsyncLi
         Assert.All(submission.Domains, d => Assert.Equal(ScreeningStages.Scored, d.Stage));
         Assert.All(submission.Domains, d => Assert.Equal(("clear", 0), (d.Band, d.Score)));
         Assert.Equal(2, submission.Counts["clear"]);
+    }
+
+    [Fact]
+    public async Task DomainReport_DoubleEncodedDot_IsNotTheScreenedName()
+    {
+        // The reliability issue's reproduction: with example.com screened, /api/domains/example%252Ecom returned its result.
+        await SubmitAsync("example.com\n");
+        var functions = _harness.Create<ScreenBatchFunctions>();
+        foreach (var message in await _harness.DrainAsync(priority: true)) await functions.ScreenBatchPriority(message.Body.ToString(), CancellationToken.None);
+
+        var (plain, plainBody, _) = await _harness.Http("GET", "/api/domains/example.com", key: ReaderKey);
+        Assert.Equal(200, plain);
+        Assert.Equal("example.com", JsonSerializer.Deserialize(plainBody, CoreJson.Default.DomainReport)!.Domain);
+
+        // Decoded once, %252E is the three characters "%2E": not a dot, so not a name — refused, never example.com's result.
+        var (twice, twiceBody, _) = await _harness.Http("GET", "/api/domains/example%252Ecom", key: ReaderKey);
+        Assert.Equal(400, twice);
+        Assert.DoesNotContain("\"domain\":\"example.com\"", twiceBody, StringComparison.Ordinal);
     }
 
     [Fact]
