@@ -49,7 +49,7 @@ internal sealed class Calibrator(CaseStore cases, CatalogProvider catalogs, Resc
             foreach (var c in verdict.Evidence.GroupBy(e => e.Id, StringComparer.Ordinal).Select(g => g.First()))
             {
                 var kind = Kind(c);
-                if (!counts.TryGetValue(c.Id, out var current)) current = (kind, c.Category, 0, 0, CurrentWeight(c, kind, policy));
+                if (!counts.TryGetValue(c.Id, out var current)) current = (kind, c.Category, 0, 0, CurrentWeight(c, kind, policy, catalog));
                 counts[c.Id] = good ? current with { Approved = current.Approved + 1 } : current with { Rejected = current.Rejected + 1 };
             }
         }
@@ -75,21 +75,14 @@ internal sealed class Calibrator(CaseStore cases, CatalogProvider catalogs, Resc
         _ => "signal",
     };
 
-    private static int CurrentWeight(Contribution c, string kind, ScoringPolicy policy) => kind switch
+    // A term's weight is the policy's override or the live catalog's (its points in a verdict are a share of a capped
+    // total); a term no longer in the catalog keeps the points it had.
+    private static int CurrentWeight(Contribution c, string kind, ScoringPolicy policy, CompiledCatalog catalog) => kind switch
     {
         "signal" => policy.Signals.TryGetValue(c.Id, out var w) ? w : c.Weight,
-        "term" => policy.TermWeights.TryGetValue(c.Id, out var t) ? t : TermWeightFromDetail(c),
+        "term" => policy.TermWeights.TryGetValue(c.Id, out var t) ? t : catalog.TermWeight(c.Id) ?? c.Weight,
         _ => c.Weight,
     };
-
-    // The term's own weight is in the contribution's detail ("face-swap term (weight 30)"); its points are a share of a capped total.
-    private static int TermWeightFromDetail(Contribution c)
-    {
-        var at = c.Detail.IndexOf("(weight ", StringComparison.Ordinal);
-        if (at < 0) return c.Weight;
-        var digits = new string(c.Detail[(at + 8)..].TakeWhile(ch => char.IsAsciiDigit(ch) || ch == '-').ToArray());
-        return int.TryParse(digits, System.Globalization.CultureInfo.InvariantCulture, out var w) ? w : c.Weight;
-    }
 
     internal static CalibrationItem Item(string id, string kind, string? category, int approved, int rejected, int weight)
     {

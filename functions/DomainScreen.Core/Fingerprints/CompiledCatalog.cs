@@ -92,6 +92,9 @@ public sealed class CompiledCatalog
 
     public int TermCount => _terms.Count;
 
+    /// <summary>A lexicon term's weight in this catalog, or null for an id that is not a term.</summary>
+    public int? TermWeight(string termId) => _terms.FirstOrDefault(t => t.Spec.Id == termId)?.Spec.Weight;
+
     /// <summary>Distinct literals (with variants) in the single-pass scan.</summary>
     public int LiteralCount => _literalTargets.Count;
 

@@ -186,13 +186,11 @@ public sealed class CampaignScoringTests
     public void RenamedAnythingLlm_IsIdentifiedFromThePromoLinkItKeeps_AndItsPingAnswer()
     {
         const string html = """<html><head><title>企业知识库助手</title><meta property="og:image" content="https://raw.githubusercontent.com/Mintplex-Labs/anything-llm/master/images/promo.png"></head><body><div id="root"></div></body></html>""";
-        var catalog = Catalog;
-
-        var (landing, probes) = catalog.RunAndPlanProbes(PageFacts.FromHtml(html), 4);
+        var (landing, probes) = Catalog.RunAndPlanProbes(PageFacts.FromHtml(html), 4);
         Assert.DoesNotContain(landing.Products, p => p.Id == "anythingllm"); // 30 of 50 from the page alone
         Assert.Contains("/api/ping", probes); // so the probe is planned
 
-        var page = catalog.Run(PageFacts.FromHtml(html, probes: [new ProbeFact("/api/ping", 200, """{"online":true}""")]));
+        var page = Catalog.Run(PageFacts.FromHtml(html, probes: [new ProbeFact("/api/ping", 200, """{"online":true}""")]));
         Assert.Contains(page.Products, p => p.Id == "anythingllm");
     }
 

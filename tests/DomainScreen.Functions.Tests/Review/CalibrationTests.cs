@@ -40,8 +40,9 @@ public sealed class CalibrationTests(AzuriteFixture azurite) : IAsyncLifetime
     [Fact]
     public async Task Calibration_ProposesLessWeightForWhatFiresOnRejectedCases_AndMoreForWhatDecidesApprovedOnes()
     {
-        var good = ("fs-good", "lexicon-offer", 16, "face-swap term (weight 20)");
-        var bad = ("fs-bad", "lexicon-offer", 16, "face-swap term (weight 20)");
+        // Two catalog terms of weight 20 (照片换脸, 任何人的脸); in a verdict each carries a share of a capped total.
+        var good = ("fs-zh-11", "lexicon-offer", 16, "face-swap term (weight 20)");
+        var bad = ("fs-zh-03", "lexicon-offer", 16, "face-swap term (weight 20)");
         var fresh = ("domain-age-30d", "domain-age-30d", 15, "registered 3 days ago");
         await DecideAllAsync("approve", Enumerable.Range(0, 40).Select(i => WithEvidence(Fresh("cal-ok"), good, fresh)));
         await DecideAllAsync("approve", [WithEvidence(Fresh("cal-ok"), bad)]);
@@ -52,15 +53,15 @@ public sealed class CalibrationTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(200, status);
         var report = JsonSerializer.Deserialize(body, CoreJson.Default.CalibrationReport)!;
         Assert.Equal((41, 8), (report.Approved, report.Rejected));
-        var down = Assert.Single(report.Items, i => i.Id == "fs-bad");
+        var down = Assert.Single(report.Items, i => i.Id == "fs-zh-03");
         Assert.Equal((1, 8, 20, 10), (down.Approved, down.Rejected, down.Weight, down.ProposedWeight));
         Assert.True(down.High < 0.5, $"{down.Low}..{down.High}");
         Assert.Contains("mostly on rejected cases: 8 of 9", down.Reason, StringComparison.Ordinal);
-        var up = Assert.Single(report.Items, i => i.Id == "fs-good");
+        var up = Assert.Single(report.Items, i => i.Id == "fs-zh-11");
         Assert.Equal((40, 0, 25), (up.Approved, up.Rejected, up.ProposedWeight));
         // A signal on both sides (40 approved, 8 rejected) is left alone.
         Assert.Null(Assert.Single(report.Items, i => i.Id == "domain-age-30d").ProposedWeight);
-        Assert.Equal(10, report.ProposedPolicy.GetProperty("termWeights").GetProperty("fs-bad").GetInt32());
+        Assert.Equal(10, report.ProposedPolicy.GetProperty("termWeights").GetProperty("fs-zh-03").GetInt32());
         Assert.EndsWith("+calibrated", report.ProposedPolicy.GetProperty("version").GetString(), StringComparison.Ordinal);
         Assert.NotNull(report.Effect);
         // Never applied: the live policy is unchanged.
