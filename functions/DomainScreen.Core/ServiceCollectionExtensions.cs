@@ -85,9 +85,11 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<EvidenceStore>();
         services.AddHostedService<StorageBootstrap>();
         services.AddSingleton<ResultStore>();
+        services.AddSingleton<DigestStore>();
         services.AddSingleton<SubmissionStore>();
         services.AddSingleton<CandidateStore>();
         services.AddSingleton<SweepStore>();
+        services.AddSingleton<IDomainCheckLog>(sp => sp.GetRequiredService<SweepStore>());
         services.AddSingleton<ScreenRequestSender>();
 
         services.AddOptions<CatalogOptions>().BindConfiguration(CatalogOptions.Section).ValidateDataAnnotations().ValidateOnStart();

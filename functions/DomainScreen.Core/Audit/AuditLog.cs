@@ -71,7 +71,26 @@ public sealed class AuditLog(StorageClients storage, TimeProvider time)
         {
             id = Guid.CreateVersion7(now).ToString("N");
         }
-        var entity = new TableEntity(Partition, string.Create(CultureInfo.InvariantCulture, $"{EntryPrefix}{DateTimeOffset.MaxValue.UtcTicks - now.UtcTicks:D19}|{id}"))
+        await storage.Audit.AddEntityAsync(Entry(record, now, id), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Several records without keys in one insert-only transaction (up to 100 per transaction): what a batch of screens
+    /// opened, recorded for the price of one write.
+    /// </summary>
+    public async Task AppendManyAsync(IReadOnlyList<AuditRecord> records, CancellationToken cancellationToken)
+    {
+        if (records.Any(r => r.Key is not null)) throw new ArgumentException("keyed records are appended one at a time", nameof(records));
+        var now = time.GetUtcNow();
+        foreach (var chunk in records.Chunk(100))
+        {
+            await storage.Audit.SubmitTransactionAsync(chunk.Select(r => new TableTransactionAction(TableTransactionActionType.Add,
+                Entry(r, now, Guid.CreateVersion7(now).ToString("N")))), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static TableEntity Entry(AuditRecord record, DateTimeOffset now, string id) =>
+        new(Partition, string.Create(CultureInfo.InvariantCulture, $"{EntryPrefix}{DateTimeOffset.MaxValue.UtcTicks - now.UtcTicks:D19}|{id}"))
         {
             ["Time"] = now,
             ["ActorId"] = record.Actor.Id,
@@ -84,8 +103,6 @@ public sealed class AuditLog(StorageClients storage, TimeProvider time)
             ["After"] = Json(record.After),
             ["Note"] = Clip(record.Note, 4000),
         };
-        await storage.Audit.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
-    }
 
     /// <summary>Newest first; filters are exact (actor matches the principal id or name).</summary>
     public async Task<AuditPage> ListAsync(string? caseId, string? actor, DateTimeOffset? since, int top, string? after, CancellationToken cancellationToken)

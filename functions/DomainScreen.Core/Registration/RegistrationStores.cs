@@ -24,41 +24,57 @@ public interface IBootstrapStore
 }
 
 /// <summary>
-/// Lookups in the <c>Registrations</c> table: four partitions by a hash of the domain, row key = domain; a batch
-/// of screens reads its domains with point reads and writes new lookups in a few batch transactions.
+/// Lookups in the <c>Registrations</c> table: partition = the domain's first character (<c>g|a</c> … <c>g|9</c>), row key =
+/// domain. A sweep's batch is a run of consecutive names, so its registrable domains are read with one range query per
+/// partition (a few requests for 25 names instead of 25 point reads); names a range would not cover cheaply are point
+/// reads. New lookups are written in batch transactions of up to 100 per partition. (Rows of the older layout, four
+/// hashed partitions <c>r0</c>–<c>r3</c>, are no longer read: those domains are looked up again once.)
 /// </summary>
 internal sealed class TableRegistrationCache(StorageClients storage) : IRegistrationCache
 {
-    private const int Partitions = 4;
+    public static string PartitionOf(string domain) => "g|" + (domain.Length > 0 ? domain[0] : '-');
 
-    /// <summary>A stable partition for a domain (FNV-1a over its characters; string.GetHashCode varies per process).</summary>
-    public static string PartitionOf(string domain)
-    {
-        var hash = 2166136261u;
-        foreach (var c in domain) hash = (hash ^ c) * 16777619u;
-        return "r" + (hash % Partitions).ToString(System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    /// <summary>
-    /// Point reads, several at a time. (A filter OR-ing row keys would be one request, but the Table service runs
-    /// it as a scan of the partition, which grows with the cache; a point read stays O(1).)
-    /// </summary>
     public async Task<IReadOnlyList<RegistrationEvidence>> GetManyAsync(IReadOnlyCollection<string> domains, CancellationToken cancellationToken)
     {
         if (domains.Count == 0) return [];
         await storage.EnsureCreatedAsync().ConfigureAwait(false);
         var found = new System.Collections.Concurrent.ConcurrentBag<RegistrationEvidence>();
-        await Parallel.ForEachAsync(domains.Distinct(StringComparer.Ordinal), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
+        var pointReads = new List<string>();
+        foreach (var partition in domains.Distinct(StringComparer.Ordinal).GroupBy(PartitionOf))
+        {
+            var wanted = partition.Order(StringComparer.Ordinal).ToList();
+            if (wanted.Count < 3)
+            {
+                pointReads.AddRange(wanted);
+                continue;
+            }
+            // One range over the names; stop reading once it holds far more rows than were asked for (names spread over
+            // the whole table), and point-read whatever the range did not reach.
+            var cap = 4 * wanted.Count + 16;
+            var want = wanted.ToHashSet(StringComparer.Ordinal);
+            string? last = null;
+            var rows = 0;
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition.Key} and RowKey ge {wanted[0]} and RowKey le {wanted[^1]}");
+            await foreach (var row in storage.Registrations.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(1000, cap), cancellationToken: cancellationToken)
+                .ConfigureAwait(false))
+            {
+                last = row.RowKey;
+                if (want.Contains(row.RowKey) && Read(row) is { } evidence) found.Add(evidence);
+                if (++rows >= cap) break;
+            }
+            if (rows >= cap) pointReads.AddRange(wanted.Where(d => string.CompareOrdinal(d, last) > 0));
+        }
+        await Parallel.ForEachAsync(pointReads, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
             async (domain, ct) =>
             {
                 var row = await storage.Registrations.GetEntityIfExistsAsync<TableEntity>(PartitionOf(domain), domain, cancellationToken: ct).ConfigureAwait(false);
-                if (row.HasValue && JsonChunks.Read(row.Value!) is { } json && JsonSerializer.Deserialize(json, CoreJson.Default.RegistrationEvidence) is { } evidence)
-                {
-                    found.Add(evidence);
-                }
+                if (row.HasValue && Read(row.Value!) is { } evidence) found.Add(evidence);
             }).ConfigureAwait(false);
         return [.. found];
     }
+
+    private static RegistrationEvidence? Read(TableEntity row) =>
+        JsonChunks.Read(row) is { } json ? JsonSerializer.Deserialize(json, CoreJson.Default.RegistrationEvidence) : null;
 
     public async Task SetManyAsync(IReadOnlyCollection<RegistrationEvidence> evidence, CancellationToken cancellationToken)
     {

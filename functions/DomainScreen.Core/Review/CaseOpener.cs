@@ -19,15 +19,82 @@ internal sealed class CaseOpener(CaseStore store, CaseDirectory directory, Revie
 
     public async Task ConsumeAsync(ScreenedBatch batch, CancellationToken cancellationToken)
     {
-        var candidates = batch.Results.Where(r => r is { Status: ScreeningResult.Completed, Verdict: not null }).ToList();
+        // An unchanged result (same digest as the stored one) adds nothing to a case's verdict history.
+        var candidates = batch.Results.Where(r => r is { Status: ScreeningResult.Completed, Verdict: not null } && !batch.IsUnchanged(r)).ToList();
         if (candidates.Count == 0) return;
         var known = await directory.GetAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var group in candidates.Where(r => CaseRules.IsFlagged(r.Verdict!.Band) || known.Contains(r.RegistrableDomain))
-            .GroupBy(r => r.RegistrableDomain, StringComparer.Ordinal))
+        var groups = candidates.Where(r => CaseRules.IsFlagged(r.Verdict!.Band) || known.Contains(r.RegistrableDomain))
+            .GroupBy(r => r.RegistrableDomain, StringComparer.Ordinal)
+            .Select(g => (CaseId: g.Key, Results: g.OrderBy(r => r.ScreenedAt).ToList()))
+            .ToList();
+        // Domains with no case yet are opened together, a transaction for several cases; a conflict (one of them was
+        // opened meanwhile) sends that group's domains down the one-by-one path, which joins the existing case.
+        var fresh = groups.Where(g => !known.Contains(g.CaseId) && allowlist.Match(g.CaseId) is null).ToList();
+        var opened = await OpenTogetherAsync(fresh, batch.Request, cancellationToken).ConfigureAwait(false);
+        foreach (var (caseId, results) in groups)
         {
-            await JoinAsync(group.Key, group.OrderBy(r => r.ScreenedAt).ToList(), batch.Request, known.Contains(group.Key), cancellationToken).ConfigureAwait(false);
+            if (opened.Contains(caseId)) continue;
+            await JoinAsync(caseId, results, batch.Request, known.Contains(caseId), cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>Entities per transaction (the service's limit is 100).</summary>
+    private const int MaxEntitiesPerTransaction = 100;
+
+    private async Task<HashSet<string>> OpenTogetherAsync(List<(string CaseId, List<ScreeningResult> Results)> fresh, ScreenRequest request,
+        CancellationToken cancellationToken)
+    {
+        var done = new HashSet<string>(StringComparer.Ordinal);
+        if (fresh.Count < 2) return done;
+        var now = time.GetUtcNow();
+        var pending = new List<(string CaseId, List<Azure.Data.Tables.TableTransactionAction> Actions, AuditRecord Audit)>();
+        foreach (var (caseId, results) in fresh)
+        {
+            var (record, history, latest, opened) = NewCase(caseId, results, request, now);
+            var actions = CaseStore.CreateActions(new CaseStore.NewCase(record, history, latest, opened));
+            pending.Add((caseId, actions, OpenedAudit(record, opened, request)));
+        }
+        var chunk = new List<(string CaseId, List<Azure.Data.Tables.TableTransactionAction> Actions, AuditRecord Audit)>();
+        foreach (var item in pending.Append(default))
+        {
+            if (item.Actions is not null && chunk.Sum(c => c.Actions.Count) + item.Actions.Count <= MaxEntitiesPerTransaction)
+            {
+                chunk.Add(item);
+                continue;
+            }
+            if (chunk.Count > 1 && await store.TryCreateManyAsync(chunk.Select(c => c.Actions).ToList(), cancellationToken).ConfigureAwait(false))
+            {
+                foreach (var c in chunk)
+                {
+                    directory.Add(c.CaseId);
+                    done.Add(c.CaseId);
+                }
+                await audit.AppendManyAsync(chunk.Select(c => c.Audit).ToList(), cancellationToken).ConfigureAwait(false);
+                logger.LogInformation("{Count} cases opened together ({Cases})", chunk.Count, string.Join(", ", chunk.Select(c => c.CaseId)));
+            }
+            chunk.Clear();
+            if (item.Actions is not null) chunk.Add(item);
+        }
+        return done;
+    }
+
+    private static (CaseRecord Record, List<CaseStore.HistoryRow> History, ScreeningResult? Latest, CaseEvent Opened) NewCase(string caseId,
+        IReadOnlyList<ScreeningResult> results, ScreenRequest request, DateTimeOffset now)
+    {
+        var flagged = results.Where(r => CaseRules.IsFlagged(r.Verdict!.Band)).ToList();
+        var first = flagged[0];
+        var record = CaseRules.Open(caseId, UnicodeOf(first), Verdict(first), first.DisplayName, now);
+        foreach (var r in results.Where(r => !ReferenceEquals(r, first))) record = CaseRules.Join(record, Verdict(r), r.DisplayName, now).Case with { Version = 1 };
+        var opened = new CaseEvent(1, now, Caller.System.Id, Caller.System.Name, "opened", "", CaseStates.Pending, request.RequestId,
+            Note: $"{first.Domain}: {first.Verdict!.Band} {first.Verdict.Score} ({string.Join(", ", first.Verdict.Categories)})");
+        record = record with { LastEvent = opened };
+        return (record, History(record, results, request), Latest(record, results), opened);
+    }
+
+    // The target is the host whose verdict opened the case (the event's note starts with it).
+    private static AuditRecord OpenedAudit(CaseRecord record, CaseEvent opened, ScreenRequest request) =>
+        new(Caller.System, request.RequestId, AuditActions.CaseOpened, record.CaseId, opened.Note![..opened.Note!.IndexOf(':')], null,
+            new Dictionary<string, string?> { ["state"] = CaseStates.Pending, ["band"] = record.Band, ["score"] = $"{record.Score}" }, opened.Note);
 
     /// <param name="probablyExists">The directory knows a case for this domain: read it first instead of trying to create it.</param>
     private async Task JoinAsync(string caseId, IReadOnlyList<ScreeningResult> results, ScreenRequest request, bool probablyExists,
@@ -48,18 +115,11 @@ internal sealed class CaseOpener(CaseStore store, CaseDirectory directory, Revie
                     logger.LogInformation("{Domain} is allowlisted ({Reason}): no case opened", caseId, entry.Reason);
                     return;
                 }
-                var first = flagged[0];
-                var record = CaseRules.Open(caseId, UnicodeOf(first), Verdict(first), first.DisplayName, now);
-                foreach (var r in results.Where(r => !ReferenceEquals(r, first))) record = CaseRules.Join(record, Verdict(r), r.DisplayName, now).Case with { Version = 1 };
-                var opened = new CaseEvent(1, now, Caller.System.Id, Caller.System.Name, "opened", "", CaseStates.Pending, request.RequestId,
-                    Note: $"{first.Domain}: {first.Verdict!.Band} {first.Verdict.Score} ({string.Join(", ", first.Verdict.Categories)})");
-                record = record with { LastEvent = opened };
-                if (await store.TryCreateAsync(record, History(record, results, request), Latest(record, results), opened, cancellationToken).ConfigureAwait(false))
+                var (record, history, latest, opened) = NewCase(caseId, results, request, now);
+                if (await store.TryCreateAsync(record, history, latest, opened, cancellationToken).ConfigureAwait(false))
                 {
                     directory.Add(caseId);
-                    await audit.AppendAsync(new AuditRecord(Caller.System, request.RequestId, AuditActions.CaseOpened, caseId, first.Domain, null,
-                        new Dictionary<string, string?> { ["state"] = CaseStates.Pending, ["band"] = record.Band, ["score"] = $"{record.Score}" },
-                        opened.Note), cancellationToken).ConfigureAwait(false);
+                    await audit.AppendAsync(OpenedAudit(record, opened, request), cancellationToken).ConfigureAwait(false);
                     logger.LogInformation("Case {CaseId} opened ({Band} {Score})", caseId, record.Band, record.Score);
                     return;
                 }

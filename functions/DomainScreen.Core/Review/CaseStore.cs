@@ -38,16 +38,33 @@ internal sealed class CaseStore(StorageClients storage)
     }
 
     /// <summary>Creates a case with its first rows; false when a case with this id exists already (another writer was first).</summary>
-    public async Task<bool> TryCreateAsync(CaseRecord record, IReadOnlyList<HistoryRow> history, ScreeningResult? latest, CaseEvent opened,
-        CancellationToken cancellationToken)
+    public Task<bool> TryCreateAsync(CaseRecord record, IReadOnlyList<HistoryRow> history, ScreeningResult? latest, CaseEvent opened,
+        CancellationToken cancellationToken) =>
+        TryCreateManyAsync([CreateActions(new NewCase(record, history, latest, opened))], cancellationToken);
+
+    /// <summary>A case to create: the case row, its list entry, its "opened" event, history and latest result.</summary>
+    internal sealed record NewCase(CaseRecord Record, IReadOnlyList<HistoryRow> History, ScreeningResult? Latest, CaseEvent Opened);
+
+    /// <summary>The writes that create one case (all in the one <c>Cases</c> partition).</summary>
+    internal static List<TableTransactionAction> CreateActions(NewCase c)
     {
         var actions = new List<TableTransactionAction>
         {
-            new(TableTransactionActionType.Add, CaseEntity(record)),
-            new(TableTransactionActionType.UpsertReplace, IndexEntity(record)),
-            new(TableTransactionActionType.UpsertReplace, EventEntity(record.CaseId, opened)),
+            new(TableTransactionActionType.Add, CaseEntity(c.Record)),
+            new(TableTransactionActionType.UpsertReplace, IndexEntity(c.Record)),
+            new(TableTransactionActionType.UpsertReplace, EventEntity(c.Record.CaseId, c.Opened)),
         };
-        AddHistory(actions, record.CaseId, history, latest);
+        AddHistory(actions, c.Record.CaseId, c.History, c.Latest);
+        return actions;
+    }
+
+    /// <summary>
+    /// Creates several cases in one transaction (the caller keeps it within 100 entities); false, and nothing written,
+    /// when any of them exists already.
+    /// </summary>
+    internal async Task<bool> TryCreateManyAsync(IReadOnlyList<List<TableTransactionAction>> cases, CancellationToken cancellationToken)
+    {
+        var actions = cases.SelectMany(a => a).ToList();
         try
         {
             await storage.Cases.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);

@@ -1,7 +1,15 @@
 namespace DomainScreen.Core.Screening;
 
 /// <summary>A screened queue message: the request, every result (already stored), and the names that could not be read.</summary>
-public sealed record ScreenedBatch(ScreenRequest Request, IReadOnlyList<ScreeningResult> Results, IReadOnlyList<RejectedName>? Rejected = null);
+/// <param name="Unchanged">
+/// Domains whose result has the digest the sweep queued them with (<see cref="ScreenRequest.Known"/>): their stored result
+/// already says this, so it was not written again and consumers that keep per-domain history need not add to it.
+/// </param>
+public sealed record ScreenedBatch(ScreenRequest Request, IReadOnlyList<ScreeningResult> Results, IReadOnlyList<RejectedName>? Rejected = null,
+    IReadOnlySet<string>? Unchanged = null)
+{
+    public bool IsUnchanged(ScreeningResult result) => Unchanged?.Contains(result.Domain) == true;
+}
 
 /// <summary>A name in a message that is not a domain name, with the parser's reason code.</summary>
 public sealed record RejectedName(string Input, string Reason);

@@ -17,7 +17,9 @@ public sealed class ScreenBatchProcessor(
     DomainParser parser,
     DomainScreener screener,
     ResultStore results,
+    DigestStore digests,
     EvidenceStore evidence,
+    TimeProvider time,
     IEnumerable<IScreeningResultConsumer> consumers,
     Fingerprints.CatalogProvider catalogs,
     ReviewAllowlist allowlist,
@@ -49,22 +51,38 @@ public sealed class ScreenBatchProcessor(
 
         await registrations.PrefetchAsync(names.Select(n => n.RegistrableDomain), cancellationToken).ConfigureAwait(false);
         var screened = new ScreeningResult[names.Count];
-        await Parallel.ForAsync(0, names.Count,
-            new ParallelOptions { MaxDegreeOfParallelism = options.Value.Parallelism, CancellationToken = cancellationToken },
-            async (i, ct) =>
-            {
-                screened[i] = await screener.ScreenAsync(names[i], request, snapshot, ct).ConfigureAwait(false);
-                if (screened[i].Fetch is { } fetch) await evidence.SaveAsync(fetch, ct).ConfigureAwait(false);
-                await results.SaveAsync(screened[i], request.RequestedAt, ct).ConfigureAwait(false);
-            }).ConfigureAwait(false);
+        var digest = new string[names.Count];
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Value.Parallelism, CancellationToken = cancellationToken };
+        await Parallel.ForAsync(0, names.Count, parallel, async (i, ct) =>
+        {
+            screened[i] = await screener.ScreenAsync(names[i], request, snapshot, ct).ConfigureAwait(false);
+            digest[i] = ResultDigest.Of(screened[i]);
+        }).ConfigureAwait(false);
+
+        // A result with the digest the sweep queued it with says what the stored one says: nothing to write for it.
+        var unchanged = new HashSet<string>(StringComparer.Ordinal);
+        var changed = new List<int>(names.Count);
+        for (var i = 0; i < screened.Length; i++)
+        {
+            if (request.Known?.GetValueOrDefault(screened[i].Domain) == digest[i]) unchanged.Add(screened[i].Domain);
+            else changed.Add(i);
+        }
+        // Digests before the results they describe: if the process dies in between, the message is delivered again and
+        // compared with the digests it carries (the old ones), so the results are written then.
+        await digests.SetManyAsync(changed.Select(i => (screened[i].Domain, digest[i])).ToList(), time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        await Parallel.ForEachAsync(changed, parallel, async (i, ct) =>
+        {
+            if (screened[i].Fetch is { } fetch) await evidence.SaveAsync(fetch, ct).ConfigureAwait(false);
+            await results.SaveAsync(screened[i], request.RequestedAt, ct).ConfigureAwait(false);
+        }).ConfigureAwait(false);
 
         await registrations.FlushAsync(cancellationToken).ConfigureAwait(false);
         // In registration order: progress is registered last, so a batch counts as done only after every other
         // consumer (cases, …) has acted on it.
-        var batch = new ScreenedBatch(request, screened, rejected);
+        var batch = new ScreenedBatch(request, screened, rejected, unchanged);
         foreach (var consumer in consumers) await consumer.ConsumeAsync(batch, cancellationToken).ConfigureAwait(false);
-        logger.LogInformation("Request {RequestId}: screened {Count} domains ({Failed} failed)",
-            request.RequestId, screened.Length, screened.Count(r => r.Status == ScreeningResult.Failed));
+        logger.LogInformation("Request {RequestId}: screened {Count} domains ({Failed} failed, {Unchanged} unchanged)",
+            request.RequestId, screened.Length, screened.Count(r => r.Status == ScreeningResult.Failed), unchanged.Count);
         return screened;
     }
 

@@ -10,7 +10,12 @@ namespace DomainScreen.Core.Screening;
 /// <param name="RunId">The submission id or sweep id this batch belongs to.</param>
 /// <param name="Domains">Canonical ASCII names (re-validated on receipt).</param>
 /// <param name="RequestedAt">When the batch was queued; orders the domain's history.</param>
-public sealed record ScreenRequest(int V, string RequestId, string Source, string RunId, IReadOnlyList<string> Domains, DateTimeOffset RequestedAt)
+/// <param name="Known">
+/// Optional (sweeps): the <see cref="ResultDigest"/> of each domain's stored result when the batch was queued. A domain
+/// whose new result has the same digest is recorded as checked, not written again.
+/// </param>
+public sealed record ScreenRequest(int V, string RequestId, string Source, string RunId, IReadOnlyList<string> Domains, DateTimeOffset RequestedAt,
+    IReadOnlyDictionary<string, string>? Known = null)
 {
     public const string SubmissionSource = "submission";
     public const string SweepSource = "sweep";

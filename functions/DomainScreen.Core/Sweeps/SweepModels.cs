@@ -35,6 +35,9 @@ public sealed record SweepReport(
     IReadOnlyList<string> NewFlags, IReadOnlyList<string> Flagged, int CasesOpened, WatchOutcomes Watchlist, string? PreviousSweepId);
 
 /// <summary>One screened batch of a sweep, summed into the sweep's progress and report (keyed by request id).</summary>
+/// <summary>The names a sweep batch screened (all of them, changed or not) and when: its check row.</summary>
+internal sealed record BatchCheck(IReadOnlyList<string> Domains, bool Watchlist, DateTimeOffset At);
+
 public sealed record BatchTally(
     int Count, int Failed, Dictionary<string, int> Bands, Dictionary<string, int> Categories, Dictionary<string, int> Products,
     Dictionary<string, int> Failures, int NotResolving, List<string> Flagged, int WatchScreened, int WatchUp, int WatchGone)

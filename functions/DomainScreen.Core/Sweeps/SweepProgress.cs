@@ -6,14 +6,20 @@ namespace DomainScreen.Core.Sweeps;
 /// Records a finished batch of a sweep (its tally and the sweep's counters, once per request id) and, when it was
 /// the last one, the sweep's report.
 /// </summary>
-internal sealed class SweepProgress(SweepStore store, SweepReporter reporter) : IScreeningResultConsumer
+internal sealed class SweepProgress(SweepStore store, SweepReporter reporter, TimeProvider time) : IScreeningResultConsumer
 {
     public async Task ConsumeAsync(ScreenedBatch batch, CancellationToken cancellationToken)
     {
         if (batch.Request.Source is not (ScreenRequest.SweepSource or ScreenRequest.WatchlistSource)) return;
-        await store.RecordBatchAsync(batch.Request.RunId, batch.Request.RequestId, BatchTally.Of(batch), cancellationToken).ConfigureAwait(false);
-        // Also after a redelivery: the first delivery may have stopped between its tally and the report.
-        if (await store.GetAsync(batch.Request.RunId, cancellationToken).ConfigureAwait(false) is { Done: true })
+        var check = new BatchCheck(batch.Results.Select(r => r.Domain).ToList(), batch.Request.Source == ScreenRequest.WatchlistSource, time.GetUtcNow());
+        var done = await store.RecordBatchCountingAsync(batch.Request.RunId, batch.Request.RequestId, BatchTally.Of(batch), cancellationToken, check)
+            .ConfigureAwait(false);
+        // The count this batch wrote against the queued total (one read); after a redelivery, the stored counts — the
+        // first delivery may have stopped between its tally and the report.
+        var finished = done is { } n
+            ? await store.GetCursorAsync(batch.Request.RunId, cancellationToken).ConfigureAwait(false) is { State: SweepStates.Queued } cursor && n >= cursor.Batches
+            : await store.GetAsync(batch.Request.RunId, cancellationToken).ConfigureAwait(false) is { Done: true };
+        if (finished)
         {
             await reporter.FinishAsync(batch.Request.RunId, cancellationToken).ConfigureAwait(false);
         }

@@ -17,6 +17,7 @@ namespace DomainScreen.Core.Sweeps;
 /// </summary>
 public sealed class SweepService(
     CandidateStore candidates,
+    DigestStore digests,
     SweepStore sweeps,
     ISweepReviewView review,
     StorageClients storage,
@@ -81,23 +82,34 @@ public sealed class SweepService(
     private async Task<SweepCursor?> QueueAsync(SweepCursor start, CancellationToken cancellationToken)
     {
         var group = new SendGroup(storage.SweepQueue, sweeps, options.Value.DomainsPerMessage, start);
+        // The watchlist is read first so that the candidate pass can strike the hosts it queues: no read per watched host.
+        var watched = new SortedSet<string>(await review.WatchedHostsAsync(cancellationToken).ConfigureAwait(false), StringComparer.Ordinal);
+        // Candidates up to here were queued by an earlier, interrupted start: for watched hosts among them, ask the table.
+        var seenFrom = start.After;
         if (start.After is null || !start.After.StartsWith(WatchMark, StringComparison.Ordinal))
         {
-            await foreach (var candidate in candidates.StreamAsync(start.After, cancellationToken).ConfigureAwait(false))
+            await foreach (var (candidate, digest) in WithDigestsAsync(start.After, cancellationToken).ConfigureAwait(false))
             {
-                if (!await group.AddAsync(candidate, ScreenRequest.SweepSource, cancellationToken).ConfigureAwait(false)) return null;
+                watched.Remove(candidate.Domain);
+                if (!await group.AddAsync(candidate, ScreenRequest.SweepSource, cancellationToken, digest).ConfigureAwait(false)) return null;
             }
             if (!await group.FlushAsync(cancellationToken).ConfigureAwait(false)) return null;
             if (await sweeps.TryAdvanceAsync(group.Cursor with { After = WatchMark }, cancellationToken).ConfigureAwait(false) is not { } atWatch) return null;
             group.Cursor = atWatch;
         }
+        else
+        {
+            seenFrom = WatchMark; // resumed inside the watchlist: this start saw no candidates
+        }
 
         // The watchlist: hosts of cases still in play, unless they were candidates (screened above).
         var resumeAfter = group.Cursor.After![WatchMark.Length..];
-        foreach (var host in await review.WatchedHostsAsync(cancellationToken).ConfigureAwait(false))
+        foreach (var host in watched)
         {
             if (string.CompareOrdinal(host, resumeAfter) <= 0) continue;
-            if ((await storage.Candidates.GetEntityIfExistsAsync<Azure.Data.Tables.TableEntity>("candidate", host, ["RowKey"], cancellationToken).ConfigureAwait(false)).HasValue)
+            var maybeCandidate = seenFrom is not null && string.CompareOrdinal(host, seenFrom) <= 0;
+            if (maybeCandidate && (await storage.Candidates.GetEntityIfExistsAsync<Azure.Data.Tables.TableEntity>("candidate", host, ["RowKey"], cancellationToken)
+                .ConfigureAwait(false)).HasValue)
             {
                 continue;
             }
@@ -108,6 +120,22 @@ public sealed class SweepService(
     }
 
     /// <summary>
+    /// The candidates in name order, each with the digest of its stored result (both streams are in name order, so this
+    /// is a merge: one query per thousand of each, no read per name).
+    /// </summary>
+    private async IAsyncEnumerable<(Candidate Candidate, string? Digest)> WithDigestsAsync(string? after,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var known = digests.StreamAsync(after, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        var hasKnown = await known.MoveNextAsync().ConfigureAwait(false);
+        await foreach (var candidate in candidates.StreamAsync(after, cancellationToken).ConfigureAwait(false))
+        {
+            while (hasKnown && string.CompareOrdinal(known.Current.Domain, candidate.Domain) < 0) hasKnown = await known.MoveNextAsync().ConfigureAwait(false);
+            yield return (candidate, hasKnown && known.Current.Domain == candidate.Domain ? known.Current.Digest : null);
+        }
+    }
+
+    /// <summary>
     /// Fills batches of <c>perMessage</c> names; every <see cref="BatchesPerCursorWrite"/> batches sends them at once
     /// and then stores the cursor past them (null cursor: another starter moved it first, so this one stops).
     /// </summary>
@@ -115,15 +143,17 @@ public sealed class SweepService(
     {
         private readonly List<(ScreenRequest Request, List<Candidate> Names)> _ready = [];
         private List<Candidate> _batch = new(perMessage);
+        private Dictionary<string, string> _known = new(StringComparer.Ordinal);
         private string _source = ScreenRequest.SweepSource;
 
         public SweepCursor Cursor { get; set; } = cursor;
 
-        public async Task<bool> AddAsync(Candidate candidate, string source, CancellationToken cancellationToken)
+        public async Task<bool> AddAsync(Candidate candidate, string source, CancellationToken cancellationToken, string? digest = null)
         {
             if (_batch.Count > 0 && source != _source) Close();
             _source = source;
             _batch.Add(candidate);
+            if (digest is not null) _known[candidate.Domain] = digest;
             if (_batch.Count == perMessage) Close();
             return _ready.Count < BatchesPerCursorWrite || await FlushAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -160,9 +190,10 @@ public sealed class SweepService(
         {
             var number = Cursor.Batches + _ready.Count;
             var request = new ScreenRequest(1, string.Create(CultureInfo.InvariantCulture, $"{Cursor.SweepId}-{number:D6}"), _source, Cursor.SweepId,
-                _batch.Select(c => c.Domain).ToList(), Cursor.StartedAt);
+                _batch.Select(c => c.Domain).ToList(), Cursor.StartedAt, _known.Count > 0 ? _known : null);
             _ready.Add((request, _batch));
             _batch = new List<Candidate>(perMessage);
+            _known = new Dictionary<string, string>(StringComparer.Ordinal);
         }
     }
 

@@ -14,10 +14,13 @@ internal sealed record SweepCursor(string SweepId, DateTimeOffset StartedAt, str
 /// Sweeps in the <c>Sweeps</c> table, partition = sweep id: <c>meta</c> (trigger, queueing state and cursor, counts by
 /// source), <c>progress</c> (counters), one <c>b|{requestId}</c> row per screened batch with its tally, and
 /// <c>report</c> once done. A batch's row and the counters change in one transaction, so a redelivered batch is
-/// counted once (its row exists) and progress is two point reads however large the sweep. Partition <c>latest</c>
-/// points at the newest sweep.
+/// counted once (its row exists) and progress is two point reads however large the sweep. With the tally, in the same
+/// transaction, a check row records which names the batch screened and when: <c>c|{last name}</c> for a batch of
+/// candidates (a sweep's batches are consecutive runs of names, so the row for a name is the first whose key is not
+/// below it), <c>w|{last name}</c> for a watchlist batch. That is how a domain whose result did not change, and so was
+/// not written again, still shows when it was last checked. Partition <c>latest</c> points at the newest sweep.
 /// </summary>
-public sealed class SweepStore(StorageClients storage)
+public sealed class SweepStore(StorageClients storage) : Screening.IDomainCheckLog
 {
     private const string MetaKey = "meta", ProgressKey = "progress", ReportKey = "report", BatchPrefix = "b|";
 
@@ -77,14 +80,26 @@ public sealed class SweepStore(StorageClients storage)
     /// Adds a batch's tally and its counters in one transaction. False when the batch was recorded before (a
     /// redelivery). Retries when another batch changed the counters in between.
     /// </summary>
-    internal async Task<bool> RecordBatchAsync(string sweepId, string requestId, BatchTally tally, CancellationToken cancellationToken)
+    internal async Task<bool> RecordBatchAsync(string sweepId, string requestId, BatchTally tally, CancellationToken cancellationToken,
+        BatchCheck? check = null) => await RecordBatchCountingAsync(sweepId, requestId, tally, cancellationToken, check).ConfigureAwait(false) is not null;
+
+    /// <summary>As <see cref="RecordBatchAsync"/>, returning how many batches are done after this one (null: recorded before).</summary>
+    internal async Task<int?> RecordBatchCountingAsync(string sweepId, string requestId, BatchTally tally, CancellationToken cancellationToken,
+        BatchCheck? check = null)
     {
         var row = new TableEntity(sweepId, BatchPrefix + requestId);
         JsonChunks.Write(row, JsonSerializer.Serialize(tally, CoreJson.Default.BatchTally));
+        TableEntity? checkRow = null;
+        if (check is { Domains.Count: > 0 })
+        {
+            var names = check.Domains.Order(StringComparer.Ordinal).ToArray();
+            checkRow = new TableEntity(sweepId, (check.Watchlist ? WatchCheckPrefix : CheckPrefix) + names[^1]) { ["At"] = check.At, ["RequestId"] = requestId };
+            JsonChunks.Write(checkRow, string.Join('\n', names));
+        }
         for (var attempt = 0; ; attempt++)
         {
             var found = await storage.Sweeps.GetEntityIfExistsAsync<TableEntity>(sweepId, ProgressKey, cancellationToken: cancellationToken).ConfigureAwait(false);
-            if (!found.HasValue) return false; // a batch of a sweep that is not (or no longer) recorded: nothing to count it in
+            if (!found.HasValue) return null; // a batch of a sweep that is not (or no longer) recorded: nothing to count it in
             var progress = found.Value!;
             progress["BatchesDone"] = (progress.GetInt32("BatchesDone") ?? 0) + 1;
             progress["Screened"] = (progress.GetInt32("Screened") ?? 0) + tally.Count;
@@ -92,16 +107,19 @@ public sealed class SweepStore(StorageClients storage)
             foreach (var (band, n) in tally.Bands) progress["Band_" + band] = (progress.GetInt32("Band_" + band) ?? 0) + n;
             try
             {
-                await storage.Sweeps.SubmitTransactionAsync(
+                List<TableTransactionAction> actions =
                 [
                     new(TableTransactionActionType.Add, row),
                     new(TableTransactionActionType.UpdateReplace, progress, progress.ETag),
-                ], cancellationToken).ConfigureAwait(false);
-                return true;
+                ];
+                // Upsert: two runs of names cannot end on the same name, and a redelivery fails on the tally row anyway.
+                if (checkRow is not null) actions.Add(new(TableTransactionActionType.UpsertReplace, checkRow));
+                await storage.Sweeps.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
+                return progress.GetInt32("BatchesDone");
             }
             catch (TableTransactionFailedException ex) when (ex.Status == 409)
             {
-                return false;
+                return null;
             }
             catch (TableTransactionFailedException ex) when (ex.Status == 412 && attempt < 50)
             {
@@ -152,6 +170,44 @@ public sealed class SweepStore(StorageClients storage)
     }
 
     private const string ReportsIndex = "reports";
+    private const string CheckPrefix = "c|", WatchCheckPrefix = "w|";
+
+    /// <summary>
+    /// When the newest sweeps (the latest and the three newest reported) last screened <paramref name="domain"/>: two
+    /// one-row range reads per sweep, newest sweep first.
+    /// </summary>
+    public async Task<Screening.DomainCheck?> LastCheckedAsync(string domain, CancellationToken cancellationToken)
+    {
+        var ids = new List<string>();
+        if (await LatestIdAsync(cancellationToken).ConfigureAwait(false) is { } latest) ids.Add(latest);
+        await foreach (var e in storage.Sweeps.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {ReportsIndex}"), maxPerPage: 4,
+            cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (e.GetString("SweepId") is { } id && !ids.Contains(id)) ids.Add(id);
+            if (ids.Count >= 4) break;
+        }
+        foreach (var sweepId in ids)
+        {
+            var found = await Task.WhenAll(FindCheckAsync(sweepId, CheckPrefix, domain, cancellationToken), FindCheckAsync(sweepId, WatchCheckPrefix, domain, cancellationToken))
+                .ConfigureAwait(false);
+            if (found.OfType<Screening.DomainCheck>().MaxBy(c => c.At) is { } check) return check;
+        }
+        return null;
+    }
+
+    private async Task<Screening.DomainCheck?> FindCheckAsync(string sweepId, string prefix, string domain, CancellationToken cancellationToken)
+    {
+        var end = prefix[..^1] + (char)(prefix[^1] + 1);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {sweepId} and RowKey ge {prefix + domain} and RowKey lt {end}");
+        await foreach (var e in storage.Sweeps.QueryAsync<TableEntity>(filter, maxPerPage: 1, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            var names = JsonChunks.Read(e)?.Split('\n') ?? [];
+            return Array.BinarySearch(names, domain, StringComparer.Ordinal) >= 0 && e.GetDateTimeOffset("At") is { } at
+                ? new Screening.DomainCheck(at, sweepId, e.GetString("RequestId") ?? "")
+                : null;
+        }
+        return null;
+    }
 
     private static string ReportIndexKey(DateTimeOffset startedAt, string sweepId) =>
         string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{DateTimeOffset.MaxValue.UtcTicks - startedAt.UtcTicks:D19}|{sweepId}");
