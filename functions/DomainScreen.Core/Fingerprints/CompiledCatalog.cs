@@ -27,12 +27,13 @@ public sealed class CompiledCatalog
     private readonly List<int> _patternTerms = [];
     private readonly Dictionary<string, List<int>> _literalTargets = new(StringComparer.OrdinalIgnoreCase);
     /// <summary>
-    /// One bit per hashed pair of lower-cased first two characters of a literal (64 Kbit, 8 KB: it stays in the L1
-    /// cache). The scan asks it at every position and looks literals up only where it says yes; a literal can start
-    /// nowhere else, so nothing is missed, and on ordinary text it says yes at a few positions in a hundred.
+    /// Where a literal may start, as bit tables over hashed lower-cased characters: the first two of every literal
+    /// (<see cref="_pairs"/>, 64 Kbit = 8 KB), the first three of literals of three or more (<see cref="_triples"/>, 32 KB)
+    /// and the pairs that are whole two-character literals (<see cref="_shortPairs"/>). The scan asks them at every
+    /// position and compares literals only where they say yes; a literal can start nowhere else, so nothing is missed.
     /// </summary>
-    private readonly ulong[] _pairs = new ulong[PairSlots / 64];
-    private const int PairSlots = 1 << 16;
+    private readonly ulong[] _pairs = new ulong[PairSlots / 64], _shortPairs = new ulong[PairSlots / 64], _triples = new ulong[TripleSlots / 64];
+    private const int PairSlots = 1 << 16, TripleSlots = 1 << 18;
 
     /// <summary><see cref="char.ToLowerInvariant"/> for every UTF-16 unit, as a table (the scan's only per-character work).</summary>
     private static readonly char[] Lower = BuildLower();
@@ -46,10 +47,18 @@ public sealed class CompiledCatalog
 
     private static int PairSlot(char first, char second) => (int)((first * 0x9E3779B1u ^ second * 0x85EBCA77u) >> 16);
 
-    private void SetPair(char first, char second)
+    private static int TripleSlot(int pairHash, char third) => (int)(((uint)pairHash * 0x27D4EB2Fu ^ third * 0x165667B1u) >> 14);
+
+    private static bool Has(ulong[] bits, int slot) => (bits[slot >> 6] & (1UL << slot)) != 0;
+
+    private static void Set(ulong[] bits, int slot) => bits[slot >> 6] |= 1UL << slot;
+
+    private void SetStart(string literal)
     {
-        var slot = PairSlot(char.ToLowerInvariant(first), char.ToLowerInvariant(second));
-        _pairs[slot >> 6] |= 1UL << slot;
+        var pair = PairSlot(char.ToLowerInvariant(literal[0]), char.ToLowerInvariant(literal[1]));
+        Set(_pairs, pair);
+        if (literal.Length == 2) Set(_shortPairs, pair);
+        else Set(_triples, TripleSlot(pair, char.ToLowerInvariant(literal[2])));
     }
 
     /// <summary>The first position at or after <paramref name="from"/> where a literal may start, or -1.</summary>
@@ -64,14 +73,22 @@ public sealed class CompiledCatalog
         {
             var b = System.Runtime.CompilerServices.Unsafe.Add(ref lower, System.Runtime.CompilerServices.Unsafe.Add(ref text, i + 1));
             var slot = PairSlot(a, b);
-            if ((System.Runtime.CompilerServices.Unsafe.Add(ref bits, slot >> 6) & (1UL << slot)) != 0) return i;
+            if ((System.Runtime.CompilerServices.Unsafe.Add(ref bits, slot >> 6) & (1UL << slot)) != 0
+                && (Has(_shortPairs, slot) || (i + 2 < span.Length && Has(_triples, TripleSlot(slot, Lower[span[i + 2]])))))
+            {
+                return i;
+            }
             a = b;
         }
         return -1;
     }
     // Literals by their first two characters (lower-cased): a hit position is checked only against the few
     // literals that can start there (every literal has at least two characters).
-    private readonly FrozenDictionary<int, string[]> _byPrefix;
+    /// <summary>Literals of three or more characters by their lower-cased first three, longest first.</summary>
+    private readonly FrozenDictionary<long, string[]> _byTriple;
+
+    /// <summary>Two-character literals by their lower-cased pair.</summary>
+    private readonly FrozenDictionary<int, string[]> _byPair;
     private readonly bool[] _regexOnly;
     private readonly Dictionary<string, SignatureSpec> _signaturesById;
     private readonly FrozenSet<int> _faviconHashes;
@@ -108,10 +125,13 @@ public sealed class CompiledCatalog
                 foreach (var variant in ChineseVariants.Of(term.Text!)) AddLiteral(variant, -_terms.Count);
             }
         }
-        foreach (var literal in _literalTargets.Keys) SetPair(literal[0], literal[1]);
-        _byPrefix = _literalTargets.Keys
-            .GroupBy(k => Prefix(k[0], k[1]))
+        foreach (var literal in _literalTargets.Keys) SetStart(literal);
+        _byTriple = _literalTargets.Keys.Where(k => k.Length >= 3)
+            .GroupBy(k => Triple(k[0], k[1], k[2]))
             .ToFrozenDictionary(g => g.Key, g => g.OrderByDescending(k => k.Length).ToArray());
+        _byPair = _literalTargets.Keys.Where(k => k.Length == 2)
+            .GroupBy(k => Prefix(k[0], k[1]))
+            .ToFrozenDictionary(g => g.Key, g => g.ToArray());
         ProbePaths = _rules.Where(r => r.Spec.Field == Fields.Probe).Select(r => r.Spec.Path!).Distinct(StringComparer.Ordinal).ToArray();
         _signaturesById = signatures.ToDictionary(sig => sig.Id!, StringComparer.Ordinal);
         _faviconHashes = _rules.Where(r => r.Hashes is not null).SelectMany(r => r.Hashes!).ToFrozenSet();
@@ -151,14 +171,11 @@ public sealed class CompiledCatalog
         int pos = 0, hits = 0;
         while ((pos = NextCandidate(span, pos)) >= 0)
         {
-            if (_byPrefix.TryGetValue(Prefix(span[pos], span[pos + 1]), out var candidates))
+            var (longer, shorter) = CandidatesAt(span, pos);
+            if (longer?.Any(l => text.AsSpan(pos).StartsWith(l, StringComparison.OrdinalIgnoreCase)) == true
+                || shorter?.Any(l => text.AsSpan(pos).StartsWith(l, StringComparison.OrdinalIgnoreCase)) == true)
             {
-                foreach (var literal in candidates)
-                {
-                    if (!span[pos..].StartsWith(literal, StringComparison.OrdinalIgnoreCase)) continue;
-                    hits++;
-                    break;
-                }
+                hits++;
             }
             pos++;
         }
@@ -302,8 +319,11 @@ public sealed class CompiledCatalog
         {
             var at = NextCandidate(span, pos);
             if (at < 0) break;
-            if (_byPrefix.TryGetValue(Prefix(span[at], span[at + 1]), out var candidates))
+            var (longer, shorter) = CandidatesAt(span, at);
+            for (var list = 0; list < 2; list++)
             {
+                var candidates = list == 0 ? longer : shorter;
+                if (candidates is null) continue;
                 foreach (var literal in candidates)
                 {
                     if (!span[at..].StartsWith(literal, StringComparison.OrdinalIgnoreCase)) continue;
@@ -430,6 +450,13 @@ public sealed class CompiledCatalog
         }
         return false;
     }
+
+    /// <summary>The literals that may start at <paramref name="at"/>: three or more characters (longest first), and two.</summary>
+    private (string[]? Longer, string[]? Shorter) CandidatesAt(ReadOnlySpan<char> span, int at) =>
+        (at + 2 < span.Length && _byTriple.TryGetValue(Triple(span[at], span[at + 1], span[at + 2]), out var longer) ? longer : null,
+         _byPair.TryGetValue(Prefix(span[at], span[at + 1]), out var shorter) ? shorter : null);
+
+    private static long Triple(char first, char second, char third) => ((long)Prefix(first, second) << 16) | char.ToLowerInvariant(third);
 
     private static int Prefix(char first, char second) => (char.ToLowerInvariant(first) << 16) | char.ToLowerInvariant(second);
 

@@ -38,29 +38,56 @@ internal static partial class Compliance
         {
             if (found.Count < 50 && !found.Any(f => f.Type == type && f.Number == number)) found.Add(new Filing(type, number, offset));
         }
-        bool Has(string literal) => text.Contains(literal, StringComparison.Ordinal);
         try
         {
-            // Each pattern runs only where its fixed part appears: most pages skip all of them.
-            if (Has("ICP")) foreach (Match m in IcpPattern().Matches(text))
+            // Each pattern runs only in a window around each occurrence of its fixed part: most pages skip all of them,
+            // and a page that shows its filing pays for a few dozen characters, not for the whole page.
+            foreach (var m in Near(IcpPattern(), text, "ICP", 3, 40))
             {
                 Add(Icp, $"{m.Groups[1].Value}ICP备{m.Groups[2].Value}号" + (m.Groups[3].Success ? "-" + m.Groups[3].Value : ""), m.Index);
             }
-            if (Has("ICP")) foreach (Match m in IcpLicensePattern().Matches(text)) Add(IcpLicense, $"{m.Groups[1].Value}ICP证{m.Groups[2].Value}号", m.Index);
-            if (Has("B2")) foreach (Match m in B2Pattern().Matches(text)) Add(VasLicense, $"{m.Groups[1].Value}B2-{m.Groups[2].Value}", m.Index);
-            if (Has("公网安备")) foreach (Match m in PsbPattern().Matches(text)) Add(Psb, $"{m.Groups[1].Value}公网安备{m.Groups[2].Value}号", m.Index);
-            if (Has("网信算备")) foreach (Match m in AlgorithmPattern().Matches(text)) Add(Algorithm, $"网信算备{m.Groups[1].Value}号", m.Index);
-            if (Has("备案") || Has("上线")) foreach (Match m in ModelPattern().Matches(text))
+            foreach (var m in Near(IcpLicensePattern(), text, "ICP", 3, 30)) Add(IcpLicense, $"{m.Groups[1].Value}ICP证{m.Groups[2].Value}号", m.Index);
+            foreach (var m in Near(B2Pattern(), text, "B2", 3, 16)) Add(VasLicense, $"{m.Groups[1].Value}B2-{m.Groups[2].Value}", m.Index);
+            foreach (var m in Near(PsbPattern(), text, "公网安备", 3, 24)) Add(Psb, $"{m.Groups[1].Value}公网安备{m.Groups[2].Value}号", m.Index);
+            foreach (var m in Near(AlgorithmPattern(), text, "网信算备", 0, 32)) Add(Algorithm, $"网信算备{m.Groups[1].Value}号", m.Index);
+            if (text.Contains("备案", StringComparison.Ordinal) || text.Contains("上线", StringComparison.Ordinal))
             {
-                if (ProvincePinyin.Contains(m.Groups[1].Value)) Add(GenAiModel, m.Value, m.Index);
+                // Province-Model-20YYMMDD: the date part is the fixed anchor; the word must start at a word boundary of the page.
+                foreach (var m in Near(ModelPattern(), text, "-20", 57, 7))
+                {
+                    if (ProvincePinyin.Contains(m.Groups[1].Value) && (m.Index == 0 || !char.IsLetterOrDigit(text[m.Index - 1]))) Add(GenAiModel, m.Value, m.Index);
+                }
             }
-            if (Has("上线编号")) foreach (Match m in RegistrationPattern().Matches(text)) Add(GenAiRegistration, m.Groups[1].Value, m.Index);
+            foreach (var m in Near(RegistrationPattern(), text, "上线编号", 0, 48)) Add(GenAiRegistration, m.Groups[1].Value, m.Index);
         }
         catch (RegexMatchTimeoutException)
         {
             // A pathological page: keep what was found so far.
         }
         return found;
+    }
+
+    /// <summary>
+    /// The pattern's matches within <paramref name="before"/> characters before and <paramref name="after"/> after each
+    /// occurrence of <paramref name="anchor"/> (overlapping windows are merged, so a match is found once).
+    /// </summary>
+    private static IEnumerable<Match> Near(Regex pattern, string text, string anchor, int before, int after)
+    {
+        var scannedTo = 0;
+        for (var i = text.IndexOf(anchor, StringComparison.Ordinal); i >= 0; i = text.IndexOf(anchor, i + anchor.Length, StringComparison.Ordinal))
+        {
+            var start = Math.Max(i - before, scannedTo);
+            var end = Math.Min(text.Length, i + anchor.Length + after);
+            // Extend over the next anchors whose windows overlap this one.
+            int next;
+            while ((next = text.IndexOf(anchor, i + anchor.Length, StringComparison.Ordinal)) >= 0 && next - before <= end)
+            {
+                i = next;
+                end = Math.Min(text.Length, i + anchor.Length + after);
+            }
+            for (var m = pattern.Match(text, start, end - start); m.Success; m = m.NextMatch()) yield return m;
+            scannedTo = end;
+        }
     }
 
     private const RegexOptions Options = RegexOptions.NonBacktracking | RegexOptions.CultureInvariant;

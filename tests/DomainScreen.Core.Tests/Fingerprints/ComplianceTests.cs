@@ -28,4 +28,22 @@ public sealed class ComplianceTests
     {
         Assert.DoesNotContain(Compliance.Find(text), f => f.Type is "icp" or "genai-model" or "psb");
     }
+
+    /// <summary>
+    /// Patterns run in windows around their fixed text: filings at the page's edges, several close together, far apart
+    /// in a long page, and a model name glued to a longer word are all handled as a whole-page scan would.
+    /// </summary>
+    [Fact]
+    public void Find_InWindows_MatchesWhatAWholePageScanWould()
+    {
+        var filler = string.Concat(Enumerable.Repeat("普通的新闻正文 ordinary text, ", 2000));
+        var text = "京ICP备11111111号" + filler + "沪ICP备22222222号 苏ICP备33333333号-2 浙B2-20120165" + filler
+            + "模型备案 XBeijing-Glued-20230821 and Beijing-Real-20230822 " + filler + "京公网安备 11010502030000号";
+        var found = Compliance.Find(text);
+        Assert.Equal(["京ICP备11111111号", "沪ICP备22222222号", "苏ICP备33333333号-2"], found.Where(f => f.Type == "icp").Select(f => f.Number));
+        Assert.Contains(found, f => f.Type == "vas-license" && f.Number == "浙B2-20120165");
+        Assert.Equal(["Beijing-Real-20230822"], found.Where(f => f.Type == "genai-model").Select(f => f.Number));
+        Assert.Contains(found, f => f.Type == "psb" && f.Number == "京公网安备11010502030000号" && f.Offset == text.LastIndexOf('京'));
+        Assert.Equal(0, found.Single(f => f.Number == "京ICP备11111111号").Offset);
+    }
 }
