@@ -1,0 +1,55 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using DomainScreen.Core.Fingerprints;
+
+namespace DomainScreen.Benchmarks;
+
+/// <summary>
+/// The engine side of engine-peers.sh: writes the padded lab pages (three pages × four sizes) to a directory, so the
+/// peer engine reads the very same bytes, and times DomainScreen's engine over each with the same method the peer
+/// script uses (warm up, then as many runs as fit in a second; the mean). One JSON line per page and engine.
+/// </summary>
+public static class EnginePeerProbe
+{
+    public static readonly string[] Pages = ["faceswap-studio.html", "sd-webui.html", "news-daily.html"];
+
+    public static int Run(string[] args)
+    {
+        var dir = args.Length > 0 ? args[0] : Path.Combine(Path.GetTempPath(), "domainscreen-engine-pages");
+        Directory.CreateDirectory(dir);
+        var catalog = CatalogLoader.Compile(CatalogProvider.BuiltInFiles());
+        foreach (var page in Pages)
+        {
+            var source = Corpus.LabPages().Single(p => p.Name == page).Html;
+            foreach (var size in Corpus.PageSizes)
+            {
+                var html = Corpus.PageOfSize(source, size);
+                var file = Path.Combine(dir, string.Create(CultureInfo.InvariantCulture, $"{Path.GetFileNameWithoutExtension(page)}-{size}.html"));
+                File.WriteAllText(file, html, new UTF8Encoding(false));
+                var bytes = Encoding.UTF8.GetByteCount(html);
+                var facts = PageFacts.FromHtml(html);
+                Print(file, bytes, "domainscreen-engine", Time(() => catalog.Run(facts)));
+                Print(file, bytes, "domainscreen-facts+engine", Time(() => catalog.Run(PageFacts.FromHtml(html))));
+            }
+        }
+        return 0;
+    }
+
+    private static double Time(Func<object> run)
+    {
+        for (var i = 0; i < 20; i++) run();
+        var clock = Stopwatch.StartNew();
+        var n = 0;
+        while (clock.ElapsedMilliseconds < 1000 || n < 5)
+        {
+            run();
+            n++;
+        }
+        return clock.Elapsed.TotalMilliseconds / n;
+    }
+
+    private static void Print(string file, int bytes, string engine, double ms) =>
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{{\"page\":\"{Path.GetFileName(file)}\",\"bytes\":{bytes},\"engine\":\"{engine}\",\"ms\":{ms:0.000},\"mbPerSecond\":{bytes / 1e6 / (ms / 1000):0.0}}}"));
+}
