@@ -15,6 +15,10 @@ public sealed class EvidenceStore(StorageClients storage) : IDisposable
     // Hashes this process stored recently: a page seen again (parking pages, shared templates) costs no request.
     private readonly Microsoft.Extensions.Caching.Memory.MemoryCache _stored = new(new Microsoft.Extensions.Caching.Memory.MemoryCacheOptions { SizeLimit = 20_000 });
 
+    // Uploads under way: 250 screens that meet the same parking page at once make one upload, not 250 (249 of which
+    // would each end in a 409 and an exception).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task>> _inFlight = new(StringComparer.Ordinal);
+
     public static string BlobName(string sha256) => "sha256/" + sha256;
 
     public async Task SaveAsync(FetchEvidence fetch, CancellationToken cancellationToken)
@@ -54,6 +58,19 @@ public sealed class EvidenceStore(StorageClients storage) : IDisposable
     private async Task PutAsync(string sha256, ReadOnlyMemory<byte> bytes, string contentType, CancellationToken cancellationToken)
     {
         if (_stored.TryGetValue(sha256, out _)) return;
+        var upload = _inFlight.GetOrAdd(sha256, h => new Lazy<Task>(() => UploadAsync(h, bytes, contentType, cancellationToken)));
+        try
+        {
+            await upload.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (upload.Value.IsCompleted) _inFlight.TryRemove(new KeyValuePair<string, Lazy<Task>>(sha256, upload));
+        }
+    }
+
+    private async Task UploadAsync(string sha256, ReadOnlyMemory<byte> bytes, string contentType, CancellationToken cancellationToken)
+    {
         if (!Convert.ToHexStringLower(SHA256.HashData(bytes.Span)).Equals(sha256, StringComparison.Ordinal))
         {
             throw new InvalidOperationException("evidence bytes do not match their hash");
