@@ -33,7 +33,13 @@ public static class ResultDigest
             }
             Add(dns.Wildcard?.Answers); Add(dns.Wildcard?.SameAsTarget);
         }
-        if (r.Fetch is { } fetch)
+        // A fetch cut off by the time budget (a slow host) stops wherever the clock stopped it: its partial body, status
+        // and probes differ from screen to screen and say nothing new; that it timed out (and the verdict) is what counts.
+        if (r.Fetch is { Outcome: Fetching.FetchOutcomes.Timeout } timedOut)
+        {
+            Add(timedOut.Outcome);
+        }
+        else if (r.Fetch is { } fetch)
         {
             Add(fetch.Outcome); Add(fetch.FinalUrl); Add(fetch.Status); Add(fetch.BodySha256); Add(fetch.Truncated); Add(fetch.CrossDomainRedirect);
             Add(fetch.Favicon?.Sha256); Add(fetch.Favicon?.Outcome);

@@ -8,6 +8,18 @@ namespace DomainScreen.Core.Sweeps;
 /// </summary>
 internal sealed class SweepProgress(SweepStore store, SweepReporter reporter, TimeProvider time) : IScreeningResultConsumer
 {
+    // A sweep's batch count once its queueing is finished: it no longer changes, so each batch need not read it again.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _queued = new(StringComparer.Ordinal);
+
+    /// <summary>How many batches the sweep queued, or int.MaxValue while it is still queueing.</summary>
+    private async Task<int> QueuedBatchesAsync(string sweepId, CancellationToken cancellationToken)
+    {
+        if (_queued.TryGetValue(sweepId, out var known)) return known;
+        if (await store.GetCursorAsync(sweepId, cancellationToken).ConfigureAwait(false) is not { State: SweepStates.Queued } cursor) return int.MaxValue;
+        if (_queued.Count > 64) _queued.Clear(); // a few sweeps at a time; stay small
+        return _queued[sweepId] = cursor.Batches;
+    }
+
     public async Task ConsumeAsync(ScreenedBatch batch, CancellationToken cancellationToken)
     {
         if (batch.Request.Source is not (ScreenRequest.SweepSource or ScreenRequest.WatchlistSource)) return;
@@ -17,7 +29,7 @@ internal sealed class SweepProgress(SweepStore store, SweepReporter reporter, Ti
         // The count this batch wrote against the queued total (one read); after a redelivery, the stored counts — the
         // first delivery may have stopped between its tally and the report.
         var finished = done is { } n
-            ? await store.GetCursorAsync(batch.Request.RunId, cancellationToken).ConfigureAwait(false) is { State: SweepStates.Queued } cursor && n >= cursor.Batches
+            ? n >= await QueuedBatchesAsync(batch.Request.RunId, cancellationToken).ConfigureAwait(false)
             : await store.GetAsync(batch.Request.RunId, cancellationToken).ConfigureAwait(false) is { Done: true };
         if (finished)
         {
