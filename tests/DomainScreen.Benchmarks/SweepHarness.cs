@@ -28,6 +28,10 @@ public static class SweepHarness
         var names = (await File.ReadAllLinesAsync(domainsFile)).Where(l => l.Length > 0).ToList();
         await using var azurite = await AzuriteProcess.StartAsync(log: Console.Error.WriteLine);
 
+        // --submit: one analyst submission of every name through the HTTP API and the priority queue, with the
+        // settings a user gets (only DNS server, port map and RDAP bootstrap pointed at the local world), polled with
+        // GET /api/submissions/{id} — the way a user runs `serve`. Otherwise the tuned sweep harness below.
+        var submit = options.ContainsKey("submit");
         var settings = new Dictionary<string, string?>
         {
             ["AzureWebJobsStorage"] = azurite.ConnectionString,
@@ -51,7 +55,18 @@ public static class SweepHarness
             ["AzureFunctionsJobHost:extensions:queues:batchSize"] = options.GetValueOrDefault("batch-size", "16"),
             ["AzureFunctionsJobHost:extensions:queues:maxPollingInterval"] = "00:00:00.500",
         };
-        await using var app = LocalRuntime.Build(settings, $"http://127.0.0.1:{FreePorts.Tcp()}");
+        if (submit)
+        {
+            string[] tuned = ["Dns:TimeoutMs", "Dns:Retries", "Fetching:TotalTimeoutSeconds", "Registration:RequestsPerSecondPerServer",
+                "Registration:QueueLimitPerServer", "Screening:DomainsPerMessage", "Screening:Parallelism",
+                "AzureFunctionsJobHost:extensions:queues:batchSize", "AzureFunctionsJobHost:extensions:queues:maxPollingInterval"];
+            foreach (var key in tuned) settings.Remove(key);
+            settings["Auth:ApiKeys:1:Name"] = "analyst";
+            settings["Auth:ApiKeys:1:Sha256"] = CallerAuthenticator.HashKey("analyst");
+            settings["Auth:ApiKeys:1:Roles:0"] = Roles.Analyst;
+        }
+        var url = $"http://127.0.0.1:{FreePorts.Tcp()}";
+        await using var app = LocalRuntime.Build(settings, url);
         await app.StartAsync();
 
         var durations = new List<double>(names.Count);
@@ -65,6 +80,16 @@ public static class SweepHarness
             lock (durations) durations.Add(value);
         });
         listener.Start();
+
+        if (submit)
+        {
+            var result = await SubmitOnceAsync(url, names, app, azurite.ProcessId);
+            await app.StopAsync();
+            var text = JsonSerializer.Serialize(result);
+            Console.WriteLine(text);
+            if (options.TryGetValue("out", out var submitOut)) await File.WriteAllTextAsync(submitOut, text);
+            return 0;
+        }
 
         var parser = app.Services.GetRequiredService<DomainParser>();
         var parsed = names.Select(n => parser.TryParse(n).Name).OfType<DomainName>().ToList();
@@ -87,6 +112,50 @@ public static class SweepHarness
         Console.WriteLine(json);
         if (options.TryGetValue("out", out var outFile)) await File.WriteAllTextAsync(outFile, json);
         return 0;
+    }
+
+    private static async Task<Dictionary<string, object>> SubmitOnceAsync(string url, List<string> names, WebApplication app, int azuritePid)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(5) };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "analyst");
+        var requests = app.Services.GetRequiredService<StorageClients>().Requests;
+        var before = requests.Total;
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var clock = Stopwatch.StartNew();
+        using var body = new StringContent(string.Join('\n', names), System.Text.Encoding.UTF8, "text/plain");
+        using var posted = await http.PostAsync("/api/submissions", body);
+        var created = await posted.Content.ReadAsStringAsync();
+        if (!posted.IsSuccessStatusCode) throw new InvalidOperationException($"POST /api/submissions: {(int)posted.StatusCode} {created}");
+        var id = JsonDocument.Parse(created).RootElement.GetProperty("submissionId").GetString();
+        var acceptedAt = clock.Elapsed.TotalSeconds;
+        int pending;
+        int total;
+        do
+        {
+            await Task.Delay(1000);
+            using var status = JsonDocument.Parse(await http.GetStringAsync($"/api/submissions/{id}?top=1"));
+            pending = status.RootElement.GetProperty("pending").GetInt32();
+            total = status.RootElement.GetProperty("total").GetInt32();
+            Console.Error.Write($"\r{total - pending}/{total} screened, {clock.Elapsed.TotalSeconds:0.0} s   ");
+        }
+        while (pending > 0);
+        clock.Stop();
+        Console.Error.WriteLine();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+        var transactions = requests.Total - before;
+        return new Dictionary<string, object>
+        {
+            ["mode"] = "submission (default settings)",
+            ["domains"] = total,
+            ["acceptedSeconds"] = Math.Round(acceptedAt, 2),
+            ["elapsedSeconds"] = Math.Round(clock.Elapsed.TotalSeconds, 2),
+            ["domainsPerSecond"] = Math.Round(total / clock.Elapsed.TotalSeconds, 1),
+            ["harnessCpuSeconds"] = Math.Round(cpu.TotalSeconds, 1),
+            ["cpuMsPerDomain"] = Math.Round(cpu.TotalMilliseconds / Math.Max(1, total), 2),
+            ["harnessPeakRssMb"] = PeakRssMb(Environment.ProcessId),
+            ["azuritePeakRssMb"] = PeakRssMb(azuritePid),
+            ["transactionsPerDomain"] = Math.Round(transactions / (double)Math.Max(1, total), 3),
+        };
     }
 
     private static async Task<Dictionary<string, object>> SweepOnceAsync(WebApplication app, int azuritePid, List<double> durations)

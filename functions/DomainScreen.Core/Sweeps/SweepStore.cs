@@ -36,7 +36,8 @@ public sealed class SweepStore(StorageClients storage) : Screening.IDomainCheckL
                     ["StartedAt"] = startedAt, ["Trigger"] = trigger, ["State"] = SweepStates.Queueing, ["Batches"] = 0, ["Total"] = 0, ["Watchlist"] = 0,
                     ["Sources"] = "{}",
                 }),
-                new(TableTransactionActionType.Add, new TableEntity(sweepId, ProgressKey) { ["BatchesDone"] = 0, ["Screened"] = 0, ["Failed"] = 0 }),
+                .. Enumerable.Range(0, ProgressShards).Select(k => new TableTransactionAction(TableTransactionActionType.Add,
+                    new TableEntity(sweepId, ShardKey(k)) { ["BatchesDone"] = 0, ["Screened"] = 0, ["Failed"] = 0 })),
             ], cancellationToken).ConfigureAwait(false);
             await storage.Sweeps.UpsertEntityAsync(new TableEntity("latest", "latest") { ["SweepId"] = sweepId, ["StartedAt"] = startedAt },
                 TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
@@ -96,9 +97,17 @@ public sealed class SweepStore(StorageClients storage) : Screening.IDomainCheckL
             checkRow = new TableEntity(sweepId, (check.Watchlist ? WatchCheckPrefix : CheckPrefix) + names[^1]) { ["At"] = check.At, ["RequestId"] = requestId };
             JsonChunks.Write(checkRow, string.Join('\n', names));
         }
+        // The batch counts into one of several counter rows (by its request id): batches finishing together rarely
+        // race for the same row. A sweep created before the rows were split has the one "progress" row.
+        var shard = ShardKey((int)(Fnv(requestId) % ProgressShards));
         for (var attempt = 0; ; attempt++)
         {
-            var found = await storage.Sweeps.GetEntityIfExistsAsync<TableEntity>(sweepId, ProgressKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var found = await storage.Sweeps.GetEntityIfExistsAsync<TableEntity>(sweepId, shard, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (!found.HasValue && shard != ProgressKey)
+            {
+                shard = ProgressKey;
+                found = await storage.Sweeps.GetEntityIfExistsAsync<TableEntity>(sweepId, shard, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
             if (!found.HasValue) return null; // a batch of a sweep that is not (or no longer) recorded: nothing to count it in
             var progress = found.Value!;
             progress["BatchesDone"] = (progress.GetInt32("BatchesDone") ?? 0) + 1;
@@ -115,7 +124,7 @@ public sealed class SweepStore(StorageClients storage) : Screening.IDomainCheckL
                 // Upsert: two runs of names cannot end on the same name, and a redelivery fails on the tally row anyway.
                 if (checkRow is not null) actions.Add(new(TableTransactionActionType.UpsertReplace, checkRow));
                 await storage.Sweeps.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
-                return progress.GetInt32("BatchesDone");
+                return (await ProgressAsync(sweepId, cancellationToken).ConfigureAwait(false)).GetValueOrDefault("BatchesDone");
             }
             catch (TableTransactionFailedException ex) when (ex.Status == 409)
             {
@@ -132,10 +141,37 @@ public sealed class SweepStore(StorageClients storage) : Screening.IDomainCheckL
     {
         var cursor = await GetCursorAsync(sweepId, cancellationToken).ConfigureAwait(false);
         if (cursor is null) return null;
-        var progress = (await storage.Sweeps.GetEntityIfExistsAsync<TableEntity>(sweepId, ProgressKey, cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
-        var counts = Bands.Ordered.ToDictionary(b => b, b => progress?.GetInt32("Band_" + b) ?? 0);
-        return new SweepStatus(sweepId, cursor.StartedAt, cursor.Trigger, cursor.Total, cursor.Batches, progress?.GetInt32("BatchesDone") ?? 0,
-            progress?.GetInt32("Screened") ?? 0, progress?.GetInt32("Failed") ?? 0, counts, cursor.State, cursor.Watchlist);
+        var progress = await ProgressAsync(sweepId, cancellationToken).ConfigureAwait(false);
+        var counts = Bands.Ordered.ToDictionary(b => b, b => progress.GetValueOrDefault("Band_" + b));
+        return new SweepStatus(sweepId, cursor.StartedAt, cursor.Trigger, cursor.Total, cursor.Batches, progress.GetValueOrDefault("BatchesDone"),
+            progress.GetValueOrDefault("Screened"), progress.GetValueOrDefault("Failed"), counts, cursor.State, cursor.Watchlist);
+    }
+
+    /// <summary>Counter rows a sweep's batches spread over.</summary>
+    internal const int ProgressShards = 8;
+
+    private static string ShardKey(int shard) => ProgressKey + "|" + shard.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static uint Fnv(string s)
+    {
+        var hash = 2166136261u;
+        foreach (var c in s) hash = (hash ^ c) * 16777619u;
+        return hash;
+    }
+
+    /// <summary>The sweep's counters summed over its counter rows: one range read ("progress" and "progress|k").</summary>
+    private async Task<Dictionary<string, int>> ProgressAsync(string sweepId, CancellationToken cancellationToken)
+    {
+        var sums = new Dictionary<string, int>(StringComparer.Ordinal);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {sweepId} and RowKey ge {ProgressKey} and RowKey lt {ProgressKey + "}"}");
+        await foreach (var e in storage.Sweeps.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var (key, value) in e)
+            {
+                if (value is int n) sums[key] = sums.GetValueOrDefault(key) + n;
+            }
+        }
+        return sums;
     }
 
     /// <summary>Every batch tally of a sweep (for its report).</summary>
