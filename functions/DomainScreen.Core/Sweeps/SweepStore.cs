@@ -14,7 +14,8 @@ internal sealed record SweepCursor(string SweepId, DateTimeOffset StartedAt, str
 /// Sweeps in the <c>Sweeps</c> table, partition = sweep id: <c>meta</c> (trigger, queueing state and cursor, counts by
 /// source), <c>progress</c> (counters), one <c>b|{requestId}</c> row per screened batch with its tally, and
 /// <c>report</c> once done. A batch's row and the counters change in one transaction, so a redelivered batch is
-/// counted once (its row exists) and progress is two point reads however large the sweep. With the tally, in the same
+/// counted once (its row exists) and progress is a point read and one range of counter rows however large the sweep
+/// (the counters are spread over eight rows so batches finishing together rarely race). With the tally, in the same
 /// transaction, a check row records which names the batch screened and when: <c>c|{last name}</c> for a batch of
 /// candidates (a sweep's batches are consecutive runs of names, so the row for a name is the first whose key is not
 /// below it), <c>w|{last name}</c> for a watchlist batch. That is how a domain whose result did not change, and so was
