@@ -12,7 +12,7 @@ internal sealed record SweepCursor(string SweepId, DateTimeOffset StartedAt, str
 
 /// <summary>
 /// Sweeps in the <c>Sweeps</c> table, partition = sweep id: <c>meta</c> (trigger, queueing state and cursor, counts by
-/// source), <c>progress</c> (counters), one <c>b|{requestId}</c> row per screened batch with its tally, and
+/// source), <c>progress|0</c>…<c>progress|7</c> (counters), one <c>b|{requestId}</c> row per screened batch with its tally, and
 /// <c>report</c> once done. A batch's row and the counters change in one transaction, so a redelivered batch is
 /// counted once (its row exists) and progress is a point read and one range of counter rows however large the sweep
 /// (the counters are spread over eight rows so batches finishing together rarely race). With the tally, in the same
