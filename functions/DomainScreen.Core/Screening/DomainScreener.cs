@@ -56,7 +56,7 @@ public sealed class DomainScreener(
                     return fetchOptions.Value.ProbePaths.Concat(probes).Distinct(StringComparer.Ordinal).Take(fetchOptions.Value.MaxProbes).ToArray();
                 }, budget.Token).ConfigureAwait(false)
                 : new FetchEvidence { Outcome = FetchOutcomes.NotAttempted, Error = $"the name does not resolve ({dnsEvidence.Status})" };
-            var registrationEvidence = await registrationTask.ConfigureAwait(false);
+            var registrationEvidence = await RegistrationAsync(registrationTask, name, budget.Token).ConfigureAwait(false);
             result = result with { Stage = ScreeningStages.Evidence, Fetch = fetch, Registration = registrationEvidence };
 
             // The landing page's result stands unless probes or a known favicon add evidence.
@@ -82,6 +82,28 @@ public sealed class DomainScreener(
         var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         Duration.Record(elapsed, new KeyValuePair<string, object?>("band", result.Verdict?.Band ?? "none"));
         return result with { DurationMs = (int)elapsed };
+    }
+
+    /// <summary>
+    /// The registration lookup, waited for at most <see cref="ScreeningOptions.RegistrationGraceSeconds"/> after the rest
+    /// of the evidence: a lookup still queued behind the RDAP server's rate limit is recorded as such and goes on in the
+    /// background (its answer is cached for the next screen of the domain).
+    /// </summary>
+    private async Task<RegistrationEvidence> RegistrationAsync(Task<RegistrationEvidence> lookup, DomainName name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await lookup.WaitAsync(TimeSpan.FromSeconds(options.Value.RegistrationGraceSeconds), time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            return new RegistrationEvidence
+            {
+                Domain = name.RegistrableDomain, Source = "rdap", Outcome = RegistrationOutcomes.RateLimited, FetchedAt = time.GetUtcNow(),
+                Error = $"no answer {options.Value.RegistrationGraceSeconds} s after the rest of the evidence (queued behind the RDAP server's rate limit); " +
+                    "the lookup continues and is cached for the next screen",
+            };
+        }
     }
 
 }

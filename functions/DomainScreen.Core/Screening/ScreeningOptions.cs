@@ -19,6 +19,14 @@ public sealed class ScreeningOptions
     [Range(1, 600)]
     public int DomainTimeoutSeconds { get; set; } = 30;
 
+    /// <summary>
+    /// How long a screen waits for its registration lookup once the rest of its evidence is in, seconds. A lookup
+    /// queued behind an RDAP server's rate limit (2 a second by default) would otherwise hold the screen for its whole
+    /// budget; it carries on after the screen and is cached for the next one. Default 3.
+    /// </summary>
+    [Range(0, 600)]
+    public int RegistrationGraceSeconds { get; set; } = 3;
+
     /// <summary>History rows returned by GET /api/domains/{domain}. Default 20.</summary>
     [Range(1, 500)]
     public int HistoryLimit { get; set; } = 20;

@@ -197,4 +197,44 @@ public sealed class LabEvidenceTests(LocalWorldFixture world)
         await foreach (var blob in storage.Evidence.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, EvidenceStore.BlobName(a.BodySha256!), CancellationToken.None)) blobs.Add(blob.Name);
         Assert.Single(blobs);
     }
+
+    /// <summary>An RDAP server that takes the request and never answers.</summary>
+    private sealed class SilentRdap : HttpMessageHandler, IHttpClientFactory
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            throw new InvalidOperationException("unreachable");
+        }
+
+        public HttpClient CreateClient(string name) => new(this, disposeHandler: false);
+    }
+
+    private sealed class NoCache : IRegistrationCache
+    {
+        public Task<IReadOnlyList<RegistrationEvidence>> GetManyAsync(IReadOnlyCollection<string> domains, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<RegistrationEvidence>>([]);
+
+        public Task SetManyAsync(IReadOnlyCollection<RegistrationEvidence> evidence, CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task Registration_StillQueuedAfterTheRestOfTheEvidence_DoesNotHoldTheScreen()
+    {
+        var services = world.App.Services;
+        using var silent = new SilentRdap();
+        using var lookup = ActivatorUtilities.CreateInstance<RegistrationLookup>(services, (IHttpClientFactory)silent, new NoCache());
+        var screener = ActivatorUtilities.CreateInstance<DomainScreener>(services, lookup,
+            Microsoft.Extensions.Options.Options.Create(new ScreeningOptions { RegistrationGraceSeconds = 1, DomainTimeoutSeconds = 600 }));
+        var parser = services.GetRequiredService<DomainParser>();
+
+        var result = await screener.ScreenAsync(parser.Parse("faceswap-studio.test"), Request,
+            services.GetRequiredService<DomainScreen.Core.Fingerprints.CatalogProvider>().Current, CancellationToken.None);
+
+        // Scored on the rest of the evidence (the budget is ten minutes, the RDAP server never answers).
+        Assert.Equal((ScreeningResult.Completed, ScreeningStages.Scored), (result.Status, result.Stage));
+        Assert.Equal(RegistrationOutcomes.RateLimited, result.Registration!.Outcome);
+        Assert.Contains("continues", result.Registration.Error, StringComparison.Ordinal);
+        Assert.Contains(result.Verdict!.Band, new[] { "review", "block" });
+    }
 }
