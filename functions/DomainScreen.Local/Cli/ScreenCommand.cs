@@ -34,6 +34,9 @@ internal static class ScreenCommand
         await using var world = withLab ? await LabWorld.StartAsync(cancellationToken).ConfigureAwait(false) : null;
         var settings = new Dictionary<string, string?>(world?.Settings ?? new Dictionary<string, string?>());
         if (dnsServer is not null) settings["Dns:Servers:0"] = dnsServer;
+        // One name at a time at a terminal: wait for its registration as long as its budget allows (the grace period
+        // keeps bulk screening from queueing behind RDAP rate limits; here nothing queues).
+        settings.TryAdd("Screening:RegistrationGraceSeconds", "600");
         await using var services = CliServices.Build(settings);
         var parser = services.GetRequiredService<DomainParser>();
         var screener = services.GetRequiredService<DomainScreener>();
