@@ -24,7 +24,7 @@ internal sealed class SweepProgress(SweepStore store, SweepReporter reporter, Ti
     {
         if (batch.Request.Source is not (ScreenRequest.SweepSource or ScreenRequest.WatchlistSource)) return;
         var check = new BatchCheck(batch.Results.Select(r => r.Domain).ToList(), batch.Request.Source == ScreenRequest.WatchlistSource, time.GetUtcNow());
-        var done = await store.RecordBatchCountingAsync(batch.Request.RunId, batch.Request.RequestId, BatchTally.Of(batch), cancellationToken, check)
+        var done = await store.RecordBatchAsync(batch.Request.RunId, batch.Request.RequestId, BatchTally.Of(batch), cancellationToken, check)
             .ConfigureAwait(false);
         // The count this batch wrote against the queued total (one read); after a redelivery, the stored counts — the
         // first delivery may have stopped between its tally and the report.

@@ -79,14 +79,11 @@ public sealed class SweepStore(StorageClients storage) : Screening.IDomainCheckL
     }
 
     /// <summary>
-    /// Adds a batch's tally and its counters in one transaction. False when the batch was recorded before (a
-    /// redelivery). Retries when another batch changed the counters in between.
+    /// Adds a batch's tally and its counters (and its check row) in one transaction; returns how many batches of the
+    /// sweep are done after it, or null when the batch was recorded before (a redelivery) or the sweep is unknown.
+    /// Retries when another batch changed the same counter row in between.
     /// </summary>
-    internal async Task<bool> RecordBatchAsync(string sweepId, string requestId, BatchTally tally, CancellationToken cancellationToken,
-        BatchCheck? check = null) => await RecordBatchCountingAsync(sweepId, requestId, tally, cancellationToken, check).ConfigureAwait(false) is not null;
-
-    /// <summary>As <see cref="RecordBatchAsync"/>, returning how many batches are done after this one (null: recorded before).</summary>
-    internal async Task<int?> RecordBatchCountingAsync(string sweepId, string requestId, BatchTally tally, CancellationToken cancellationToken,
+    internal async Task<int?> RecordBatchAsync(string sweepId, string requestId, BatchTally tally, CancellationToken cancellationToken,
         BatchCheck? check = null)
     {
         var row = new TableEntity(sweepId, BatchPrefix + requestId);
