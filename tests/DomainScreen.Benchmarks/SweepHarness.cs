@@ -25,6 +25,11 @@ public static class SweepHarness
     {
         var options = Args(args);
         var domainsFile = options["domains"];
+        if (options.TryGetValue("timeline", out var timelineFile))
+        {
+            Timeline = timelineFile;
+            await File.WriteAllTextAsync(timelineFile, "seconds,screened,perSecond,harnessRssMb,azuriteRssMb,transactions\n");
+        }
         var names = (await File.ReadAllLinesAsync(domainsFile)).Where(l => l.Length > 0).ToList();
         await using var azurite = await AzuriteProcess.StartAsync(log: Console.Error.WriteLine);
 
@@ -167,12 +172,25 @@ public static class SweepHarness
         var sweep = (await app.Services.GetRequiredService<SweepService>().StartManualAsync(CancellationToken.None))!;
         var sweeps = app.Services.GetRequiredService<SweepStore>();
         SweepStatus status = sweep;
+        // A line every 10 s to the timeline file (--timeline): screened, rate over the window, current RSS of this
+        // process and Azurite — where a long sweep slows down and whether memory grows with it.
+        var timeline = Timeline;
+        var lastScreened = 0;
+        var lastMark = TimeSpan.Zero;
         while (!status.Done)
         {
             // Progress is two point reads: polling costs nothing that matters.
             await Task.Delay(1000);
             status = (await sweeps.GetAsync(sweep.SweepId, CancellationToken.None))!;
             Console.Error.Write($"\r{status.Screened}/{status.Total} screened, {clock.Elapsed.TotalSeconds:0.0} s   ");
+            if (timeline is not null && (clock.Elapsed - lastMark).TotalSeconds >= 10)
+            {
+                var window = (clock.Elapsed - lastMark).TotalSeconds;
+                await File.AppendAllTextAsync(timeline, string.Create(CultureInfo.InvariantCulture,
+                    $"{clock.Elapsed.TotalSeconds:0},{status.Screened},{(status.Screened - lastScreened) / window:0.0},{RssMb(Environment.ProcessId, "VmRSS:")},{RssMb(azuritePid, "VmRSS:")},{requests.Total - before}\n"));
+                lastScreened = status.Screened;
+                lastMark = clock.Elapsed;
+            }
         }
         clock.Stop();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
@@ -202,12 +220,16 @@ public static class SweepHarness
     private static double Percentile(double[] sorted, double p) =>
         sorted.Length == 0 ? 0 : Math.Round(sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))], 1);
 
+    private static string? Timeline;
+
     /// <summary>VmHWM (peak resident set) of a process, MB.</summary>
-    public static double PeakRssMb(int pid)
+    public static double PeakRssMb(int pid) => RssMb(pid, "VmHWM:");
+
+    private static double RssMb(int pid, string field)
     {
         try
         {
-            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal));
             return line is null ? 0 : Math.Round(double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024, 1);
         }
         catch (IOException)
