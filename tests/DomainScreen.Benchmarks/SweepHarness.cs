@@ -71,7 +71,10 @@ public static class SweepHarness
             settings["Auth:ApiKeys:1:Roles:0"] = Roles.Analyst;
         }
         var url = $"http://127.0.0.1:{FreePorts.Tcp()}";
-        await using var app = LocalRuntime.Build(settings, url);
+        // --request-profile file: storage requests by kind with their wall time, written at the end.
+        var profile = options.ContainsKey("request-profile") ? new RequestProfile() : null;
+        await using var app = LocalRuntime.Build(settings, url,
+            configure: profile is null ? null : services => services.AddSingleton<Azure.Core.Pipeline.HttpPipelinePolicy>(profile));
         await app.StartAsync();
 
         var durations = new List<double>(names.Count);
@@ -111,6 +114,7 @@ public static class SweepHarness
             passes.Add(await SweepOnceAsync(app, azurite.ProcessId, durations));
         }
         await app.StopAsync();
+        if (profile is not null) await File.WriteAllTextAsync(options["request-profile"], profile.Report());
         var report = new Dictionary<string, object>(passes[0]);
         if (passes.Count > 1) report["passes"] = passes;
         var json = JsonSerializer.Serialize(report);

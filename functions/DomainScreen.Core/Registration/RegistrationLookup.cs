@@ -29,7 +29,15 @@ public sealed class RegistrationLookup(
     private readonly Microsoft.Extensions.Caching.Memory.MemoryCache _memory = new(new Microsoft.Extensions.Caching.Memory.MemoryCacheOptions { SizeLimit = 20_000 });
     private readonly ConcurrentQueue<RegistrationEvidence> _unsaved = new();
     private readonly ConcurrentDictionary<string, RateLimiter> _limiters = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _queuedUntil = new(StringComparer.Ordinal);
     private readonly RegistrationOptions _o = options.Value;
+
+    /// <summary>
+    /// When a lookup of <paramref name="registrableDomain"/> waiting in an RDAP server's rate-limit queue is expected to
+    /// be sent (its place in the queue over the server's rate); null when it is not waiting there.
+    /// </summary>
+    public DateTimeOffset? QueuedUntil(string registrableDomain) =>
+        _queuedUntil.TryGetValue(registrableDomain, out var until) ? until : null;
 
     public async Task<RegistrationEvidence> LookupAsync(DomainName name, CancellationToken cancellationToken)
     {
@@ -126,7 +134,7 @@ public sealed class RegistrationLookup(
             QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
             AutoReplenishment = true,
         }));
-        using var lease = await limiter.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
+        using var lease = await AcquireAsync(limiter, domain, cancellationToken).ConfigureAwait(false);
         var server = baseUrl.AbsoluteUri;
         if (!lease.IsAcquired) return Outcome(domain, "rdap", RegistrationOutcomes.RateLimited, server, "too many lookups queued for this RDAP server");
 
@@ -160,6 +168,21 @@ public sealed class RegistrationLookup(
         {
             var reason = ex.InnerException is FetchConnectException fc ? fc.Message : ex.Message;
             return Outcome(domain, "rdap", RegistrationOutcomes.Error, server, reason);
+        }
+    }
+
+    private async Task<RateLimitLease> AcquireAsync(RateLimiter limiter, string domain, CancellationToken cancellationToken)
+    {
+        if (limiter.GetStatistics() is not { CurrentAvailablePermits: <= 0 } stats) return await limiter.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
+        // Joining the queue: remember when this lookup should leave it, so a screen can decide not to wait for it.
+        _queuedUntil[domain] = time.GetUtcNow() + TimeSpan.FromSeconds((stats.CurrentQueuedCount + 1) / (double)_o.RequestsPerSecondPerServer);
+        try
+        {
+            return await limiter.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _queuedUntil.TryRemove(domain, out _);
         }
     }
 

@@ -91,19 +91,25 @@ public sealed class DomainScreener(
     /// </summary>
     private async Task<RegistrationEvidence> RegistrationAsync(Task<RegistrationEvidence> lookup, DomainName name, CancellationToken cancellationToken)
     {
+        var grace = TimeSpan.FromSeconds(options.Value.RegistrationGraceSeconds);
+        // A lookup whose place in the rate-limit queue is further off than the grace is not waited for at all: with a
+        // long submission every screen would otherwise spend its whole grace in the queue.
+        if (!lookup.IsCompleted && registration.QueuedUntil(name.RegistrableDomain) is { } until && until - time.GetUtcNow() > grace)
+            return StillQueued(name, $"queued behind the RDAP server's rate limit, about {(until - time.GetUtcNow()).TotalSeconds:0} s from its turn");
         try
         {
-            return await lookup.WaitAsync(TimeSpan.FromSeconds(options.Value.RegistrationGraceSeconds), time, cancellationToken).ConfigureAwait(false);
+            return await lookup.WaitAsync(grace, time, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
-            return new RegistrationEvidence
-            {
-                Domain = name.RegistrableDomain, Source = "rdap", Outcome = RegistrationOutcomes.RateLimited, FetchedAt = time.GetUtcNow(),
-                Error = $"no answer {options.Value.RegistrationGraceSeconds} s after the rest of the evidence (queued behind the RDAP server's rate limit); " +
-                    "the lookup continues and is cached for the next screen",
-            };
+            return StillQueued(name, $"no answer {options.Value.RegistrationGraceSeconds} s after the rest of the evidence (queued behind the RDAP server's rate limit)");
         }
     }
+
+    private RegistrationEvidence StillQueued(DomainName name, string why) => new()
+    {
+        Domain = name.RegistrableDomain, Source = "rdap", Outcome = RegistrationOutcomes.RateLimited, FetchedAt = time.GetUtcNow(),
+        Error = why + "; the lookup continues and is cached for the next screen",
+    };
 
 }

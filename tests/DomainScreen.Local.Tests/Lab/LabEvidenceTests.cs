@@ -237,4 +237,31 @@ public sealed class LabEvidenceTests(LocalWorldFixture world)
         Assert.Contains("continues", result.Registration.Error, StringComparison.Ordinal);
         Assert.Contains(result.Verdict!.Band, new[] { "review", "block" });
     }
+    [Fact]
+    public async Task Registration_FarBackInTheRateLimitQueue_IsNotWaitedFor()
+    {
+        var services = world.App.Services;
+        var lab = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<RegistrationOptions>>().Value;
+        // One request a second to the lab's RDAP server, which never answers; a clock that never moves, so a screen that
+        // waited out its grace would never return.
+        var options = new RegistrationOptions { BootstrapUrl = lab.BootstrapUrl, RequestsPerSecondPerServer = 1, TimeoutSeconds = 60 };
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(TimeProvider.System.GetUtcNow());
+        using var silent = new SilentRdap();
+        using var lookup = ActivatorUtilities.CreateInstance<RegistrationLookup>(services, (IHttpClientFactory)silent, new NoCache(),
+            (TimeProvider)clock, Microsoft.Extensions.Options.Options.Create(options));
+        var screener = ActivatorUtilities.CreateInstance<DomainScreener>(services, lookup, (TimeProvider)clock,
+            Microsoft.Extensions.Options.Options.Create(new ScreeningOptions { RegistrationGraceSeconds = 5, DomainTimeoutSeconds = 600 }));
+        var parser = services.GetRequiredService<DomainParser>();
+        // Thirty lookups ahead of the screen's: its turn is half a minute away.
+        var ahead = Enumerable.Range(0, 30).Select(i => lookup.LookupAsync(parser.Parse($"queued-{i}.test"), CancellationToken.None)).ToList();
+        Assert.All(ahead, t => Assert.False(t.IsCompleted));
+
+        var result = await screener.ScreenAsync(parser.Parse("faceswap-studio.test"), Request,
+            services.GetRequiredService<DomainScreen.Core.Fingerprints.CatalogProvider>().Current, CancellationToken.None)
+            .WaitAsync(TimeSpan.FromMinutes(2));
+
+        Assert.Equal((ScreeningResult.Completed, ScreeningStages.Scored), (result.Status, result.Stage));
+        Assert.Equal(RegistrationOutcomes.RateLimited, result.Registration!.Outcome);
+        Assert.Contains("from its turn", result.Registration.Error, StringComparison.Ordinal);
+    }
 }
