@@ -12,6 +12,7 @@ public static class AzuriteProbe
 {
     public static async Task<int> RunAsync(string[] args)
     {
+        if (args.Length > 0 && args[0] == "scaling") return await ScalingAsync(args[1..]);
         var seconds = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 10;
         await using var azurite = await AzuriteProcess.StartAsync();
         var table = new TableServiceClient(azurite.ConnectionString).GetTableClient("Probe");
@@ -34,6 +35,59 @@ public static class AzuriteProbe
         });
         var rate = done / clock.Elapsed.TotalSeconds;
         Console.WriteLine($"{{\"azuriteTableTransactionsPerSecond\":{rate:0.0},\"azuritePeakRssMb\":{SweepHarness.PeakRssMb(azurite.ProcessId)}}}");
+        return 0;
+    }
+    /// <summary>
+    /// `azurite scaling [sizes]`: what one request of each kind costs as a table grows (rows of ~2 KB spread over 26
+    /// partitions, like the registration cache): a point read, a point upsert, a two-entity transaction and a range query
+    /// returning 25 rows. A cost that grows with the table is a scan.
+    /// </summary>
+    private static async Task<int> ScalingAsync(string[] args)
+    {
+        var sizes = args.Length > 0 ? args[0].Split(',').Select(int.Parse).ToArray() : [1_000, 10_000, 30_000, 100_000];
+        await using var azurite = await AzuriteProcess.StartAsync();
+        var table = new TableServiceClient(azurite.ConnectionString).GetTableClient("Scaling");
+        await table.CreateIfNotExistsAsync();
+        var payload = new string('x', 2000);
+        static string Pk(int i) => "g|" + (char)('a' + i % 26);
+        static string Rk(int i) => $"name-{i:D7}.test";
+        var rows = 0;
+        Console.WriteLine("rows,pointReadMs,pointUpsertMs,transactionMs,rangeQueryMs");
+        foreach (var size in sizes)
+        {
+            // Fill to size with transactions of 100 rows of one partition (the fast way in).
+            while (rows < size)
+            {
+                var pk = Pk(rows);
+                var actions = new List<TableTransactionAction>();
+                for (var j = 0; j < 100 && rows < size; j++, rows++)
+                    actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(pk, Rk(rows) + "-" + j) { ["Json0"] = payload }));
+                await table.SubmitTransactionAsync(actions);
+            }
+            async Task<double> Time(Func<int, Task> op)
+            {
+                for (var i = 0; i < 5; i++) await op(i);
+                var clock = Stopwatch.StartNew();
+                var n = 0;
+                while (clock.ElapsedMilliseconds < 2000 || n < 10) await op(n++);
+                return clock.Elapsed.TotalMilliseconds / n;
+            }
+            var read = await Time(async i => await table.GetEntityIfExistsAsync<TableEntity>("p", "missing-" + i));
+            var upsert = await Time(async i => await table.UpsertEntityAsync(new TableEntity("u", "row-" + (i % 50)) { ["Json0"] = payload }, TableUpdateMode.Replace));
+            var transaction = await Time(async i => await table.SubmitTransactionAsync(
+            [
+                new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity("t", "a-" + (i % 50)) { ["Json0"] = payload }),
+                new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity("t", "b-" + (i % 50)) { ["Json0"] = payload }),
+            ]));
+            var range = await Time(async i =>
+            {
+                var pk = Pk(i);
+                var filter = TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey ge {"name-0000000"}");
+                var got = 0;
+                await foreach (var _ in table.QueryAsync<TableEntity>(filter, maxPerPage: 25)) if (++got == 25) break;
+            });
+            Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{size},{read:0.00},{upsert:0.00},{transaction:0.00},{range:0.00}"));
+        }
         return 0;
     }
 }

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using Azure.Data.Tables;
 using DomainScreen.Core.Domains;
 using DomainScreen.Core.Fetching;
 using DomainScreen.Core.Fingerprints;
@@ -33,7 +31,7 @@ public sealed record RescoreReport(string CatalogVersion, string PolicyVersion, 
 /// and scorer run over them — so a re-score with the catalog and policy of the original screen gives the original
 /// verdict (tested), and one with a new catalog or policy shows what the new one would decide.
 /// </summary>
-public sealed class Rescorer(StorageClients storage, EvidenceStore evidence, RiskScorer scorer, ReviewAllowlist allowlist, DomainParser parser)
+public sealed class Rescorer(StorageClients storage, ResultStore results, EvidenceStore evidence, RiskScorer scorer, ReviewAllowlist allowlist, DomainParser parser)
 {
     /// <summary>The result re-scored with <paramref name="catalog"/> and <paramref name="policy"/>; null when it has no stored evidence to read.</summary>
     public async Task<ScreeningResult?> RescoreAsync(ScreeningResult stored, CompiledCatalog catalog, ScoringPolicy policy, CancellationToken cancellationToken)
@@ -77,10 +75,9 @@ public sealed class Rescorer(StorageClients storage, EvidenceStore evidence, Ris
         var fromCatalogs = new SortedSet<string>(StringComparer.Ordinal);
         var fromPolicies = new SortedSet<string>(StringComparer.Ordinal);
         var changes = new List<RescoreChange>();
-        var filter = TableClient.CreateQueryFilter($"RowKey eq {"latest"}");
-        await foreach (var entity in storage.Results.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var stored in results.AllLatestAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (JsonChunks.Read(entity) is not { } json || JsonSerializer.Deserialize(json, CoreJson.Default.ScreeningResult) is not { Verdict: { } before } stored) continue;
+            if (stored.Verdict is not { } before) continue;
             total++;
             if (before.CatalogVersion.Length > 0) fromCatalogs.Add(before.CatalogVersion); // a result without a page ran no catalog
             if (before.PolicyVersion.Length > 0) fromPolicies.Add(before.PolicyVersion);

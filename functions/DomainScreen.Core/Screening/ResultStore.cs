@@ -7,19 +7,28 @@ using DomainScreen.Core.Storage;
 namespace DomainScreen.Core.Screening;
 
 /// <summary>
-/// Screening results in the <c>ScreeningResults</c> table: partition = domain, row <c>latest</c> plus one history
-/// row per request, written together in one transaction. History keys come from the request, so a redelivered
+/// Screening results in the <c>ScreeningResults</c> table: partition = domain, row <c>latest|{domain}</c> plus one
+/// history row per request, written together in one transaction. History keys come from the request, so a redelivered
 /// message overwrites its own rows instead of adding new ones.
 /// </summary>
+/// <remarks>
+/// The latest row's key names the domain although the partition already does: the storage emulator (Azurite's LokiJS
+/// store) finds an entity through its row-key index, so a row key shared by every partition (the older <c>latest</c>)
+/// made each point read and upsert a scan of all domains — a sweep slowed with the table's size (docs/benchmarks.md).
+/// Rows of the older key are still read when a domain has no newer one.
+/// </remarks>
 public sealed class ResultStore(StorageClients storage)
 {
-    private const string LatestKey = "latest";
+    private const string LegacyLatestKey = "latest";
+    private const string LatestPrefix = "latest|";
     private const string HistoryPrefix = "h|";
+
+    private static string LatestKey(string domain) => LatestPrefix + domain;
 
     public async Task SaveAsync(ScreeningResult result, DateTimeOffset requestedAt, CancellationToken cancellationToken)
     {
         var json = JsonSerializer.Serialize(result, CoreJson.Default.ScreeningResult);
-        var latest = ToEntity(result, LatestKey, json);
+        var latest = ToEntity(result, LatestKey(result.Domain), json);
         var history = ToEntity(result, HistoryKey(requestedAt, result.RequestId), json);
         await storage.Results.SubmitTransactionAsync(
             [new TableTransactionAction(TableTransactionActionType.UpsertReplace, latest),
@@ -29,9 +38,32 @@ public sealed class ResultStore(StorageClients storage)
 
     public async Task<ScreeningResult?> GetLatestAsync(string domain, CancellationToken cancellationToken)
     {
-        var response = await storage.Results.GetEntityIfExistsAsync<TableEntity>(domain, LatestKey, cancellationToken: cancellationToken)
+        var response = await storage.Results.GetEntityIfExistsAsync<TableEntity>(domain, LatestKey(domain), cancellationToken: cancellationToken)
             .ConfigureAwait(false);
+        if (!response.HasValue)
+        {
+            response = await storage.Results.GetEntityIfExistsAsync<TableEntity>(domain, LegacyLatestKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
         return response.HasValue ? Read(response.Value!) : null;
+    }
+
+    /// <summary>
+    /// Every domain's latest result (one cross-partition query, pages of 1,000): the newer row where a domain has both
+    /// layouts. Rows that cannot be read are left out.
+    /// </summary>
+    public async IAsyncEnumerable<ScreeningResult> AllLatestAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        // "latest" < "latest|…" < "latest}": both layouts, and within a partition the older row comes first.
+        var filter = TableClient.CreateQueryFilter($"RowKey ge {LegacyLatestKey} and RowKey lt {"latest}"}");
+        TableEntity? legacy = null;
+        await foreach (var entity in storage.Results.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (legacy is not null && legacy.PartitionKey != entity.PartitionKey && Read(legacy) is { } old) yield return old;
+            legacy = null;
+            if (entity.RowKey == LegacyLatestKey) legacy = entity;
+            else if (entity.RowKey.StartsWith(LatestPrefix, StringComparison.Ordinal) && Read(entity) is { } result) yield return result;
+        }
+        if (legacy is not null && Read(legacy) is { } last) yield return last;
     }
 
     /// <summary>Newest first, at most <paramref name="limit"/>.</summary>
