@@ -32,50 +32,34 @@ public static class SweepHarness
         }
         var names = (await File.ReadAllLinesAsync(domainsFile)).Where(l => l.Length > 0).ToList();
         await using var azurite = await AzuriteProcess.StartAsync(log: Console.Error.WriteLine);
+        var settings = Settings(options, azurite.ConnectionString);
 
-        // --submit: one analyst submission of every name through the HTTP API and the priority queue, with the
-        // settings a user gets (only DNS server, port map and RDAP bootstrap pointed at the local world), polled with
-        // GET /api/submissions/{id} — the way a user runs `serve`. Otherwise the tuned sweep harness below.
         var submit = options.ContainsKey("submit");
-        var settings = new Dictionary<string, string?>
-        {
-            ["AzureWebJobsStorage"] = azurite.ConnectionString,
-            ["Dns:Servers:0"] = options["dns"],
-            ["Dns:TimeoutMs"] = "1000",
-            ["Dns:Retries"] = "0",
-            ["Domains:ExtraSuffixes:0"] = "test",
-            ["Fetching:AllowLoopback"] = "true",
-            ["Fetching:PortMap:80"] = options["http-port"],
-            ["Fetching:PortMap:443"] = options.GetValueOrDefault("https-port", "1"),
-            ["Fetching:TotalTimeoutSeconds"] = options.GetValueOrDefault("fetch-timeout", "5"),
-            ["Registration:BootstrapUrl"] = options["bootstrap"],
-            ["Registration:RequestsPerSecondPerServer"] = options.GetValueOrDefault("rdap-rate", "10000"),
-            ["Registration:QueueLimitPerServer"] = "100000",
-            ["Screening:DomainsPerMessage"] = options.GetValueOrDefault("per-message", "25"),
-            ["Screening:Parallelism"] = options.GetValueOrDefault("parallelism", "16"),
-            ["Auth:ApiKeys:0:Name"] = "bench",
-            ["Auth:ApiKeys:0:Sha256"] = CallerAuthenticator.HashKey("bench"),
-            ["Auth:ApiKeys:0:Roles:0"] = Roles.Admin,
-            ["Logging:LogLevel:Default"] = "Warning",
-            ["AzureFunctionsJobHost:extensions:queues:batchSize"] = options.GetValueOrDefault("batch-size", "16"),
-            ["AzureFunctionsJobHost:extensions:queues:maxPollingInterval"] = "00:00:00.500",
-        };
-        if (submit)
-        {
-            string[] tuned = ["Dns:TimeoutMs", "Dns:Retries", "Fetching:TotalTimeoutSeconds", "Registration:RequestsPerSecondPerServer",
-                "Registration:QueueLimitPerServer", "Screening:DomainsPerMessage", "Screening:Parallelism",
-                "AzureFunctionsJobHost:extensions:queues:batchSize", "AzureFunctionsJobHost:extensions:queues:maxPollingInterval"];
-            foreach (var key in tuned) settings.Remove(key);
-            settings["Auth:ApiKeys:1:Name"] = "analyst";
-            settings["Auth:ApiKeys:1:Sha256"] = CallerAuthenticator.HashKey("analyst");
-            settings["Auth:ApiKeys:1:Roles:0"] = Roles.Analyst;
-        }
         var url = $"http://127.0.0.1:{FreePorts.Tcp()}";
         // --request-profile file: storage requests by kind with their wall time, written at the end.
         var profile = options.ContainsKey("request-profile") ? new RequestProfile() : null;
         await using var app = LocalRuntime.Build(settings, url,
             configure: profile is null ? null : services => services.AddSingleton<Azure.Core.Pipeline.HttpPipelinePolicy>(profile));
         await app.StartAsync();
+        // --workers N: N-1 more processes of the runtime on the same storage and queues (scale-out simulation).
+        var workers = new List<Process>();
+        for (var w = 1; w < int.Parse(options.GetValueOrDefault("workers", "1"), CultureInfo.InvariantCulture); w++)
+        {
+            var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardInput = true, RedirectStandardOutput = true };
+            start.ArgumentList.Add("sweep-worker");
+            foreach (var (key, value) in options.Where(o => o.Key is not ("domains" or "out" or "timeline" or "request-profile" or "workers" or "repeat")))
+            {
+                start.ArgumentList.Add("--" + key);
+                start.ArgumentList.Add(value);
+            }
+            start.ArgumentList.Add("--storage");
+            start.ArgumentList.Add(azurite.ConnectionString);
+            var worker = Process.Start(start)!;
+            if (await worker.StandardOutput.ReadLineAsync() != "ready") throw new InvalidOperationException("a worker process did not start");
+            workers.Add(worker);
+        }
+        WorkerIds = workers.Select(p => p.Id).ToArray();
+        AzuriteId = azurite.ProcessId;
 
         var durations = new List<double>(names.Count);
         using var listener = new MeterListener();
@@ -113,6 +97,11 @@ public static class SweepHarness
             lock (durations) durations.Clear();
             passes.Add(await SweepOnceAsync(app, azurite.ProcessId, durations));
         }
+        foreach (var worker in workers)
+        {
+            worker.StandardInput.Close();
+            await worker.WaitForExitAsync();
+        }
         await app.StopAsync();
         if (profile is not null) await File.WriteAllTextAsync(options["request-profile"], profile.Report());
         var report = new Dictionary<string, object>(passes[0]);
@@ -121,6 +110,79 @@ public static class SweepHarness
         Console.WriteLine(json);
         if (options.TryGetValue("out", out var outFile)) await File.WriteAllTextAsync(outFile, json);
         return 0;
+    }
+
+    /// <summary>The local runtime's settings for a harness run (and its extra workers, which must match).</summary>
+    private static Dictionary<string, string?> Settings(Dictionary<string, string> options, string connectionString)
+    {
+        // --submit: one analyst submission of every name through the HTTP API and the priority queue, with the
+        // settings a user gets (only DNS server, port map and RDAP bootstrap pointed at the local world), polled with
+        // GET /api/submissions/{id} — the way a user runs `serve`. Otherwise the tuned sweep harness below.
+        var submit = options.ContainsKey("submit");
+        var settings = new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = connectionString,
+            ["Dns:Servers:0"] = options["dns"],
+            ["Dns:TimeoutMs"] = "1000",
+            ["Dns:Retries"] = "0",
+            ["Domains:ExtraSuffixes:0"] = "test",
+            ["Fetching:AllowLoopback"] = "true",
+            ["Fetching:PortMap:80"] = options["http-port"],
+            ["Fetching:PortMap:443"] = options.GetValueOrDefault("https-port", "1"),
+            ["Fetching:TotalTimeoutSeconds"] = options.GetValueOrDefault("fetch-timeout", "5"),
+            ["Registration:BootstrapUrl"] = options["bootstrap"],
+            ["Registration:RequestsPerSecondPerServer"] = options.GetValueOrDefault("rdap-rate", "10000"),
+            ["Registration:QueueLimitPerServer"] = "100000",
+            ["Screening:DomainsPerMessage"] = options.GetValueOrDefault("per-message", "25"),
+            ["Screening:Parallelism"] = options.GetValueOrDefault("parallelism", "16"),
+            ["Auth:ApiKeys:0:Name"] = "bench",
+            ["Auth:ApiKeys:0:Sha256"] = CallerAuthenticator.HashKey("bench"),
+            ["Auth:ApiKeys:0:Roles:0"] = Roles.Admin,
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["AzureFunctionsJobHost:extensions:queues:batchSize"] = options.GetValueOrDefault("batch-size", "16"),
+            ["AzureFunctionsJobHost:extensions:queues:maxPollingInterval"] = "00:00:00.500",
+        };
+        if (submit)
+        {
+            string[] tuned = ["Dns:TimeoutMs", "Dns:Retries", "Fetching:TotalTimeoutSeconds", "Registration:RequestsPerSecondPerServer",
+                "Registration:QueueLimitPerServer", "Screening:DomainsPerMessage", "Screening:Parallelism",
+                "AzureFunctionsJobHost:extensions:queues:batchSize", "AzureFunctionsJobHost:extensions:queues:maxPollingInterval"];
+            foreach (var key in tuned) settings.Remove(key);
+            settings["Auth:ApiKeys:1:Name"] = "analyst";
+            settings["Auth:ApiKeys:1:Sha256"] = CallerAuthenticator.HashKey("analyst");
+            settings["Auth:ApiKeys:1:Roles:0"] = Roles.Analyst;
+        }
+        return settings;
+    }
+
+    /// <summary>
+    /// `sweep-worker`: one more process of the local runtime on the same storage and queues (API on a free port, not
+    /// used), screening whatever the queues hold until stdin closes — the harness's scale-out simulation.
+    /// </summary>
+    public static async Task<int> WorkerAsync(string[] args)
+    {
+        var options = Args(args);
+        await using var app = LocalRuntime.Build(Settings(options, options["storage"]), $"http://127.0.0.1:{FreePorts.Tcp()}");
+        await app.StartAsync();
+        Console.Out.WriteLine("ready");
+        await Console.In.ReadToEndAsync();
+        await app.StopAsync();
+        return 0;
+    }
+
+    /// <summary>User+system CPU seconds a process has used (from /proc).</summary>
+    private static double CpuSeconds(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
     }
 
     private static async Task<Dictionary<string, object>> SubmitOnceAsync(string url, List<string> names, WebApplication app, int azuritePid)
@@ -172,6 +234,8 @@ public static class SweepHarness
         var requests = app.Services.GetRequiredService<StorageClients>().Requests;
         var before = requests.Total;
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var workersBefore = WorkerIds.Sum(CpuSeconds);
+        var azuriteBefore = CpuSeconds(AzuriteId);
         var clock = Stopwatch.StartNew();
         var sweep = (await app.Services.GetRequiredService<SweepService>().StartManualAsync(CancellationToken.None))!;
         var sweeps = app.Services.GetRequiredService<SweepStore>();
@@ -214,6 +278,10 @@ public static class SweepHarness
             ["cpuMsPerDomain"] = Math.Round(cpu.TotalMilliseconds / Math.Max(1, status.Screened), 2),
             ["harnessPeakRssMb"] = PeakRssMb(Environment.ProcessId),
             ["azuritePeakRssMb"] = PeakRssMb(azuritePid),
+            ["workers"] = 1 + WorkerIds.Length,
+            ["workersCpuMsPerDomain"] = Math.Round((WorkerIds.Sum(CpuSeconds) - workersBefore) * 1000 / Math.Max(1, status.Screened), 2),
+            ["workersPeakRssMb"] = WorkerIds.Select(PeakRssMb).DefaultIfEmpty(0).Max(),
+            ["azuriteCpuShare"] = Math.Round((CpuSeconds(AzuriteId) - azuriteBefore) / clock.Elapsed.TotalSeconds, 2),
             ["storageTransactions"] = transactions,
             ["transactionsPerDomain"] = Math.Round(transactions / (double)Math.Max(1, status.Screened), 3),
             ["functionExecutions"] = status.Batches,
@@ -225,6 +293,8 @@ public static class SweepHarness
         sorted.Length == 0 ? 0 : Math.Round(sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))], 1);
 
     private static string? Timeline;
+    private static int[] WorkerIds = [];
+    private static int AzuriteId;
 
     /// <summary>VmHWM (peak resident set) of a process, MB.</summary>
     public static double PeakRssMb(int pid) => RssMb(pid, "VmHWM:");
