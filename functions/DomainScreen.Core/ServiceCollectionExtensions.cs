@@ -99,6 +99,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<DomainScreener>();
         services.AddSingleton<Rescoring.Rescorer>();
         services.AddSingleton<Rescoring.RescoreJob>();
+        services.AddSingleton<ScreenSlots>();
         services.AddSingleton<ScreenBatchProcessor>();
         services.AddSingleton<SubmissionParser>();
         services.AddSingleton<SubmissionService>();

@@ -24,6 +24,7 @@ public sealed class ScreenBatchProcessor(
     Fingerprints.CatalogProvider catalogs,
     ReviewAllowlist allowlist,
     Registration.RegistrationLookup registrations,
+    ScreenSlots slots,
     IOptions<ScreeningOptions> options,
     ILogger<ScreenBatchProcessor> logger)
 {
@@ -55,7 +56,15 @@ public sealed class ScreenBatchProcessor(
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Value.Parallelism, CancellationToken = cancellationToken };
         await Parallel.ForAsync(0, names.Count, parallel, async (i, ct) =>
         {
-            screened[i] = await screener.ScreenAsync(names[i], request, snapshot, ct).ConfigureAwait(false);
+            await slots.WaitAsync(ct).ConfigureAwait(false);
+            try
+            {
+                screened[i] = await screener.ScreenAsync(names[i], request, snapshot, ct).ConfigureAwait(false);
+            }
+            finally
+            {
+                slots.Release();
+            }
             digest[i] = ResultDigest.Of(screened[i]);
         }).ConfigureAwait(false);
 

@@ -15,6 +15,14 @@ public sealed class ScreeningOptions
     [Range(1, 256)]
     public int Parallelism { get; set; } = 16;
 
+    /// <summary>
+    /// Screens running at once in this process, over every message being handled. Many messages are taken from the
+    /// queues at once (host.json: 32 + 32) so that a message waiting on one slow host does not hold the others back;
+    /// this bounds the memory and connections they use together. Default 128.
+    /// </summary>
+    [Range(1, 4096)]
+    public int MaxConcurrentScreens { get; set; } = 128;
+
     /// <summary>Upper bound on one domain's whole screen, seconds. Default 30.</summary>
     [Range(1, 600)]
     public int DomainTimeoutSeconds { get; set; } = 30;

@@ -1,0 +1,105 @@
+using System.Text.RegularExpressions;
+using DomainScreen.Core.Dns;
+using DomainScreen.Core.Screening;
+using DomainScreen.Core.Tests.Dns;
+using DomainScreen.Functions.Tests.Support;
+
+namespace DomainScreen.Functions.Tests;
+
+/// <summary>
+/// Screening:MaxConcurrentScreens bounds the screens in flight over every message a process handles, not per message:
+/// two messages of four names with Parallelism 4 and a limit of 2 never have more than two screens waiting on DNS.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed partial class ScreenSlotsTests(AzuriteFixture azurite) : IAsyncLifetime
+{
+    private readonly GatedResolver _dns = new();
+    private FunctionsHarness _harness = null!;
+
+    public Task InitializeAsync()
+    {
+        _harness = new FunctionsHarness(azurite, _dns, new Dictionary<string, string?>
+        {
+            ["Screening:MaxConcurrentScreens"] = "2",
+            ["Screening:Parallelism"] = "4",
+        });
+        return _harness.InitializeAsync();
+    }
+
+    public Task DisposeAsync() => _harness.DisposeAsync().AsTask();
+
+    /// <summary>Holds every question about a host sN until the test releases the hosts waiting; counts hosts waiting at once.</summary>
+    private sealed partial class GatedResolver : IDnsResolver
+    {
+        private readonly FakeDnsResolver _inner = new();
+        private readonly Dictionary<string, TaskCompletionSource> _gates = [];
+        private readonly HashSet<string> _waiting = [];
+        private readonly HashSet<string> _released = [];
+        private TaskCompletionSource _arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public int MaxWaiting { get; private set; }
+
+        public async Task<DnsAnswer> QueryAsync(string name, DnsRecordType type, CancellationToken cancellationToken)
+        {
+            if (HostLabel().Match(name) is { Success: true } m)
+            {
+                Task gate;
+                lock (_gates)
+                {
+                    var host = m.Value;
+                    if (!_released.Contains(host))
+                    {
+                        if (_waiting.Add(host))
+                        {
+                            MaxWaiting = Math.Max(MaxWaiting, _waiting.Count);
+                            _arrived.TrySetResult();
+                        }
+                        if (!_gates.TryGetValue(host, out var tcs)) _gates[host] = tcs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                        gate = tcs.Task;
+                    }
+                    else gate = Task.CompletedTask;
+                }
+                await gate.WaitAsync(cancellationToken);
+            }
+            return await _inner.QueryAsync(name, type, cancellationToken);
+        }
+
+        /// <summary>Waits until some host is waiting, then lets every waiting host through; false when none came.</summary>
+        public async Task ReleaseNextAsync(Task until)
+        {
+            Task arrived;
+            lock (_gates) arrived = _waiting.Count > 0 ? Task.CompletedTask : _arrived.Task;
+            await Task.WhenAny(arrived, until);
+            lock (_gates)
+            {
+                foreach (var host in _waiting)
+                {
+                    _released.Add(host);
+                    _gates[host].TrySetResult();
+                }
+                _waiting.Clear();
+                _arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+        }
+
+        [GeneratedRegex(@"s[0-9]+\.slots[0-9]\.test$")]
+        private static partial Regex HostLabel();
+    }
+
+    [Fact]
+    public async Task ScreensInFlight_AreBoundedAcrossMessages()
+    {
+        await _harness.Storage.EnsureCreatedAsync();
+        var processor = _harness.Get<ScreenBatchProcessor>();
+        string Message(int m) =>
+            $$"""{"v":1,"requestId":"slots-{{m}}","source":"sweep","runId":"slots","domains":[{{string.Join(",", Enumerable.Range(0, 4).Select(i => $"\"s{m * 4 + i}.slots{m}.test\""))}}],"requestedAt":"2026-12-01T10:00:00Z"}""";
+
+        var both = Task.WhenAll(processor.ProcessAsync(Message(0), CancellationToken.None), processor.ProcessAsync(Message(1), CancellationToken.None));
+        var guard = Task.Delay(TimeSpan.FromMinutes(2)); // a failure guard, not a timing assumption
+        while (!both.IsCompleted && !guard.IsCompleted) await _dns.ReleaseNextAsync(Task.WhenAny(both, guard));
+
+        var results = await both.WaitAsync(TimeSpan.FromSeconds(1));
+        Assert.Equal(8, results.Sum(r => r.Count));
+        Assert.InRange(_dns.MaxWaiting, 1, 2);
+    }
+}
