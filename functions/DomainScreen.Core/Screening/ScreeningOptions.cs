@@ -18,10 +18,10 @@ public sealed class ScreeningOptions
     /// <summary>
     /// Screens running at once in this process, over every message being handled. Many messages are taken from the
     /// queues at once (host.json: 32 + 32) so that a message waiting on one slow host does not hold the others back;
-    /// this bounds the memory and connections they use together. Default 128.
+    /// this bounds the memory and connections they use together. Default 256.
     /// </summary>
     [Range(1, 4096)]
-    public int MaxConcurrentScreens { get; set; } = 128;
+    public int MaxConcurrentScreens { get; set; } = 256;
 
     /// <summary>Upper bound on one domain's whole screen, seconds. Default 30.</summary>
     [Range(1, 600)]
