@@ -17,7 +17,7 @@ public sealed class ScreeningOptions
 
     /// <summary>
     /// Screens running at once in this process, over every message being handled. Many messages are taken from the
-    /// queues at once (host.json: 32 + 32) so that a message waiting on one slow host does not hold the others back;
+    /// queues at once (host.json: 32 + 224) so that a message waiting on one slow host does not hold the others back;
     /// this bounds the memory and connections they use together. Default 256.
     /// </summary>
     [Range(1, 4096)]
