@@ -52,13 +52,21 @@ public static partial class TextDecoding
     private static string? MetaCharset(ReadOnlySpan<byte> bytes)
     {
         var head = Encoding.Latin1.GetString(bytes[..Math.Min(bytes.Length, 2048)]);
-        var match = MetaCharsetPattern().Match(head);
-        return match.Success ? match.Groups[1].Value : null;
+        try
+        {
+            var match = MetaCharsetPattern().Match(head);
+            return match.Success ? match.Groups[1].Value : null;
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            // Only a starved process gets here (2 KiB, bounded pattern): sniff the bytes instead of failing the screen.
+            return null;
+        }
     }
 
     [GeneratedRegex(@"charset\s*=\s*[""']?([A-Za-z0-9_\-:.]{1,40})", RegexOptions.IgnoreCase | RegexOptions.NonBacktracking, 2000)]
     private static partial Regex CharsetParameter();
 
-    [GeneratedRegex(@"<meta[^>]{0,200}?charset\s*=\s*[""']?([A-Za-z0-9_\-:.]{1,40})", RegexOptions.IgnoreCase, 100)]
+    [GeneratedRegex(@"<meta[^>]{0,200}?charset\s*=\s*[""']?([A-Za-z0-9_\-:.]{1,40})", RegexOptions.IgnoreCase, 2000)]
     private static partial Regex MetaCharsetPattern();
 }

@@ -110,33 +110,33 @@ public sealed partial class WhoisClient(IDnsResolver resolver, IOptions<Registra
 
     private const RegexOptions Options = RegexOptions.IgnoreCase | RegexOptions.Multiline | RegexOptions.NonBacktracking;
 
-    [GeneratedRegex(@"^\s*(?:Creation Date|Created(?: On| Date)?|Registration Time|Registered(?: On)?|Domain Registration Date|created|注册时间)\s*[:：]\s*(.+?)\s*$", Options, 200)]
+    [GeneratedRegex(@"^\s*(?:Creation Date|Created(?: On| Date)?|Registration Time|Registered(?: On)?|Domain Registration Date|created|注册时间)\s*[:：]\s*(.+?)\s*$", Options, 2000)]
     private static partial Regex Created();
 
-    [GeneratedRegex(@"^\s*(?:Registry Expiry Date|Registrar Registration Expiration Date|Expir(?:y|ation) (?:Date|Time)|Expires(?: On)?|paid-till|过期时间|到期时间)\s*[:：]\s*(.+?)\s*$", Options, 200)]
+    [GeneratedRegex(@"^\s*(?:Registry Expiry Date|Registrar Registration Expiration Date|Expir(?:y|ation) (?:Date|Time)|Expires(?: On)?|paid-till|过期时间|到期时间)\s*[:：]\s*(.+?)\s*$", Options, 2000)]
     private static partial Regex Expires();
 
-    [GeneratedRegex(@"^\s*(?:Updated Date|Last Updated(?: On)?|Last Modified|changed)\s*[:：]\s*(.+?)\s*$", Options, 200)]
+    [GeneratedRegex(@"^\s*(?:Updated Date|Last Updated(?: On)?|Last Modified|changed)\s*[:：]\s*(.+?)\s*$", Options, 2000)]
     private static partial Regex Updated();
 
-    [GeneratedRegex(@"^\s*(?:Registrar|Sponsoring Registrar|Registrar Name|注册商)\s*[:：]\s*(.+?)\s*$", Options, 200)]
+    [GeneratedRegex(@"^\s*(?:Registrar|Sponsoring Registrar|Registrar Name|注册商)\s*[:：]\s*(.+?)\s*$", Options, 2000)]
     private static partial Regex Registrar();
 
-    [GeneratedRegex(@"^\s*Registrar IANA ID\s*:\s*(\d+)", Options, 200)]
+    [GeneratedRegex(@"^\s*Registrar IANA ID\s*:\s*(\d+)", Options, 2000)]
     private static partial Regex IanaId();
 
-    [GeneratedRegex(@"^\s*Registrar Abuse Contact Email\s*:\s*(\S+)", Options, 200)]
+    [GeneratedRegex(@"^\s*Registrar Abuse Contact Email\s*:\s*(\S+)", Options, 2000)]
     private static partial Regex AbuseEmail();
 
-    [GeneratedRegex(@"^\s*Registrar Abuse Contact Phone\s*:\s*(\S+)", Options, 200)]
+    [GeneratedRegex(@"^\s*Registrar Abuse Contact Phone\s*:\s*(\S+)", Options, 2000)]
     private static partial Regex AbusePhone();
 
-    [GeneratedRegex(@"^\s*(?:Domain Status|Status)\s*:\s*(\S.*?)\s*$", Options, 200)]
+    [GeneratedRegex(@"^\s*(?:Domain Status|Status)\s*:\s*(\S.*?)\s*$", Options, 2000)]
     private static partial Regex StatusLine();
 
-    [GeneratedRegex(@"^\s*(?:Name Server|nserver|Nameservers?)\s*:\s*(\S+)", Options, 200)]
+    [GeneratedRegex(@"^\s*(?:Name Server|nserver|Nameservers?)\s*:\s*(\S+)", Options, 2000)]
     private static partial Regex NameServer();
 
-    [GeneratedRegex(@"^\s*(?:No match for|NOT FOUND|No Data Found|No entries found|Domain not found|The queried object does not exist)", Options, 200)]
+    [GeneratedRegex(@"^\s*(?:No match for|NOT FOUND|No Data Found|No entries found|Domain not found|The queried object does not exist)", Options, 2000)]
     private static partial Regex NoMatch();
 }

@@ -13,7 +13,8 @@ public sealed class HostJsonQueuesTests
 
         HostJsonQueues.Apply(options, new ConfigurationBuilder().Build());
 
-        Assert.Equal(16, options.BatchSize);
+        Assert.Equal(32, options.BatchSize);
+        Assert.Equal(224, options.NewBatchThreshold);
         Assert.Equal(5, options.MaxDequeueCount);
         Assert.Equal(TimeSpan.FromSeconds(2), options.MaxPollingInterval);
     }
@@ -30,6 +31,6 @@ public sealed class HostJsonQueuesTests
         HostJsonQueues.Apply(options, config);
 
         Assert.Equal(2, options.MaxDequeueCount);
-        Assert.Equal(16, options.BatchSize);
+        Assert.Equal(32, options.BatchSize);
     }
 }
