@@ -25,10 +25,10 @@ public static class SweepHarness
     {
         var options = Args(args);
         var domainsFile = options["domains"];
-        if (options.TryGetValue("timeline", out var timelineFile))
+        var timeline = options.GetValueOrDefault("timeline");
+        if (timeline is not null)
         {
-            Timeline = timelineFile;
-            await File.WriteAllTextAsync(timelineFile, "seconds,screened,perSecond,harnessRssMb,azuriteRssMb,transactions\n");
+            await File.WriteAllTextAsync(timeline, "seconds,screened,perSecond,harnessRssMb,azuriteRssMb,transactions\n");
         }
         var names = (await File.ReadAllLinesAsync(domainsFile)).Where(l => l.Length > 0).ToList();
         await using var azurite = await AzuriteProcess.StartAsync(log: Console.Error.WriteLine);
@@ -58,8 +58,7 @@ public static class SweepHarness
             if (await worker.StandardOutput.ReadLineAsync() != "ready") throw new InvalidOperationException("a worker process did not start");
             workers.Add(worker);
         }
-        WorkerIds = workers.Select(p => p.Id).ToArray();
-        AzuriteId = azurite.ProcessId;
+        var workerIds = workers.Select(p => p.Id).ToArray();
 
         var durations = new List<double>(names.Count);
         using var listener = new MeterListener();
@@ -95,7 +94,7 @@ public static class SweepHarness
         for (var pass = 1; pass <= repeat; pass++)
         {
             lock (durations) durations.Clear();
-            passes.Add(await SweepOnceAsync(app, azurite.ProcessId, durations));
+            passes.Add(await SweepOnceAsync(app, azurite.ProcessId, workerIds, timeline, durations));
         }
         foreach (var worker in workers)
         {
@@ -229,20 +228,20 @@ public static class SweepHarness
         };
     }
 
-    private static async Task<Dictionary<string, object>> SweepOnceAsync(WebApplication app, int azuritePid, List<double> durations)
+    private static async Task<Dictionary<string, object>> SweepOnceAsync(WebApplication app, int azuritePid, int[] workerIds, string? timeline,
+        List<double> durations)
     {
         var requests = app.Services.GetRequiredService<StorageClients>().Requests;
         var before = requests.Total;
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
-        var workersBefore = WorkerIds.Sum(CpuSeconds);
-        var azuriteBefore = CpuSeconds(AzuriteId);
+        var workersBefore = workerIds.Sum(CpuSeconds);
+        var azuriteBefore = CpuSeconds(azuritePid);
         var clock = Stopwatch.StartNew();
         var sweep = (await app.Services.GetRequiredService<SweepService>().StartManualAsync(CancellationToken.None))!;
         var sweeps = app.Services.GetRequiredService<SweepStore>();
         SweepStatus status = sweep;
         // A line every 10 s to the timeline file (--timeline): screened, rate over the window, current RSS of this
         // process and Azurite — where a long sweep slows down and whether memory grows with it.
-        var timeline = Timeline;
         var lastScreened = 0;
         var lastMark = TimeSpan.Zero;
         while (!status.Done)
@@ -278,10 +277,10 @@ public static class SweepHarness
             ["cpuMsPerDomain"] = Math.Round(cpu.TotalMilliseconds / Math.Max(1, status.Screened), 2),
             ["harnessPeakRssMb"] = PeakRssMb(Environment.ProcessId),
             ["azuritePeakRssMb"] = PeakRssMb(azuritePid),
-            ["workers"] = 1 + WorkerIds.Length,
-            ["workersCpuMsPerDomain"] = Math.Round((WorkerIds.Sum(CpuSeconds) - workersBefore) * 1000 / Math.Max(1, status.Screened), 2),
-            ["workersPeakRssMb"] = WorkerIds.Select(PeakRssMb).DefaultIfEmpty(0).Max(),
-            ["azuriteCpuShare"] = Math.Round((CpuSeconds(AzuriteId) - azuriteBefore) / clock.Elapsed.TotalSeconds, 2),
+            ["workers"] = 1 + workerIds.Length,
+            ["workersCpuMsPerDomain"] = Math.Round((workerIds.Sum(CpuSeconds) - workersBefore) * 1000 / Math.Max(1, status.Screened), 2),
+            ["workersPeakRssMb"] = workerIds.Select(PeakRssMb).DefaultIfEmpty(0).Max(),
+            ["azuriteCpuShare"] = Math.Round((CpuSeconds(azuritePid) - azuriteBefore) / clock.Elapsed.TotalSeconds, 2),
             ["storageTransactions"] = transactions,
             ["transactionsPerDomain"] = Math.Round(transactions / (double)Math.Max(1, status.Screened), 3),
             ["functionExecutions"] = status.Batches,
@@ -292,9 +291,6 @@ public static class SweepHarness
     private static double Percentile(double[] sorted, double p) =>
         sorted.Length == 0 ? 0 : Math.Round(sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))], 1);
 
-    private static string? Timeline;
-    private static int[] WorkerIds = [];
-    private static int AzuriteId;
 
     /// <summary>VmHWM (peak resident set) of a process, MB.</summary>
     public static double PeakRssMb(int pid) => RssMb(pid, "VmHWM:");

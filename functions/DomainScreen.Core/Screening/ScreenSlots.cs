@@ -11,9 +11,6 @@ public sealed class ScreenSlots(IOptions<ScreeningOptions> options) : IDisposabl
 {
     private readonly SemaphoreSlim _slots = new(options.Value.MaxConcurrentScreens, options.Value.MaxConcurrentScreens);
 
-    /// <summary>Screens running now.</summary>
-    public int InUse => options.Value.MaxConcurrentScreens - _slots.CurrentCount;
-
     public Task WaitAsync(CancellationToken cancellationToken) => _slots.WaitAsync(cancellationToken);
 
     public void Release() => _slots.Release();
