@@ -26,69 +26,8 @@ public sealed class CompiledCatalog
     private readonly List<Term> _terms = [];
     private readonly List<int> _patternTerms = [];
     private readonly Dictionary<string, List<int>> _literalTargets = new(StringComparer.OrdinalIgnoreCase);
-    /// <summary>
-    /// Where a literal may start, as bit tables over hashed lower-cased characters: the first two of every literal
-    /// (<see cref="_pairs"/>, 64 Kbit = 8 KB), the first three of literals of three or more (<see cref="_triples"/>, 32 KB)
-    /// and the pairs that are whole two-character literals (<see cref="_shortPairs"/>). The scan asks them at every
-    /// position and compares literals only where they say yes; a literal can start nowhere else, so nothing is missed.
-    /// </summary>
-    private readonly ulong[] _pairs = new ulong[PairSlots / 64], _shortPairs = new ulong[PairSlots / 64], _triples = new ulong[TripleSlots / 64];
-    private const int PairSlots = 1 << 16, TripleSlots = 1 << 18;
-
-    /// <summary><see cref="char.ToLowerInvariant"/> for every UTF-16 unit, as a table (the scan's only per-character work).</summary>
-    private static readonly char[] Lower = BuildLower();
-
-    private static char[] BuildLower()
-    {
-        var table = new char[65536];
-        for (var c = 0; c < table.Length; c++) table[c] = char.ToLowerInvariant((char)c);
-        return table;
-    }
-
-    private static int PairSlot(char first, char second) => (int)((first * 0x9E3779B1u ^ second * 0x85EBCA77u) >> 16);
-
-    private static int TripleSlot(int pairHash, char third) => (int)(((uint)pairHash * 0x27D4EB2Fu ^ third * 0x165667B1u) >> 14);
-
-    private static bool Has(ulong[] bits, int slot) => (bits[slot >> 6] & (1UL << slot)) != 0;
-
-    private static void Set(ulong[] bits, int slot) => bits[slot >> 6] |= 1UL << slot;
-
-    private void SetStart(string literal)
-    {
-        var pair = PairSlot(char.ToLowerInvariant(literal[0]), char.ToLowerInvariant(literal[1]));
-        Set(_pairs, pair);
-        if (literal.Length == 2) Set(_shortPairs, pair);
-        else Set(_triples, TripleSlot(pair, char.ToLowerInvariant(literal[2])));
-    }
-
-    /// <summary>The first position at or after <paramref name="from"/> where a literal may start, or -1.</summary>
-    private int NextCandidate(ReadOnlySpan<char> span, int from)
-    {
-        if (from + 1 >= span.Length) return -1;
-        ref var text = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(span);
-        ref var lower = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Lower);
-        ref var bits = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_pairs);
-        var a = System.Runtime.CompilerServices.Unsafe.Add(ref lower, System.Runtime.CompilerServices.Unsafe.Add(ref text, from));
-        for (var i = from; i + 1 < span.Length; i++)
-        {
-            var b = System.Runtime.CompilerServices.Unsafe.Add(ref lower, System.Runtime.CompilerServices.Unsafe.Add(ref text, i + 1));
-            var slot = PairSlot(a, b);
-            if ((System.Runtime.CompilerServices.Unsafe.Add(ref bits, slot >> 6) & (1UL << slot)) != 0
-                && (Has(_shortPairs, slot) || (i + 2 < span.Length && Has(_triples, TripleSlot(slot, Lower[span[i + 2]])))))
-            {
-                return i;
-            }
-            a = b;
-        }
-        return -1;
-    }
-    // Literals by their first two characters (lower-cased): a hit position is checked only against the few
-    // literals that can start there (every literal has at least two characters).
-    /// <summary>Literals of three or more characters by their lower-cased first three, longest first.</summary>
-    private readonly FrozenDictionary<long, string[]> _byTriple;
-
-    /// <summary>Two-character literals by their lower-cased pair.</summary>
-    private readonly FrozenDictionary<int, string[]> _byPair;
+    private readonly LiteralScanner _scanner;
+    private readonly int[][] _targetsOf; // by literal id
     private readonly bool[] _regexOnly;
     private readonly Dictionary<string, SignatureSpec> _signaturesById;
     private readonly FrozenSet<int> _faviconHashes;
@@ -125,13 +64,8 @@ public sealed class CompiledCatalog
                 foreach (var variant in ChineseVariants.Of(term.Text!)) AddLiteral(variant, -_terms.Count);
             }
         }
-        foreach (var literal in _literalTargets.Keys) SetStart(literal);
-        _byTriple = _literalTargets.Keys.Where(k => k.Length >= 3)
-            .GroupBy(k => Triple(k[0], k[1], k[2]))
-            .ToFrozenDictionary(g => g.Key, g => g.OrderByDescending(k => k.Length).ToArray());
-        _byPair = _literalTargets.Keys.Where(k => k.Length == 2)
-            .GroupBy(k => Prefix(k[0], k[1]))
-            .ToFrozenDictionary(g => g.Key, g => g.ToArray());
+        _scanner = new LiteralScanner(_literalTargets.Keys.ToArray());
+        _targetsOf = Enumerable.Range(0, _scanner.Count).Select(id => _literalTargets[_scanner[id]].ToArray()).ToArray();
         ProbePaths = _rules.Where(r => r.Spec.Field == Fields.Probe).Select(r => r.Spec.Path!).Distinct(StringComparer.Ordinal).ToArray();
         _signaturesById = signatures.ToDictionary(sig => sig.Id!, StringComparer.Ordinal);
         _faviconHashes = _rules.Where(r => r.Hashes is not null).SelectMany(r => r.Hashes!).ToFrozenSet();
@@ -165,21 +99,23 @@ public sealed class CompiledCatalog
     public IEnumerable<string> Literals => _literalTargets.Keys;
 
     /// <summary>Number of literal hits in a text (benchmarks and profiling).</summary>
-    public int CountLiteralHits(string text)
+    public int CountLiteralHits(string text) => _scanner.CountAll(text);
+
+    /// <summary>The literal scan alone, each literal counted once (profiling).</summary>
+    internal LiteralScanner Scanner => _scanner;
+    internal int ScanOnce(string text)
     {
-        var span = text.AsSpan();
-        int pos = 0, hits = 0;
-        while ((pos = NextCandidate(span, pos)) >= 0)
-        {
-            var (longer, shorter) = CandidatesAt(span, pos);
-            if (longer?.Any(l => text.AsSpan(pos).StartsWith(l, StringComparison.OrdinalIgnoreCase)) == true
-                || shorter?.Any(l => text.AsSpan(pos).StartsWith(l, StringComparison.OrdinalIgnoreCase)) == true)
-            {
-                hits++;
-            }
-            pos++;
-        }
+        var hits = 0;
+        _scanner.Scan(text, MaxHitsPerLiteral, (_, _) => ++hits > 0);
         return hits;
+    }
+
+    /// <summary>The price and other pattern terms over a text (profiling).</summary>
+    internal int ScanPatternsOnly(string text)
+    {
+        var hits = new Dictionary<int, TermHit>();
+        ScanPatterns(text, hits, []);
+        return hits.Count;
     }
 
     /// <summary>Every probe path any signature uses.</summary>
@@ -312,50 +248,34 @@ public sealed class CompiledCatalog
 
     private void ScanLiterals(string text, string field, List<RuleHit>?[] ruleHits, Dictionary<int, TermHit> termHits)
     {
-        var span = text.AsSpan();
-        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
-        var pos = 0;
-        while (pos < span.Length)
+        _scanner.Scan(text, MaxHitsPerLiteral, (literal, at) =>
         {
-            var at = NextCandidate(span, pos);
-            if (at < 0) break;
-            var (longer, shorter) = CandidatesAt(span, at);
-            for (var list = 0; list < 2; list++)
+            var length = _scanner[literal].Length;
+            string? matched = null; // the page's own spelling, cut once per match and only when used
+            var negated = false;
+            foreach (var target in _targetsOf[literal])
             {
-                var candidates = list == 0 ? longer : shorter;
-                if (candidates is null) continue;
-                foreach (var literal in candidates)
+                if (target >= 0)
                 {
-                    if (!span[at..].StartsWith(literal, StringComparison.OrdinalIgnoreCase)) continue;
-                    if (seen.TryGetValue(literal, out var count) && count >= MaxHitsPerLiteral) continue;
-                    string? matched = null; // the page's own spelling, cut once per match and only when used
-                    var negated = false;
-                    foreach (var target in _literalTargets[literal])
-                    {
-                        if (target >= 0)
-                        {
-                            // A rule over the Gradio UI text holds only there, not wherever the page repeats the words.
-                            if (_rules[target].Spec.Field != field) continue;
-                            (ruleHits[target] ??= []).Add(new RuleHit(_rules[target].Spec.Id!, field, _rules[target].Spec.Weight,
-                                matched ??= text.Substring(at, literal.Length), at));
-                            continue;
-                        }
-                        var index = -target - 1;
-                        var term = _terms[index];
-                        if (termHits.ContainsKey(index) || (term.AsciiWord && !IsWordBoundary(span, at, literal.Length))) continue;
-                        // "拒绝刷量", "no face swap of others": a refused offer is not an offer; a later mention may still be one.
-                        if (!term.IsCue && Negated(span, at))
-                        {
-                            negated = true;
-                            continue;
-                        }
-                        termHits.Add(index, new TermHit(term.Spec.Id!, term.Category, term.Spec.Kind, term.Spec.Weight, field, matched ??= text.Substring(at, literal.Length), at));
-                    }
-                    if (!negated) seen[literal] = count + 1;
+                    // A rule over the Gradio UI text holds only there, not wherever the page repeats the words.
+                    if (_rules[target].Spec.Field != field) continue;
+                    (ruleHits[target] ??= []).Add(new RuleHit(_rules[target].Spec.Id!, field, _rules[target].Spec.Weight,
+                        matched ??= text.Substring(at, length), at));
+                    continue;
                 }
+                var index = -target - 1;
+                var term = _terms[index];
+                if (termHits.ContainsKey(index) || (term.AsciiWord && !IsWordBoundary(text, at, length))) continue;
+                // "拒绝刷量", "no face swap of others": a refused offer is not an offer; a later mention may still be one.
+                if (!term.IsCue && Negated(text, at))
+                {
+                    negated = true;
+                    continue;
+                }
+                termHits.Add(index, new TermHit(term.Spec.Id!, term.Category, term.Spec.Kind, term.Spec.Weight, field, matched ??= text.Substring(at, length), at));
             }
-            pos = at + 1;
-        }
+            return !negated;
+        });
     }
 
     private void ScanPatterns(string text, Dictionary<int, TermHit> termHits, List<string> warnings)
@@ -450,15 +370,6 @@ public sealed class CompiledCatalog
         }
         return false;
     }
-
-    /// <summary>The literals that may start at <paramref name="at"/>: three or more characters (longest first), and two.</summary>
-    private (string[]? Longer, string[]? Shorter) CandidatesAt(ReadOnlySpan<char> span, int at) =>
-        (at + 2 < span.Length && _byTriple.TryGetValue(Triple(span[at], span[at + 1], span[at + 2]), out var longer) ? longer : null,
-         _byPair.TryGetValue(Prefix(span[at], span[at + 1]), out var shorter) ? shorter : null);
-
-    private static long Triple(char first, char second, char third) => ((long)Prefix(first, second) << 16) | char.ToLowerInvariant(third);
-
-    private static int Prefix(char first, char second) => (char.ToLowerInvariant(first) << 16) | char.ToLowerInvariant(second);
 
     private static bool IsWordBoundary(ReadOnlySpan<char> text, int at, int length)
     {

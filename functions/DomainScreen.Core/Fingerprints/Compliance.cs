@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.RegularExpressions;
 
 namespace DomainScreen.Core.Fingerprints;
@@ -41,24 +42,26 @@ internal static partial class Compliance
         try
         {
             // Each pattern runs only in a window around each occurrence of its fixed part: most pages skip all of them,
-            // and a page that shows its filing pays for a few dozen characters, not for the whole page.
-            foreach (var m in Near(IcpPattern(), text, "ICP", 3, 40))
+            // and a page that shows its filing pays for a few dozen characters, not for the whole page. The fixed parts
+            // are found together in one pass over the page.
+            var at = Anchors(text);
+            foreach (var m in Near(IcpPattern(), text, at[0], "ICP", 3, 40))
             {
                 Add(Icp, $"{m.Groups[1].Value}ICP备{m.Groups[2].Value}号" + (m.Groups[3].Success ? "-" + m.Groups[3].Value : ""), m.Index);
             }
-            foreach (var m in Near(IcpLicensePattern(), text, "ICP", 3, 30)) Add(IcpLicense, $"{m.Groups[1].Value}ICP证{m.Groups[2].Value}号", m.Index);
-            foreach (var m in Near(B2Pattern(), text, "B2", 3, 16)) Add(VasLicense, $"{m.Groups[1].Value}B2-{m.Groups[2].Value}", m.Index);
-            foreach (var m in Near(PsbPattern(), text, "公网安备", 3, 24)) Add(Psb, $"{m.Groups[1].Value}公网安备{m.Groups[2].Value}号", m.Index);
-            foreach (var m in Near(AlgorithmPattern(), text, "网信算备", 0, 32)) Add(Algorithm, $"网信算备{m.Groups[1].Value}号", m.Index);
-            if (text.Contains("备案", StringComparison.Ordinal) || text.Contains("上线", StringComparison.Ordinal))
+            foreach (var m in Near(IcpLicensePattern(), text, at[0], "ICP", 3, 30)) Add(IcpLicense, $"{m.Groups[1].Value}ICP证{m.Groups[2].Value}号", m.Index);
+            foreach (var m in Near(B2Pattern(), text, at[1], "B2", 3, 16)) Add(VasLicense, $"{m.Groups[1].Value}B2-{m.Groups[2].Value}", m.Index);
+            foreach (var m in Near(PsbPattern(), text, at[2], "公网安备", 3, 24)) Add(Psb, $"{m.Groups[1].Value}公网安备{m.Groups[2].Value}号", m.Index);
+            foreach (var m in Near(AlgorithmPattern(), text, at[3], "网信算备", 0, 32)) Add(Algorithm, $"网信算备{m.Groups[1].Value}号", m.Index);
+            if (at[6].Count > 0 || at[7].Count > 0)
             {
                 // Province-Model-20YYMMDD: the date part is the fixed anchor; the word must start at a word boundary of the page.
-                foreach (var m in Near(ModelPattern(), text, "-20", 57, 7))
+                foreach (var m in Near(ModelPattern(), text, at[4], "-20", 57, 7))
                 {
                     if (ProvincePinyin.Contains(m.Groups[1].Value) && (m.Index == 0 || !char.IsLetterOrDigit(text[m.Index - 1]))) Add(GenAiModel, m.Value, m.Index);
                 }
             }
-            foreach (var m in Near(RegistrationPattern(), text, "上线编号", 0, 48)) Add(GenAiRegistration, m.Groups[1].Value, m.Index);
+            foreach (var m in Near(RegistrationPattern(), text, at[5], "上线编号", 0, 48)) Add(GenAiRegistration, m.Groups[1].Value, m.Index);
         }
         catch (RegexMatchTimeoutException)
         {
@@ -67,22 +70,63 @@ internal static partial class Compliance
         return found;
     }
 
+    // The fixed parts of the patterns (and the words that gate the model pattern). SearchValues<string> finds the ASCII
+    // ones together in one vectorised pass; with Chinese strings in the set it falls back to Aho–Corasick (≈ 50× slower
+    // here), so the Chinese ones are found by their 备 or 上, a two-character vectorised search.
+    private static readonly string[] AnchorTexts = ["ICP", "B2", "公网安备", "网信算备", "-20", "上线编号", "备案", "上线"];
+    private static readonly SearchValues<string> AsciiAnchors = SearchValues.Create(["ICP", "B2", "-20"], StringComparison.Ordinal);
+
+    /// <summary>Where each of <see cref="AnchorTexts"/> occurs, by its index, in order (the page is bounded, so are the lists).</summary>
+    private static List<int>[] Anchors(string text)
+    {
+        var found = new List<int>[AnchorTexts.Length];
+        for (var a = 0; a < found.Length; a++) found[a] = [];
+        var span = text.AsSpan();
+        for (var pos = 0; pos < span.Length; pos++)
+        {
+            var next = span[pos..].IndexOfAny(AsciiAnchors);
+            if (next < 0) break;
+            pos += next;
+            foreach (var a in (ReadOnlySpan<int>)[0, 1, 4])
+            {
+                if (span[pos..].StartsWith(AnchorTexts[a], StringComparison.Ordinal)) found[a].Add(pos);
+            }
+        }
+        for (var pos = 0; pos < span.Length; pos++)
+        {
+            var next = span[pos..].IndexOfAny('备', '上');
+            if (next < 0) break;
+            pos += next;
+            if (span[pos] == '上')
+            {
+                if (span[pos..].StartsWith("上线编号", StringComparison.Ordinal)) found[5].Add(pos);
+                if (span[pos..].StartsWith("上线", StringComparison.Ordinal)) found[7].Add(pos);
+                continue;
+            }
+            if (span[pos..].StartsWith("备案", StringComparison.Ordinal)) found[6].Add(pos);
+            if (pos >= 3 && span[(pos - 3)..].StartsWith("公网安备", StringComparison.Ordinal)) found[2].Add(pos - 3);
+            if (pos >= 3 && span[(pos - 3)..].StartsWith("网信算备", StringComparison.Ordinal)) found[3].Add(pos - 3);
+        }
+        return found;
+    }
+
     /// <summary>
     /// The pattern's matches within <paramref name="before"/> characters before and <paramref name="after"/> after each
-    /// occurrence of <paramref name="anchor"/> (overlapping windows are merged, so a match is found once).
+    /// occurrence of <paramref name="anchor"/> at <paramref name="positions"/> (overlapping windows are merged, so a
+    /// match is found once).
     /// </summary>
-    private static IEnumerable<Match> Near(Regex pattern, string text, string anchor, int before, int after)
+    private static IEnumerable<Match> Near(Regex pattern, string text, List<int> positions, string anchor, int before, int after)
     {
         var scannedTo = 0;
-        for (var i = text.IndexOf(anchor, StringComparison.Ordinal); i >= 0; i = text.IndexOf(anchor, i + anchor.Length, StringComparison.Ordinal))
+        for (var p = 0; p < positions.Count; p++)
         {
+            var i = positions[p];
             var start = Math.Max(i - before, scannedTo);
             var end = Math.Min(text.Length, i + anchor.Length + after);
             // Extend over the next anchors whose windows overlap this one.
-            int next;
-            while ((next = text.IndexOf(anchor, i + anchor.Length, StringComparison.Ordinal)) >= 0 && next - before <= end)
+            while (p + 1 < positions.Count && positions[p + 1] - before <= end)
             {
-                i = next;
+                i = positions[++p];
                 end = Math.Min(text.Length, i + anchor.Length + after);
             }
             for (var m = pattern.Match(text, start, end - start); m.Success; m = m.NextMatch()) yield return m;

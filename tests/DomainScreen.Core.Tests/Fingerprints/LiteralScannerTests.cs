@@ -1,0 +1,128 @@
+using DomainScreen.Core.Fingerprints;
+
+namespace DomainScreen.Core.Tests.Fingerprints;
+
+/// <summary>
+/// The literal scanner against the obvious search (every literal compared at every position): its tables may only
+/// skip positions where nothing can start, dead literals stay dead only within one scan.
+/// </summary>
+public class LiteralScannerTests
+{
+    private static readonly string[] Literals =
+    [
+        "news", "news spinner", "news about anyone", "claude", "Claude中转", "face swap", "faceswap", "换脸", "一键换脸", "AI换脸",
+        "ＡＩ换脸", "脫衣", "脱衣", "voice clone", "ab", "abc", "abcd", "abcde", "ICP", "ßx", "straße", "Kelvin", "ĳs",
+    ];
+
+    private static List<(int Literal, int At)> Obvious(string[] literals, string text, int maxHits)
+    {
+        var found = new List<(int, int)>();
+        var hits = new int[literals.Length];
+        for (var at = 0; at < text.Length; at++)
+        {
+            // Longest first at one position, like the scanner.
+            foreach (var id in Enumerable.Range(0, literals.Length).OrderByDescending(i => literals[i].Length))
+            {
+                if (hits[id] < maxHits && text.AsSpan(at).StartsWith(literals[id], StringComparison.OrdinalIgnoreCase))
+                {
+                    found.Add((id, at));
+                    hits[id]++;
+                }
+            }
+        }
+        return found;
+    }
+
+    private static List<(int Literal, int At)> Scanned(LiteralScanner scanner, string text, int maxHits)
+    {
+        var found = new List<(int, int)>();
+        scanner.Scan(text, maxHits, (id, at) =>
+        {
+            found.Add((id, at));
+            return true;
+        });
+        return found;
+    }
+
+    private static string RandomText(Random random, string[] literals, int length)
+    {
+        // Pieces of literals, whole literals in mixed case, CJK, markup and full-width letters: near misses galore.
+        string[] noise = ["<div class=\"x\">", " ", "新闻", "换", "脸", "ｆａｃｅ", "NEWS", "New", "cla", "clau", "中", "ab", "a", "Ｉ", "\u200B", "ä", "ẞ", "K"];
+        var sb = new System.Text.StringBuilder();
+        while (sb.Length < length)
+        {
+            var literal = literals[random.Next(literals.Length)];
+            sb.Append(random.Next(4) switch
+            {
+                0 => literal,
+                1 => literal.ToUpperInvariant(),
+                2 => literal[..random.Next(1, literal.Length + 1)],
+                _ => noise[random.Next(noise.Length)],
+            });
+        }
+        return sb.ToString();
+    }
+
+    [Fact]
+    public void Scan_FindsWhatComparingEveryPositionFinds()
+    {
+        var scanner = new LiteralScanner(Literals);
+        var random = new Random(7);
+        for (var round = 0; round < 200; round++)
+        {
+            var text = RandomText(random, Literals, random.Next(0, 400));
+            Assert.Equal(Obvious(Literals, text, int.MaxValue), Scanned(scanner, text, int.MaxValue));
+            Assert.Equal(Obvious(Literals, text, 1), Scanned(scanner, text, 1));
+        }
+    }
+
+    [Fact]
+    public void DeadLiteral_DoesNotHideLongerLiteralsWithTheSameStart()
+    {
+        var scanner = new LiteralScanner(Literals);
+        var found = Scanned(scanner, "news. news. news spinner", 1).Select(f => (Scanner: Literals[f.Literal], f.At)).ToList();
+        Assert.Equal([("news", 0), ("news spinner", 12)], found);
+    }
+
+    [Fact]
+    public void NextScan_StartsClean_AfterOneThatKilledLiterals()
+    {
+        var scanner = new LiteralScanner(Literals);
+        Scanned(scanner, "news claude 换脸 abcde face swap ICP", 1);
+        var fresh = new LiteralScanner(Literals);
+        const string text = "claude 换脸 news abcde";
+        Assert.Equal(Scanned(fresh, text, 1), Scanned(scanner, text, 1));
+        Assert.Equal(4 + 3, Scanned(scanner, text, 1).Count); // claude, 换脸, news, abcde + abcd, abc, ab
+    }
+
+    [Fact]
+    public void FindThatDoesNotCount_LeavesTheLiteralAlive()
+    {
+        var scanner = new LiteralScanner(Literals);
+        var seen = new List<int>();
+        // The first find is refused (a negated mention); the second counts; the third is past the limit.
+        scanner.Scan("换脸 换脸 换脸", 1, (id, at) =>
+        {
+            if (Literals[id] != "换脸") return true;
+            seen.Add(at);
+            return at > 0;
+        });
+        Assert.Equal([0, 3], seen);
+    }
+
+    [Fact]
+    public void ScansOnManyThreads_AgreeWithOneScan()
+    {
+        var scanner = new LiteralScanner(Literals);
+        var random = new Random(11);
+        var texts = Enumerable.Range(0, 64).Select(_ => RandomText(random, Literals, 300)).ToArray();
+        var expected = texts.Select(t => Obvious(Literals, t, 1)).ToArray();
+        Parallel.For(0, texts.Length * 4, i => Assert.Equal(expected[i % texts.Length], Scanned(scanner, texts[i % texts.Length], 1)));
+    }
+
+    [Fact]
+    public void ShortLiteral_IsRefused()
+    {
+        Assert.Throws<ArgumentException>(() => new LiteralScanner(["a"]));
+    }
+}
