@@ -29,6 +29,7 @@ public sealed class CompiledCatalog
     private readonly LiteralScanner _scanner;
     private readonly int[][] _targetsOf; // by literal id
     private readonly bool[] _regexOnly;
+    private readonly int[] _firstRule; // by signature, then the rule count
     private readonly Dictionary<string, SignatureSpec> _signaturesById;
     private readonly FrozenSet<int> _faviconHashes;
 
@@ -38,8 +39,10 @@ public sealed class CompiledCatalog
         Version = version;
         Brands = brands ?? [];
         _signatures = signatures;
+        _firstRule = new int[signatures.Count + 1];
         for (var s = 0; s < signatures.Count; s++)
         {
+            _firstRule[s] = _rules.Count;
             foreach (var spec in signatures[s].Rules)
             {
                 var regex = spec.Match == "regex"
@@ -50,6 +53,7 @@ public sealed class CompiledCatalog
                 if (spec.Match == "contains" && spec.Field is Fields.Html or Fields.GradioText) AddLiteral(spec.Value!, _rules.Count - 1);
             }
         }
+        _firstRule[signatures.Count] = _rules.Count;
         foreach (var lexicon in lexicons)
         {
             foreach (var term in lexicon.Terms)
@@ -211,14 +215,16 @@ public sealed class CompiledCatalog
         var products = new List<ProductMatch>();
         for (var s = 0; s < _signatures.Count; s++)
         {
-            var hits = new List<RuleHit>();
-            for (var i = 0; i < _rules.Count; i++)
+            // A signature's rules are consecutive (added signature by signature).
+            List<RuleHit>? hits = null;
+            for (var i = _firstRule[s]; i < _firstRule[s + 1]; i++)
             {
-                if (_rules[i].Signature == s && ruleHits[i] is { Count: > 0 } h) hits.Add(h[0]);
+                if (ruleHits[i] is { Count: > 0 } h) (hits ??= []).Add(h[0]);
             }
+            if (hits is null) continue;
             var evidence = hits.Sum(h => h.Weight);
             var spec = _signatures[s];
-            if (hits.Count > 0) products.Add(new ProductMatch(spec.Id!, spec.Product!, spec.Categories, evidence, spec.Risk, hits, spec.Copy, spec.Functions));
+            products.Add(new ProductMatch(spec.Id!, spec.Product!, spec.Categories, evidence, spec.Risk, hits, spec.Copy, spec.Functions));
         }
         var filings = Compliance.Find(page.Html);
         var terms = termHits.Values.Select(t => t.Field == Fields.GradioText && page.Gradio?.FileOffset(t.Matched, t.Offset) is { } at ? t with { Offset = at } : t)

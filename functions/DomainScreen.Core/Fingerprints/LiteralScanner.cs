@@ -36,8 +36,9 @@ internal sealed class LiteralScanner
 
     private readonly string[] _literals;
 
-    // Each literal's first four lower-cased characters as one number, and the mask of the characters it has.
-    private readonly ulong[] _keys, _keyMasks;
+    // Each literal's first four lower-cased characters as one number, and the mask of the characters it has; the same
+    // for characters five to eight ("news spinner" is rejected at "news, weather" without a full comparison).
+    private readonly ulong[] _keys, _keyMasks, _nextKeys, _nextKeyMasks;
 
     private readonly ulong[][] _tables = TableSlots.Select(n => new ulong[n / 64]).ToArray();
 
@@ -54,6 +55,8 @@ internal sealed class LiteralScanner
         _literals = literals.ToArray();
         _keys = new ulong[_literals.Length];
         _keyMasks = new ulong[_literals.Length];
+        _nextKeys = new ulong[_literals.Length];
+        _nextKeyMasks = new ulong[_literals.Length];
         _bitsOf = new (int, int, int)[_literals.Length][];
         var groups = new Dictionary<(int Table, int Slot), int>();
         var sizes = new List<int>();
@@ -65,7 +68,9 @@ internal sealed class LiteralScanner
             var literal = _literals[id];
             if (literal.Length < 2) throw new ArgumentException($"literal '{literal}' is shorter than two characters", nameof(literals));
             _keys[id] = Key(literal);
-            _keyMasks[id] = literal.Length >= 4 ? ulong.MaxValue : (1UL << (16 * literal.Length)) - 1;
+            _keyMasks[id] = Mask(literal.Length);
+            _nextKeys[id] = literal.Length > 4 ? Key(literal.AsSpan(4)) : 0;
+            _nextKeyMasks[id] = literal.Length > 4 ? Mask(literal.Length - 4) : 0;
             var bits = new List<(int, int, int)>();
             void File(int table, int slot)
             {
@@ -154,10 +159,14 @@ internal sealed class LiteralScanner
     {
         var rest = text[at..];
         var key = Key(rest);
+        ulong? nextKey = null;
         for (var i = from; i < to; i++)
         {
             var id = ids[i];
-            if ((key & _keyMasks[id]) != _keys[id] || state.Hits[id] >= maxHits || !rest.StartsWith(_literals[id], StringComparison.OrdinalIgnoreCase)) continue;
+            if ((key & _keyMasks[id]) != _keys[id] || state.Hits[id] >= maxHits) continue;
+            // A literal of five or more matched four characters, so the text has at least four here.
+            if (_nextKeyMasks[id] != 0 && ((nextKey ??= Key(rest[4..])) & _nextKeyMasks[id]) != _nextKeys[id]) continue;
+            if (!rest.StartsWith(_literals[id], StringComparison.OrdinalIgnoreCase)) continue;
             if (!found(id, at)) continue;
             if (state.Hits[id]++ == 0) state.Touched.Add(id);
             if (state.Hits[id] == maxHits) state.Kill(id);
@@ -226,6 +235,8 @@ internal sealed class LiteralScanner
         for (var i = Math.Min(4, text.Length) - 1; i >= 0; i--) key = (key << 16) | Lower[text[i]];
         return key;
     }
+
+    private static ulong Mask(int characters) => characters >= 4 ? ulong.MaxValue : (1UL << (16 * characters)) - 1;
 
     private static int[] Pack(List<(int Slot, int Id)> entries, int[] start)
     {
