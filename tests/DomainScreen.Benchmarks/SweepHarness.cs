@@ -237,18 +237,23 @@ public static class SweepHarness
         var workersBefore = workerIds.Sum(CpuSeconds);
         var azuriteBefore = CpuSeconds(azuritePid);
         var clock = Stopwatch.StartNew();
-        var sweep = (await app.Services.GetRequiredService<SweepService>().StartManualAsync(CancellationToken.None))!;
+        // Queueing runs alongside the polling: batches are screened while later ones are still being queued, and on a
+        // 100,000-name sweep against a busy Azurite queueing lasts most of the sweep (the timeline must cover it).
+        var sweepId = "sweep-" + Guid.CreateVersion7().ToString("N");
+        var queueing = app.Services.GetRequiredService<SweepService>().StartAsync(sweepId, "manual", CancellationToken.None);
         var sweeps = app.Services.GetRequiredService<SweepStore>();
-        SweepStatus status = sweep;
+        SweepStatus? status = null;
         // A line every 10 s to the timeline file (--timeline): screened, rate over the window, current RSS of this
         // process and Azurite — where a long sweep slows down and whether memory grows with it.
         var lastScreened = 0;
         var lastMark = TimeSpan.Zero;
-        while (!status.Done)
+        while (status is not { Done: true } || !queueing.IsCompleted)
         {
             // Progress is two point reads: polling costs nothing that matters.
             await Task.Delay(1000);
-            status = (await sweeps.GetAsync(sweep.SweepId, CancellationToken.None))!;
+            if (queueing.IsFaulted) await queueing; // surfaces the error
+            status = await sweeps.GetAsync(sweepId, CancellationToken.None);
+            if (status is null) continue;
             Console.Error.Write($"\r{status.Screened}/{status.Total} screened, {clock.Elapsed.TotalSeconds:0.0} s   ");
             if (timeline is not null && (clock.Elapsed - lastMark).TotalSeconds >= 10)
             {
@@ -259,6 +264,7 @@ public static class SweepHarness
                 lastMark = clock.Elapsed;
             }
         }
+        await queueing;
         clock.Stop();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
         Console.Error.WriteLine();

@@ -1,8 +1,5 @@
-using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 
 namespace DomainScreen.Core.Fingerprints;
 
@@ -183,135 +180,52 @@ internal sealed class LiteralScanner
     private static int NextCandidate(ReadOnlySpan<char> span, int from, ulong[][] tables, out int pairEnd, out int tripleEnd, out int quad)
     {
         pairEnd = tripleEnd = quad = -1;
-        var last = span.Length - 1;
-        if (from >= last) return -1;
         ref var text = ref MemoryMarshal.GetReference(span);
         ref var lower = ref MemoryMarshal.GetArrayDataReference(Lower);
-        var pairs = tables[Pairs];
-        var i = from;
-        if (UseVectors)
-        {
-            // Sixteen positions a step while seventeen characters remain; the rest one by one below.
-            for (; i + 16 <= last; i += 16)
-            {
-                var mask = PairMask(ref text, i, pairs);
-                for (; mask != 0; mask &= mask - 1)
-                {
-                    var at = i + BitOperations.TrailingZeroCount(mask);
-                    var pair = PairSlot(Unsafe.Add(ref lower, Unsafe.Add(ref text, at)), Unsafe.Add(ref lower, Unsafe.Add(ref text, at + 1)));
-                    if (Deeper(ref text, ref lower, at, last, pair, tables, out pairEnd, out tripleEnd, out quad)) return at;
-                }
-            }
-        }
-        ref var pairBits = ref MemoryMarshal.GetArrayDataReference(pairs);
-        var a = Unsafe.Add(ref lower, Unsafe.Add(ref text, i));
-        for (; i < last; i++)
+        ref var pairs = ref MemoryMarshal.GetArrayDataReference(tables[Pairs]);
+        var pairEnds = tables[PairEnds];
+        var triples = tables[Triples];
+        var tripleEnds = tables[TripleEnds];
+        var quads = tables[Quads];
+        var last = span.Length - 1;
+        if (from >= last) return -1;
+        var a = Unsafe.Add(ref lower, Unsafe.Add(ref text, from));
+        for (var i = from; i < last; i++)
         {
             var b = Unsafe.Add(ref lower, Unsafe.Add(ref text, i + 1));
             var pair = PairSlot(a, b);
             a = b;
-            if ((Unsafe.Add(ref pairBits, pair >> 6) & (1UL << pair)) == 0) continue;
-            if (Deeper(ref text, ref lower, i, last, pair, tables, out pairEnd, out tripleEnd, out quad)) return i;
+            if ((Unsafe.Add(ref pairs, pair >> 6) & (1UL << pair)) == 0) continue;
+            var found = false;
+            if (Has(pairEnds, pair))
+            {
+                pairEnd = pair;
+                found = true;
+            }
+            if (i + 2 <= last)
+            {
+                var triple = TripleSlot(pair, Unsafe.Add(ref lower, Unsafe.Add(ref text, i + 2)));
+                if (Has(triples, triple))
+                {
+                    if (Has(tripleEnds, triple))
+                    {
+                        tripleEnd = triple;
+                        found = true;
+                    }
+                    if (i + 3 <= last)
+                    {
+                        var q = QuadSlot(triple, Unsafe.Add(ref lower, Unsafe.Add(ref text, i + 3)));
+                        if (Has(quads, q))
+                        {
+                            quad = q;
+                            found = true;
+                        }
+                    }
+                }
+            }
+            if (found) return i;
         }
         return -1;
-    }
-
-    /// <summary>The levels after the pair: a two-character literal ends here, or the triple and then the quad agree.</summary>
-    private static bool Deeper(ref char text, ref char lower, int i, int last, int pair, ulong[][] tables, out int pairEnd, out int tripleEnd, out int quad)
-    {
-        pairEnd = tripleEnd = quad = -1;
-        var found = false;
-        if (Has(tables[PairEnds], pair))
-        {
-            pairEnd = pair;
-            found = true;
-        }
-        if (i + 2 > last) return found;
-        var triple = TripleSlot(pair, Unsafe.Add(ref lower, Unsafe.Add(ref text, i + 2)));
-        if (!Has(tables[Triples], triple)) return found;
-        if (Has(tables[TripleEnds], triple))
-        {
-            tripleEnd = triple;
-            found = true;
-        }
-        if (i + 3 > last) return found;
-        var q = QuadSlot(triple, Unsafe.Add(ref lower, Unsafe.Add(ref text, i + 3)));
-        if (Has(tables[Quads], q))
-        {
-            quad = q;
-            found = true;
-        }
-        return found;
-    }
-
-    /// <summary>
-    /// Whether the vectorised pair test may be used: AVX2 is there, and lower-casing can be done in vector registers —
-    /// every UTF-16 unit that <see cref="char.ToLowerInvariant"/> changes, other than A–Z and full-width Ａ–Ｚ (folded in
-    /// the registers), lies in a range whose blocks take the scalar path (checked once against the runtime's own table).
-    /// </summary>
-    internal static bool UseVectors { get; set; } = Avx2.IsSupported && VectorLowerCoversAll();
-
-    private static bool VectorLowerCoversAll()
-    {
-        for (var c = 0; c < 65536; c++)
-        {
-            if (Lower[c] == c || c is >= 'A' and <= 'Z' or >= 0xFF21 and <= 0xFF3A) continue;
-            if (!ScalarOnly((char)c)) return false;
-        }
-        return true;
-    }
-
-    // Blocks with a character in these ranges (Latin-1 letters to CJK punctuation; Cyrillic and Latin extended-D) take
-    // the scalar path; Chinese, Japanese, Korean text and ASCII never do.
-    private static bool ScalarOnly(char c) => (uint)(c - 0xC0) < 0x3000 - 0xC0 || (uint)(c - 0xA640) < 0xA800 - 0xA640;
-
-    /// <summary>
-    /// Bit k set when the pair at <paramref name="i"/> + k (k &lt; 16) has its bit in the pair table: sixteen
-    /// characters and their successors folded to lower case in registers, hashed as <see cref="PairSlot"/> does, and
-    /// the table words gathered. A block with a character that only the table lower-cases is answered from the table.
-    /// </summary>
-    private static uint PairMask(ref char text, int i, ulong[] pairs)
-    {
-        var first = Vector256.LoadUnsafe(ref Unsafe.As<char, ushort>(ref text), (nuint)i);
-        var second = Vector256.LoadUnsafe(ref Unsafe.As<char, ushort>(ref text), (nuint)(i + 1));
-        if ((NeedsTable(first) | NeedsTable(second)) != Vector256<ushort>.Zero) return ScalarPairMask(ref text, i, pairs);
-        var (a0, a1) = Vector256.Widen(Fold(first));
-        var (b0, b1) = Vector256.Widen(Fold(second));
-        return Test(a0, b0, pairs) | (Test(a1, b1, pairs) << 8);
-
-        static Vector256<ushort> NeedsTable(Vector256<ushort> c) =>
-            Vector256.LessThan(c - Vector256.Create((ushort)0xC0), Vector256.Create((ushort)(0x3000 - 0xC0)))
-            | Vector256.LessThan(c - Vector256.Create((ushort)0xA640), Vector256.Create((ushort)(0xA800 - 0xA640)));
-
-        static Vector256<ushort> Fold(Vector256<ushort> c)
-        {
-            var upper = Vector256.LessThan(c - Vector256.Create((ushort)'A'), Vector256.Create((ushort)26))
-                | Vector256.LessThan(c - Vector256.Create((ushort)0xFF21), Vector256.Create((ushort)26));
-            return c + (upper & Vector256.Create((ushort)0x20));
-        }
-
-        static unsafe uint Test(Vector256<uint> a, Vector256<uint> b, ulong[] pairs)
-        {
-            var slot = ((a * 0x9E3779B1u) ^ (b * 0x85EBCA77u)) >> 16;
-            Vector256<uint> words;
-            fixed (ulong* table = pairs)
-            {
-                // Little-endian: bit s of the ulong table is bit (s & 31) of its 32-bit word s >> 5.
-                words = Avx2.GatherVector256((uint*)table, (slot >> 5).AsInt32(), 4);
-            }
-            var bits = Avx2.ShiftRightLogicalVariable(words, slot & Vector256.Create(31u)) << 31;
-            return bits.ExtractMostSignificantBits();
-        }
-    }
-
-    private static uint ScalarPairMask(ref char text, int i, ulong[] pairs)
-    {
-        var mask = 0u;
-        for (var k = 0; k < 16; k++)
-        {
-            if (Has(pairs, PairSlot(Lower[Unsafe.Add(ref text, i + k)], Lower[Unsafe.Add(ref text, i + k + 1)]))) mask |= 1u << k;
-        }
-        return mask;
     }
 
     /// <summary>The first four characters, lower-cased, as one number (missing characters are zero).</summary>

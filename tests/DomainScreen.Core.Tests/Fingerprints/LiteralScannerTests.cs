@@ -76,31 +76,6 @@ public class LiteralScannerTests
         }
     }
 
-    [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void ScalarAndVectorPaths_FindTheSame(bool vectors)
-    {
-        if (vectors && !LiteralScanner.UseVectors) return; // a machine without AVX2 has only the scalar path
-        var saved = LiteralScanner.UseVectors;
-        LiteralScanner.UseVectors = vectors;
-        try
-        {
-            var scanner = new LiteralScanner(Literals);
-            var random = new Random(vectors ? 3 : 5);
-            for (var round = 0; round < 100; round++)
-            {
-                // Long enough for many sixteen-position blocks, some with characters only the table lower-cases (ä, ẞ, K).
-                var text = RandomText(random, Literals, random.Next(0, 2000));
-                Assert.Equal(Obvious(Literals, text, 1), Scanned(scanner, text, 1));
-            }
-        }
-        finally
-        {
-            LiteralScanner.UseVectors = saved;
-        }
-    }
-
     [Fact]
     public void DeadLiteral_DoesNotHideLongerLiteralsWithTheSameStart()
     {
