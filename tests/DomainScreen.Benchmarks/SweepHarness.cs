@@ -297,7 +297,6 @@ public static class SweepHarness
     private static double Percentile(double[] sorted, double p) =>
         sorted.Length == 0 ? 0 : Math.Round(sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))], 1);
 
-
     /// <summary>VmHWM (peak resident set) of a process, MB.</summary>
     public static double PeakRssMb(int pid) => RssMb(pid, "VmHWM:");
 

@@ -106,7 +106,6 @@ public sealed class CompiledCatalog
     public int CountLiteralHits(string text) => _scanner.CountAll(text);
 
     /// <summary>The literal scan alone, each literal counted once (profiling).</summary>
-    internal LiteralScanner Scanner => _scanner;
     internal int ScanOnce(string text)
     {
         var hits = 0;

@@ -44,24 +44,24 @@ internal static partial class Compliance
             // Each pattern runs only in a window around each occurrence of its fixed part: most pages skip all of them,
             // and a page that shows its filing pays for a few dozen characters, not for the whole page. The fixed parts
             // are found together in one pass over the page.
-            var at = Anchors(text);
-            foreach (var m in Near(IcpPattern(), text, at[0], "ICP", 3, 40))
+            var at = Anchors.Find(text);
+            foreach (var m in Near(IcpPattern(), text, at.Icp, "ICP", 3, 40))
             {
                 Add(Icp, $"{m.Groups[1].Value}ICP备{m.Groups[2].Value}号" + (m.Groups[3].Success ? "-" + m.Groups[3].Value : ""), m.Index);
             }
-            foreach (var m in Near(IcpLicensePattern(), text, at[0], "ICP", 3, 30)) Add(IcpLicense, $"{m.Groups[1].Value}ICP证{m.Groups[2].Value}号", m.Index);
-            foreach (var m in Near(B2Pattern(), text, at[1], "B2", 3, 16)) Add(VasLicense, $"{m.Groups[1].Value}B2-{m.Groups[2].Value}", m.Index);
-            foreach (var m in Near(PsbPattern(), text, at[2], "公网安备", 3, 24)) Add(Psb, $"{m.Groups[1].Value}公网安备{m.Groups[2].Value}号", m.Index);
-            foreach (var m in Near(AlgorithmPattern(), text, at[3], "网信算备", 0, 32)) Add(Algorithm, $"网信算备{m.Groups[1].Value}号", m.Index);
-            if (at[6].Count > 0 || at[7].Count > 0)
+            foreach (var m in Near(IcpLicensePattern(), text, at.Icp, "ICP", 3, 30)) Add(IcpLicense, $"{m.Groups[1].Value}ICP证{m.Groups[2].Value}号", m.Index);
+            foreach (var m in Near(B2Pattern(), text, at.B2, "B2", 3, 16)) Add(VasLicense, $"{m.Groups[1].Value}B2-{m.Groups[2].Value}", m.Index);
+            foreach (var m in Near(PsbPattern(), text, at.Psb, "公网安备", 3, 24)) Add(Psb, $"{m.Groups[1].Value}公网安备{m.Groups[2].Value}号", m.Index);
+            foreach (var m in Near(AlgorithmPattern(), text, at.Algorithm, "网信算备", 0, 32)) Add(Algorithm, $"网信算备{m.Groups[1].Value}号", m.Index);
+            if (at.SaysFiledOrOnline)
             {
                 // Province-Model-20YYMMDD: the date part is the fixed anchor; the word must start at a word boundary of the page.
-                foreach (var m in Near(ModelPattern(), text, at[4], "-20", 57, 7))
+                foreach (var m in Near(ModelPattern(), text, at.ModelDate, "-20", 57, 7))
                 {
                     if (ProvincePinyin.Contains(m.Groups[1].Value) && (m.Index == 0 || !char.IsLetterOrDigit(text[m.Index - 1]))) Add(GenAiModel, m.Value, m.Index);
                 }
             }
-            foreach (var m in Near(RegistrationPattern(), text, at[5], "上线编号", 0, 48)) Add(GenAiRegistration, m.Groups[1].Value, m.Index);
+            foreach (var m in Near(RegistrationPattern(), text, at.Registration, "上线编号", 0, 48)) Add(GenAiRegistration, m.Groups[1].Value, m.Index);
         }
         catch (RegexMatchTimeoutException)
         {
@@ -70,44 +70,52 @@ internal static partial class Compliance
         return found;
     }
 
-    // The fixed parts of the patterns (and the words that gate the model pattern). SearchValues<string> finds the ASCII
-    // ones together in one vectorised pass; with Chinese strings in the set it falls back to Aho–Corasick (≈ 50× slower
-    // here), so the Chinese ones are found by their 备 or 上, a two-character vectorised search.
-    private static readonly string[] AnchorTexts = ["ICP", "B2", "公网安备", "网信算备", "-20", "上线编号", "备案", "上线"];
-    private static readonly SearchValues<string> AsciiAnchors = SearchValues.Create(["ICP", "B2", "-20"], StringComparison.Ordinal);
-
-    /// <summary>Where each of <see cref="AnchorTexts"/> occurs, by its index, in order (the page is bounded, so are the lists).</summary>
-    private static List<int>[] Anchors(string text)
+    /// <summary>
+    /// Where the patterns' fixed parts occur, in order, and whether the page says 备案 or 上线 (which gates the model
+    /// pattern). <see cref="SearchValues{T}"/> finds the ASCII ones together in one vectorised pass; with Chinese
+    /// strings in the set it falls back to Aho–Corasick (≈ 50× slower here), so the Chinese ones are found by their
+    /// 备 or 上, a two-character vectorised search. The page is bounded, so are the lists.
+    /// </summary>
+    private sealed record Anchors(List<int> Icp, List<int> B2, List<int> ModelDate, List<int> Psb, List<int> Algorithm, List<int> Registration)
     {
-        var found = new List<int>[AnchorTexts.Length];
-        for (var a = 0; a < found.Length; a++) found[a] = [];
-        var span = text.AsSpan();
-        for (var pos = 0; pos < span.Length; pos++)
+        private static readonly SearchValues<string> Ascii = SearchValues.Create(["ICP", "B2", "-20"], StringComparison.Ordinal);
+
+        public bool SaysFiledOrOnline { get; private set; }
+
+        public static Anchors Find(string text)
         {
-            var next = span[pos..].IndexOfAny(AsciiAnchors);
-            if (next < 0) break;
-            pos += next;
-            foreach (var a in (ReadOnlySpan<int>)[0, 1, 4])
+            var found = new Anchors([], [], [], [], [], []);
+            var span = text.AsSpan();
+            for (var pos = 0; pos < span.Length; pos++)
             {
-                if (span[pos..].StartsWith(AnchorTexts[a], StringComparison.Ordinal)) found[a].Add(pos);
+                var next = span[pos..].IndexOfAny(Ascii);
+                if (next < 0) break;
+                pos += next;
+                var rest = span[pos..];
+                if (rest.StartsWith("ICP", StringComparison.Ordinal)) found.Icp.Add(pos);
+                else if (rest.StartsWith("B2", StringComparison.Ordinal)) found.B2.Add(pos);
+                else found.ModelDate.Add(pos);
             }
-        }
-        for (var pos = 0; pos < span.Length; pos++)
-        {
-            var next = span[pos..].IndexOfAny('备', '上');
-            if (next < 0) break;
-            pos += next;
-            if (span[pos] == '上')
+            for (var pos = 0; pos < span.Length; pos++)
             {
-                if (span[pos..].StartsWith("上线编号", StringComparison.Ordinal)) found[5].Add(pos);
-                if (span[pos..].StartsWith("上线", StringComparison.Ordinal)) found[7].Add(pos);
-                continue;
+                var next = span[pos..].IndexOfAny('备', '上');
+                if (next < 0) break;
+                pos += next;
+                var rest = span[pos..];
+                if (rest.StartsWith("上线", StringComparison.Ordinal))
+                {
+                    found.SaysFiledOrOnline = true;
+                    if (rest.StartsWith("上线编号", StringComparison.Ordinal)) found.Registration.Add(pos);
+                }
+                else if (rest.StartsWith("备", StringComparison.Ordinal))
+                {
+                    if (rest.StartsWith("备案", StringComparison.Ordinal)) found.SaysFiledOrOnline = true;
+                    if (pos >= 3 && span[(pos - 3)..].StartsWith("公网安备", StringComparison.Ordinal)) found.Psb.Add(pos - 3);
+                    if (pos >= 3 && span[(pos - 3)..].StartsWith("网信算备", StringComparison.Ordinal)) found.Algorithm.Add(pos - 3);
+                }
             }
-            if (span[pos..].StartsWith("备案", StringComparison.Ordinal)) found[6].Add(pos);
-            if (pos >= 3 && span[(pos - 3)..].StartsWith("公网安备", StringComparison.Ordinal)) found[2].Add(pos - 3);
-            if (pos >= 3 && span[(pos - 3)..].StartsWith("网信算备", StringComparison.Ordinal)) found[3].Add(pos - 3);
+            return found;
         }
-        return found;
     }
 
     /// <summary>
