@@ -191,6 +191,7 @@ public static class SweepHarness
         var requests = app.Services.GetRequiredService<StorageClients>().Requests;
         var before = requests.Total;
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var gcBefore = GcMark.Now();
         var clock = Stopwatch.StartNew();
         using var body = new StringContent(string.Join('\n', names), System.Text.Encoding.UTF8, "text/plain");
         using var posted = await http.PostAsync("/api/submissions", body);
@@ -222,6 +223,9 @@ public static class SweepHarness
             ["domainsPerSecond"] = Math.Round(total / clock.Elapsed.TotalSeconds, 1),
             ["harnessCpuSeconds"] = Math.Round(cpu.TotalSeconds, 1),
             ["cpuMsPerDomain"] = Math.Round(cpu.TotalMilliseconds / Math.Max(1, total), 2),
+            ["allocatedMbPerDomain"] = GcMark.Now().AllocatedMbPerDomain(gcBefore, total),
+            ["gcPauseShare"] = GcMark.Now().PauseShare(gcBefore, clock.Elapsed),
+            ["gen2Collections"] = GC.CollectionCount(2) - gcBefore.Gen2,
             ["harnessPeakRssMb"] = PeakRssMb(Environment.ProcessId),
             ["azuritePeakRssMb"] = PeakRssMb(azuritePid),
             ["transactionsPerDomain"] = Math.Round(transactions / (double)Math.Max(1, total), 3),
@@ -234,6 +238,7 @@ public static class SweepHarness
         var requests = app.Services.GetRequiredService<StorageClients>().Requests;
         var before = requests.Total;
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var gcBefore = GcMark.Now();
         var workersBefore = workerIds.Sum(CpuSeconds);
         var azuriteBefore = CpuSeconds(azuritePid);
         var clock = Stopwatch.StartNew();
@@ -281,6 +286,9 @@ public static class SweepHarness
             ["p95Ms"] = Percentile(sorted, 0.95),
             ["harnessCpuSeconds"] = Math.Round(cpu.TotalSeconds, 1),
             ["cpuMsPerDomain"] = Math.Round(cpu.TotalMilliseconds / Math.Max(1, status.Screened), 2),
+            ["allocatedMbPerDomain"] = GcMark.Now().AllocatedMbPerDomain(gcBefore, status.Screened),
+            ["gcPauseShare"] = GcMark.Now().PauseShare(gcBefore, clock.Elapsed),
+            ["gen2Collections"] = GC.CollectionCount(2) - gcBefore.Gen2,
             ["harnessPeakRssMb"] = PeakRssMb(Environment.ProcessId),
             ["azuritePeakRssMb"] = PeakRssMb(azuritePid),
             ["workers"] = 1 + workerIds.Length,
@@ -292,6 +300,17 @@ public static class SweepHarness
             ["functionExecutions"] = status.Batches,
             ["executionsPerDomain"] = Math.Round(status.Batches / (double)Math.Max(1, status.Screened), 4),
         };
+    }
+
+    /// <summary>What this process's GC had done at one moment: bytes allocated, time paused, gen2 collections.</summary>
+    private readonly record struct GcMark(long Allocated, TimeSpan Paused, int Gen2)
+    {
+        public static GcMark Now() => new(GC.GetTotalAllocatedBytes(), GC.GetTotalPauseDuration(), GC.CollectionCount(2));
+
+        public double AllocatedMbPerDomain(GcMark before, int domains) => Math.Round((Allocated - before.Allocated) / 1e6 / Math.Max(1, domains), 3);
+
+        /// <summary>The share of wall time the process spent paused for GC since <paramref name="before"/>.</summary>
+        public double PauseShare(GcMark before, TimeSpan elapsed) => Math.Round((Paused - before.Paused) / elapsed, 3);
     }
 
     private static double Percentile(double[] sorted, double p) =>

@@ -15,7 +15,7 @@ internal static class ApiBody
     public static async Task<(ReadOnlyMemory<byte> Bytes, ApiResult? Error)> ReadAsync(ApiRequest request, int max, CancellationToken cancellationToken)
     {
         if (request.ContentLength > max) return (default, TooLarge(max));
-        var buffer = new BoundedBuffer(max);
+        var buffer = new BoundedBuffer(max, request.ContentLength);
         try
         {
             await buffer.FillAsync(request.Body, cancellationToken).ConfigureAwait(false);

@@ -211,7 +211,7 @@ public sealed class PageFetcher(HttpClient http, DomainParser parser, TlsObserva
     private static async Task<(ReadOnlyMemory<byte> Bytes, bool Truncated, (string Outcome, string Error)? Error)> ReadBoundedAsync(
         HttpResponseMessage response, int max, CancellationToken budget, CancellationToken caller)
     {
-        var buffer = new BoundedBuffer(max);
+        var buffer = new BoundedBuffer(max, response.Content.Headers.ContentLength);
         try
         {
             await using var stream = await response.Content.ReadAsStreamAsync(budget).ConfigureAwait(false);

@@ -27,9 +27,10 @@ public sealed class ResultStore(StorageClients storage)
 
     public async Task SaveAsync(ScreeningResult result, DateTimeOffset requestedAt, CancellationToken cancellationToken)
     {
-        var json = JsonSerializer.Serialize(result, CoreJson.Default.ScreeningResult);
+        // Serialized and compressed once for both rows (the history row is a copy under its own key).
+        var json = JsonSerializer.SerializeToUtf8Bytes(result, CoreJson.Default.ScreeningResult);
         var latest = ToEntity(result, LatestKey(result.Domain), json);
-        var history = ToEntity(result, HistoryKey(requestedAt, result.RequestId), json);
+        var history = new TableEntity(latest) { RowKey = HistoryKey(requestedAt, result.RequestId) };
         await storage.Results.SubmitTransactionAsync(
             [new TableTransactionAction(TableTransactionActionType.UpsertReplace, latest),
              new TableTransactionAction(TableTransactionActionType.UpsertReplace, history)],
@@ -84,7 +85,7 @@ public sealed class ResultStore(StorageClients storage)
     private static string HistoryKey(DateTimeOffset requestedAt, string requestId) =>
         string.Create(CultureInfo.InvariantCulture, $"{HistoryPrefix}{DateTimeOffset.MaxValue.UtcTicks - requestedAt.UtcTicks:D19}|{requestId}");
 
-    private static TableEntity ToEntity(ScreeningResult result, string rowKey, string json)
+    private static TableEntity ToEntity(ScreeningResult result, string rowKey, byte[] json)
     {
         var entity = new TableEntity(result.Domain, rowKey)
         {
