@@ -54,9 +54,10 @@ public sealed class ScreenBatchProcessor(
         var screened = new ScreeningResult[names.Count];
         var digest = new string[names.Count];
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Value.Parallelism, CancellationToken = cancellationToken };
+        var ticket = slots.TicketFor(request.Source);
         await Parallel.ForAsync(0, names.Count, parallel, async (i, ct) =>
         {
-            await slots.WaitAsync(ct).ConfigureAwait(false);
+            await slots.WaitAsync(ticket, ct).ConfigureAwait(false);
             try
             {
                 screened[i] = await screener.ScreenAsync(names[i], request, snapshot, ct).ConfigureAwait(false);

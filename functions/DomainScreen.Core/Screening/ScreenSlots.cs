@@ -7,13 +7,103 @@ namespace DomainScreen.Core.Screening;
 /// message being handled: messages are taken from the queues generously so that one slow host does not idle the
 /// others, and this keeps their screens together within bounds.
 /// </summary>
-public sealed class ScreenSlots(IOptions<ScreeningOptions> options) : IDisposable
+/// <remarks>
+/// A free slot goes to the waiting screen with the lowest ticket (<see cref="TicketFor"/>): analyst submissions before
+/// sweep batches, and otherwise the message that started first. With a plain semaphore the 256 messages a process holds
+/// shared the slots round-robin, so all of them finished together at the end: the results of a whole window of
+/// messages reached storage in one burst while the screening CPU sat idle, then the other way round. In ticket order
+/// the oldest messages finish first and their writes overlap the screening of the next (docs/benchmarks.md,
+/// "Messages finish in order").
+/// </remarks>
+public sealed class ScreenSlots : IDisposable
 {
-    private readonly SemaphoreSlim _slots = new(options.Value.MaxConcurrentScreens, options.Value.MaxConcurrentScreens);
+    /// <summary>Tickets of sweep, watchlist and CT batches start here, after every submission's.</summary>
+    private const long BackgroundBase = 1L << 40;
 
-    public Task WaitAsync(CancellationToken cancellationToken) => _slots.WaitAsync(cancellationToken);
+    private readonly Lock _gate = new();
+    private readonly PriorityQueue<Waiter, (long Ticket, long Arrival)> _waiting = new();
+    private int _free;
+    private long _arrivals;
+    private long _issued;
 
-    public void Release() => _slots.Release();
+    public ScreenSlots(IOptions<ScreeningOptions> options)
+    {
+        _free = options.Value.MaxConcurrentScreens;
+        Capacity = _free;
+    }
 
-    public void Dispose() => _slots.Dispose();
+    public int Capacity { get; }
+
+    /// <summary>Screens waiting for a slot now.</summary>
+    public int Waiting
+    {
+        get { lock (_gate) return _waiting.Count; }
+    }
+
+    /// <summary>A ticket for a message starting now: submissions are served before background work, then by start order.</summary>
+    public long TicketFor(string source)
+    {
+        var sequence = Interlocked.Increment(ref _issued);
+        return source == ScreenRequest.SubmissionSource ? sequence : BackgroundBase + sequence;
+    }
+
+    /// <summary>Waits for a slot; among waiters the lowest ticket is served first, equal tickets in arrival order.</summary>
+    public Task WaitAsync(long ticket, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        Waiter waiter;
+        lock (_gate)
+        {
+            if (_free > 0)
+            {
+                _free--;
+                return Task.CompletedTask;
+            }
+            waiter = new Waiter();
+            _waiting.Enqueue(waiter, (ticket, _arrivals++));
+            // A cancelled waiter stays queued and is skipped when its turn comes (Release hands a slot only to a waiter
+            // still waiting), so cancellation never loses a slot. Registered under the lock so that Release, which
+            // disposes the registration, always sees it.
+            if (cancellationToken.CanBeCanceled)
+            {
+                waiter.Registration = cancellationToken.UnsafeRegister(static (state, token) => ((Waiter)state!).TrySetCanceled(token), waiter);
+            }
+        }
+        return waiter.Task;
+    }
+
+    public void Release()
+    {
+        Waiter? next = null;
+        lock (_gate)
+        {
+            while (_waiting.TryDequeue(out var waiter, out _))
+            {
+                if (waiter.TrySetResult())
+                {
+                    next = waiter;
+                    break;
+                }
+            }
+            if (next is null)
+            {
+                if (_free == Capacity) throw new InvalidOperationException("ScreenSlots released more often than taken");
+                _free++;
+            }
+        }
+        next?.Registration.Dispose();
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            while (_waiting.TryDequeue(out var waiter, out _)) waiter.TrySetCanceled();
+        }
+    }
+
+    private sealed class Waiter() : TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)
+    {
+        public CancellationTokenRegistration Registration { get; set; }
+    }
 }
