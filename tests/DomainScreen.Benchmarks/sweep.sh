@@ -127,8 +127,17 @@ trap cleanup EXIT
 sleep 1  # let both servers bind before the first query
 
 echo "== sweep of $N domains (DomainScreen local runtime, Azurite, knot, nginx)"
-dotnet build -c Release "$ROOT/tests/DomainScreen.Benchmarks" -v q -nologo >/dev/null
-( cd "$ROOT" && dotnet run -c Release --no-build --project tests/DomainScreen.Benchmarks -- sweep \
+# HARNESS_PUBLISH=r2r: run a ReadyToRun-published harness (precompiled code, as a deployment would publish it) instead
+# of the plain Release build.
+if [ "${HARNESS_PUBLISH:-}" = r2r ]; then
+  dotnet publish "$ROOT/tests/DomainScreen.Benchmarks" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
+    -o "$WORK/harness" -v q -nologo >/dev/null
+  harness=(dotnet "$WORK/harness/DomainScreen.Benchmarks.dll")
+else
+  dotnet build -c Release "$ROOT/tests/DomainScreen.Benchmarks" -v q -nologo >/dev/null
+  harness=(dotnet run -c Release --no-build --project tests/DomainScreen.Benchmarks --)
+fi
+( cd "$ROOT" && "${harness[@]}" sweep \
     --domains "$WORK/domains.txt" --dns "127.0.0.1:$DNS_PORT" --http-port "$HTTP_PORT" \
     --bootstrap "http://rdap.bench.test/dns.json" --out "$WORK/sweep.json" ${HARNESS_ARGS:-} )
 nginx_rss=$(awk '/VmHWM/ {print $2/1024}' /proc/$(cat "$WORK/nginx/nginx.pid")/status 2>/dev/null || echo 0)
