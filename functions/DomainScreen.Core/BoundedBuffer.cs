@@ -9,12 +9,15 @@ namespace DomainScreen.Core;
 /// The buffer starts at the length the sender announced (plus the one byte that tells a longer stream), or at 16 KiB
 /// when none was announced, and doubles from there up to the limit: a 600-byte RDAP answer or a 20 KB page no longer
 /// costs a 64 KiB array (these buffers were a fifth of everything a sweep allocated). A false announcement only
-/// changes where the doubling starts; the limit is enforced on the bytes that arrive.
+/// changes where the doubling starts; the limit is enforced on the bytes that arrive. An announcement buys at most
+/// 256 KiB up front, so a hostile server cannot make every fetch allocate the whole limit by announcing it and then
+/// sending nothing.
 /// </remarks>
 internal sealed class BoundedBuffer(int max, long? announced = null)
 {
     private const int DefaultStart = 16 * 1024;
     private const int MinGrowth = 4 * 1024;
+    private const int MaxStart = 256 * 1024;
 
     private byte[] _buffer = new byte[InitialCapacity(max, announced)];
     private int _length;
@@ -22,7 +25,7 @@ internal sealed class BoundedBuffer(int max, long? announced = null)
     internal int Capacity => _buffer.Length;
 
     private static int InitialCapacity(int max, long? announced) =>
-        announced is >= 0 ? (int)Math.Min(max + 1L, announced.Value + 1) : Math.Min(max + 1, DefaultStart);
+        announced is >= 0 ? (int)Math.Min(Math.Min(max + 1L, announced.Value + 1), MaxStart) : Math.Min(max + 1, DefaultStart);
 
     /// <summary>The bytes read, at most <c>max</c>.</summary>
     public ReadOnlyMemory<byte> Bytes => _buffer.AsMemory(0, Math.Min(_length, max));

@@ -213,6 +213,7 @@ public static class SweepHarness
         clock.Stop();
         Console.Error.WriteLine();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+        var gcAfter = GcMark.Now();
         var transactions = requests.Total - before;
         return new Dictionary<string, object>
         {
@@ -223,9 +224,9 @@ public static class SweepHarness
             ["domainsPerSecond"] = Math.Round(total / clock.Elapsed.TotalSeconds, 1),
             ["harnessCpuSeconds"] = Math.Round(cpu.TotalSeconds, 1),
             ["cpuMsPerDomain"] = Math.Round(cpu.TotalMilliseconds / Math.Max(1, total), 2),
-            ["allocatedMbPerDomain"] = GcMark.Now().AllocatedMbPerDomain(gcBefore, total),
-            ["gcPauseShare"] = GcMark.Now().PauseShare(gcBefore, clock.Elapsed),
-            ["gen2Collections"] = GC.CollectionCount(2) - gcBefore.Gen2,
+            ["allocatedMbPerDomain"] = gcAfter.AllocatedMbPerDomain(gcBefore, total),
+            ["gcPauseShare"] = gcAfter.PauseShare(gcBefore, clock.Elapsed),
+            ["gen2Collections"] = gcAfter.Gen2 - gcBefore.Gen2,
             ["harnessPeakRssMb"] = PeakRssMb(Environment.ProcessId),
             ["azuritePeakRssMb"] = PeakRssMb(azuritePid),
             ["transactionsPerDomain"] = Math.Round(transactions / (double)Math.Max(1, total), 3),
@@ -272,6 +273,7 @@ public static class SweepHarness
         await queueing;
         clock.Stop();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+        var gcAfter = GcMark.Now();
         Console.Error.WriteLine();
         var transactions = requests.Total - before;
         double[] sorted;
@@ -286,9 +288,9 @@ public static class SweepHarness
             ["p95Ms"] = Percentile(sorted, 0.95),
             ["harnessCpuSeconds"] = Math.Round(cpu.TotalSeconds, 1),
             ["cpuMsPerDomain"] = Math.Round(cpu.TotalMilliseconds / Math.Max(1, status.Screened), 2),
-            ["allocatedMbPerDomain"] = GcMark.Now().AllocatedMbPerDomain(gcBefore, status.Screened),
-            ["gcPauseShare"] = GcMark.Now().PauseShare(gcBefore, clock.Elapsed),
-            ["gen2Collections"] = GC.CollectionCount(2) - gcBefore.Gen2,
+            ["allocatedMbPerDomain"] = gcAfter.AllocatedMbPerDomain(gcBefore, status.Screened),
+            ["gcPauseShare"] = gcAfter.PauseShare(gcBefore, clock.Elapsed),
+            ["gen2Collections"] = gcAfter.Gen2 - gcBefore.Gen2,
             ["harnessPeakRssMb"] = PeakRssMb(Environment.ProcessId),
             ["azuritePeakRssMb"] = PeakRssMb(azuritePid),
             ["workers"] = 1 + workerIds.Length,

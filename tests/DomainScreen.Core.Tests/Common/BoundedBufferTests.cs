@@ -53,6 +53,19 @@ public class BoundedBufferTests
     }
 
     [Fact]
+    public async Task LargeAnnouncement_BuysAtMost256KiBUpFront_AndTheBodyStillArrivesWhole()
+    {
+        var data = Bytes(600_000);
+        var buffer = new BoundedBuffer(2 * 1024 * 1024, announced: 2 * 1024 * 1024);
+        Assert.Equal(256 * 1024, buffer.Capacity);
+
+        await buffer.FillAsync(new Trickle(data, 64 * 1024), CancellationToken.None);
+
+        Assert.Equal(data, buffer.Bytes.ToArray());
+        Assert.False(buffer.Exceeded);
+    }
+
+    [Fact]
     public async Task NoAnnouncement_StartsSmallAndGrowsToTheBody()
     {
         var data = Bytes(70_000);
