@@ -46,7 +46,7 @@ internal static class JsonChunks
         try
         {
             var length = Encoding.UTF8.GetBytes(json, rented);
-            Write(entity, rented.AsSpan(0, length), json);
+            WriteEncoded(entity, rented.AsSpan(0, length), json);
         }
         finally
         {
@@ -55,14 +55,18 @@ internal static class JsonChunks
     }
 
     /// <summary>Stores a document already serialized to UTF-8 (what the source-generated serializer writes directly).</summary>
-    public static void Write(TableEntity entity, ReadOnlySpan<byte> utf8Json) => Write(entity, utf8Json, null);
-
-    private static void Write(TableEntity entity, ReadOnlySpan<byte> utf8Json, string? text)
+    public static void Write(TableEntity entity, ReadOnlySpan<byte> utf8Json)
     {
-        if (utf8Json.Length > MaxChars && (text is null || text.Length > MaxChars))
+        if (utf8Json.Length > MaxChars)
         {
             throw new ArgumentException($"JSON of {utf8Json.Length} bytes exceeds the {MaxChars}-byte limit for one entity", nameof(utf8Json));
         }
+        WriteEncoded(entity, utf8Json, null);
+    }
+
+    /// <param name="text">The same document as a string when the caller has it (saves decoding a short one again).</param>
+    private static void WriteEncoded(TableEntity entity, ReadOnlySpan<byte> utf8Json, string? text)
+    {
         if (utf8Json.Length < CompressFromBytes)
         {
             WritePlain(entity, text ?? Encoding.UTF8.GetString(utf8Json));
@@ -104,13 +108,13 @@ internal static class JsonChunks
     public static string? Read(TableEntity entity)
     {
         var zipped = entity.GetInt32("JsonZChunks") ?? 0;
-        if (zipped > 0) return Encoding.UTF8.GetString(ReadCompressed(entity, zipped));
+        if (zipped > 0) return ReadCompressed(entity, zipped);
         var count = entity.GetInt32("JsonChunks") ?? 0;
         if (count == 0) return null;
         return string.Concat(Enumerable.Range(0, count).Select(i => entity.GetString("Json" + i)));
     }
 
-    private static byte[] ReadCompressed(TableEntity entity, int chunks)
+    private static string ReadCompressed(TableEntity entity, int chunks)
     {
         var length = entity.GetInt32("JsonZBytes") ?? -1;
         if (length is < 0 or > MaxChars * 4)
@@ -126,12 +130,20 @@ internal static class JsonChunks
             total += parts[i].Length;
         }
         var source = chunks == 1 ? parts[0] : Join(parts, total);
-        var json = new byte[length];
-        if (!BrotliDecoder.TryDecompress(source, json, out var written) || written != length)
+        // One extra byte: a document longer than its recorded length fills it instead of passing as complete.
+        var json = ArrayPool<byte>.Shared.Rent(length + 1);
+        try
         {
-            throw new InvalidDataException($"Entity {entity.PartitionKey}/{entity.RowKey}: compressed JSON is damaged");
+            if (!BrotliDecoder.TryDecompress(source, json.AsSpan(0, length + 1), out var written) || written != length)
+            {
+                throw new InvalidDataException($"Entity {entity.PartitionKey}/{entity.RowKey}: compressed JSON is damaged");
+            }
+            return Encoding.UTF8.GetString(json, 0, length);
         }
-        return json;
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(json);
+        }
     }
 
     private static byte[] Join(byte[][] parts, int total)
