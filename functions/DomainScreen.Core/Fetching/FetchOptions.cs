@@ -49,6 +49,16 @@ public sealed class FetchOptions : IValidatableObject
     /// <summary>Well-known paths requested after the landing page (at most <see cref="MaxProbes"/>). The fingerprint catalog adds its own.</summary>
     public IList<string> ProbePaths { get; } = [];
 
+    /// <summary>
+    /// Longest a host's resolution is reused by the fetcher's own connections, seconds (never longer than the records'
+    /// TTL; a host with no address is remembered this long too). One screen connects several times — https, then http,
+    /// redirects, a favicon on a new connection — and each connect resolved A and AAAA again; DnsClient's cache keeps
+    /// answers but never an empty (NODATA) one, so an IPv4-only host's AAAA went to the network every time. The guard
+    /// still checks every remembered address and pins the socket to it. 0: resolve for every connection. Default 30.
+    /// </summary>
+    [Range(0, 300)]
+    public int ResolutionMemorySeconds { get; set; } = 30;
+
     /// <summary>Allow loopback addresses (a lab or tests only). Every other private range stays refused.</summary>
     public bool AllowLoopback { get; set; }
 

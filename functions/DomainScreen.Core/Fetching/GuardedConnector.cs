@@ -33,7 +33,7 @@ public sealed class GuardedConnector(IDnsResolver resolver, IOptions<FetchOption
     // Endpoints that just refused a TCP connection (nothing listening): shared hosting puts thousands of sites on
     // one address, so an https attempt against a closed port 443 is answered from here instead of by a failed
     // connect and its exception.
-    private readonly Microsoft.Extensions.Caching.Memory.MemoryCache _refused = new(new Microsoft.Extensions.Caching.Memory.MemoryCacheOptions { SizeLimit = 100_000 });
+    private readonly MemoryCache _refused = new(new MemoryCacheOptions { SizeLimit = 100_000 });
 
     /// <summary>
     /// True when every address <paramref name="host"/> resolves to (and the guard allows) refused a connection on
@@ -48,7 +48,15 @@ public sealed class GuardedConnector(IDnsResolver resolver, IOptions<FetchOption
         return allowed.Count > 0 && allowed.All(a => _refused.TryGetValue(new IPEndPoint(a, mapped), out _));
     }
 
-    public void Dispose() => _refused.Dispose();
+    // Recent resolutions by host (see FetchOptions.ResolutionMemorySeconds): the addresses, not the decision, so
+    // every connect still runs them through the guard.
+    private readonly MemoryCache _resolved = new(new MemoryCacheOptions { SizeLimit = 100_000 });
+
+    public void Dispose()
+    {
+        _refused.Dispose();
+        _resolved.Dispose();
+    }
 
     public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
@@ -97,7 +105,7 @@ public sealed class GuardedConnector(IDnsResolver resolver, IOptions<FetchOption
                 last = ex;
                 if (ex is SocketException { SocketErrorCode: SocketError.ConnectionRefused })
                 {
-                    _refused.Set(new IPEndPoint(address, port), true, new Microsoft.Extensions.Caching.Memory.MemoryCacheEntryOptions
+                    _refused.Set(new IPEndPoint(address, port), true, new MemoryCacheEntryOptions
                     {
                         Size = 1,
                         AbsoluteExpirationRelativeToNow = RefusalMemory,
@@ -110,12 +118,33 @@ public sealed class GuardedConnector(IDnsResolver resolver, IOptions<FetchOption
 
     private async Task<List<IPAddress>> ResolveAsync(string host, CancellationToken cancellationToken)
     {
+        var memory = options.Value.ResolutionMemorySeconds;
+        if (memory > 0 && _resolved.TryGetValue(host, out List<IPAddress>? remembered) && remembered is not null) return remembered;
         var a = resolver.QueryAsync(host, DnsRecordType.A, cancellationToken);
         var aaaa = resolver.QueryAsync(host, DnsRecordType.AAAA, cancellationToken);
         await Task.WhenAll(a, aaaa).ConfigureAwait(false);
-        return a.Result.OfType(DnsRecordType.A).Concat(aaaa.Result.OfType(DnsRecordType.AAAA))
+        var addresses = a.Result.OfType(DnsRecordType.A).Concat(aaaa.Result.OfType(DnsRecordType.AAAA))
             .Select(r => IPAddress.TryParse(r.Value, out var ip) ? ip : null)
             .OfType<IPAddress>()
             .ToList();
+        if (memory > 0 && RememberFor(a.Result, aaaa.Result, memory) is { } lifetime)
+        {
+            _resolved.Set(host, addresses, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = lifetime });
+        }
+        return addresses;
+    }
+
+    /// <summary>
+    /// How long a resolution may be reused: the shortest TTL among its records (a TTL of 0 — how rebinding attacks
+    /// answer — is never reused), at most <paramref name="cap"/> seconds; only definite answers (records, NODATA,
+    /// NXDOMAIN), never a timeout or a server failure.
+    /// </summary>
+    internal static TimeSpan? RememberFor(DnsAnswer a, DnsAnswer aaaa, int cap)
+    {
+        static bool Definite(DnsAnswer x) => x.Outcome is DnsOutcome.Answer or DnsOutcome.NoData or DnsOutcome.NxDomain;
+        if (!Definite(a) || !Definite(aaaa)) return null;
+        var seconds = cap;
+        foreach (var record in a.Records.Concat(aaaa.Records)) seconds = Math.Min(seconds, Math.Max(0, record.Ttl));
+        return seconds > 0 ? TimeSpan.FromSeconds(seconds) : null;
     }
 }

@@ -107,4 +107,84 @@ public sealed class GuardedConnectorTests
 
         Assert.Equal(FetchOutcomes.DnsFailure, Assert.IsType<FetchConnectException>(ex.InnerException).Outcome);
     }
+
+    private static int ClosedPort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    /// <summary>Connects twice through separate connection pools (so each request makes its own connection).</summary>
+    private static async Task<FetchConnectException[]> ConnectTwiceAsync(GuardedConnector connector, string url)
+    {
+        var failures = new List<FetchConnectException>();
+        for (var i = 0; i < 2; i++)
+        {
+            using var client = new HttpClient(new SocketsHttpHandler { ConnectCallback = connector.ConnectAsync, UseProxy = false });
+            var ex = await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync(new Uri(url)));
+            failures.Add(Assert.IsType<FetchConnectException>(ex.InnerException));
+        }
+        return failures.ToArray();
+    }
+
+    [Theory]
+    [InlineData(30, 1)]
+    [InlineData(0, 2)]
+    public async Task Resolution_IsReusedByTheNextConnect_OnlyWhileRemembered(int memorySeconds, int expectedLookups)
+    {
+        var options = new FetchOptions { AllowLoopback = true, ResolutionMemorySeconds = memorySeconds };
+        options.PortMap["80"] = ClosedPort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var resolver = new FakeDnsResolver().Add("v4only.example.com", DnsRecordType.A, FakeDnsResolver.A("v4only.example.com", "127.0.0.1"));
+        using var connector = new GuardedConnector(resolver, Options.Create(options));
+
+        var failures = await ConnectTwiceAsync(connector, "http://v4only.example.com/");
+
+        Assert.All(failures, f => Assert.Equal(FetchOutcomes.ConnectionFailed, f.Outcome));
+        // The empty AAAA answer (NODATA) is remembered with the A answer: DnsClient's own cache never keeps it.
+        Assert.Equal(expectedLookups, resolver.Asked.Count(q => q.Type == DnsRecordType.A));
+        Assert.Equal(expectedLookups, resolver.Asked.Count(q => q.Type == DnsRecordType.AAAA));
+    }
+
+    [Fact]
+    public async Task RememberedAddress_IsStillCheckedByTheGuard()
+    {
+        var resolver = new FakeDnsResolver().Add("inside.example.com", DnsRecordType.A, FakeDnsResolver.A("inside.example.com", "10.1.2.3"));
+        using var connector = new GuardedConnector(resolver, Options.Create(new FetchOptions()));
+
+        var failures = await ConnectTwiceAsync(connector, "http://inside.example.com/");
+
+        Assert.All(failures, f => Assert.Equal(FetchOutcomes.BlockedAddress, f.Outcome));
+        Assert.Single(resolver.Asked, q => q.Type == DnsRecordType.A);
+    }
+
+    [Fact]
+    public async Task FailedLookup_IsNotRemembered()
+    {
+        var resolver = new FakeDnsResolver()
+            .Add("flaky.example.com", DnsRecordType.A, FakeDnsResolver.A("flaky.example.com", "10.1.2.3"))
+            .Outcome("flaky.example.com", DnsRecordType.AAAA, DnsOutcome.Timeout);
+        using var connector = new GuardedConnector(resolver, Options.Create(new FetchOptions()));
+
+        await ConnectTwiceAsync(connector, "http://flaky.example.com/");
+
+        Assert.Equal(2, resolver.Asked.Count(q => q.Type == DnsRecordType.A));
+    }
+
+    [Fact]
+    public void RememberFor_IsTheShortestTtl_Capped_AndNeverForZero()
+    {
+        DnsAnswer A(int ttl) => new("x.example", DnsRecordType.A, DnsOutcome.Answer, "NOERROR", [FakeDnsResolver.A("x.example", "192.0.2.1", ttl)], 1);
+        var noData = new DnsAnswer("x.example", DnsRecordType.AAAA, DnsOutcome.NoData, "NOERROR", [], 1);
+        var nxDomain = new DnsAnswer("x.example", DnsRecordType.AAAA, DnsOutcome.NxDomain, "NXDOMAIN", [], 1);
+        var servFail = new DnsAnswer("x.example", DnsRecordType.AAAA, DnsOutcome.ServFail, "SERVFAIL", [], 1);
+
+        Assert.Equal(TimeSpan.FromSeconds(7), GuardedConnector.RememberFor(A(7), noData, 30));
+        Assert.Equal(TimeSpan.FromSeconds(30), GuardedConnector.RememberFor(A(3600), noData, 30));
+        Assert.Equal(TimeSpan.FromSeconds(30), GuardedConnector.RememberFor(nxDomain, nxDomain, 30));
+        Assert.Null(GuardedConnector.RememberFor(A(0), noData, 30));
+        Assert.Null(GuardedConnector.RememberFor(A(300), servFail, 30));
+    }
 }
