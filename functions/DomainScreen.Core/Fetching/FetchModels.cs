@@ -91,4 +91,13 @@ public sealed record FetchEvidence
     /// <summary>Raw favicon bytes, for content-addressed storage.</summary>
     [JsonIgnore]
     public ReadOnlyMemory<byte> RawFavicon { get; init; }
+
+    /// <summary>The same evidence without the page, probe and favicon contents (kept: their hashes and sizes).</summary>
+    public FetchEvidence WithoutContent() => this with
+    {
+        Body = null,
+        RawBody = default,
+        RawFavicon = default,
+        Probes = Probes.Select(p => p with { Body = null, RawBody = default }).ToArray(),
+    };
 }

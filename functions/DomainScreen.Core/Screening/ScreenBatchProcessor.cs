@@ -57,16 +57,27 @@ public sealed class ScreenBatchProcessor(
         var ticket = slots.TicketFor(request.Source);
         await Parallel.ForAsync(0, names.Count, parallel, async (i, ct) =>
         {
+            ScreeningResult result;
             await slots.WaitAsync(ticket, ct).ConfigureAwait(false);
             try
             {
-                screened[i] = await screener.ScreenAsync(names[i], request, snapshot, ct).ConfigureAwait(false);
+                result = await screener.ScreenAsync(names[i], request, snapshot, ct).ConfigureAwait(false);
             }
             finally
             {
                 slots.Release();
             }
-            digest[i] = ResultDigest.Of(screened[i]);
+            digest[i] = ResultDigest.Of(result);
+            // A changed result's evidence is stored now, while the message's other screens run, and then the page text
+            // and bytes are let go: until the batch is written a message holds results of a few KB, not every page it
+            // fetched (up to MaxBodyBytes each), so memory does not grow with how long the writes wait. Blobs are
+            // content-addressed, so storing them before the digests and results is safe to repeat.
+            if (result.Fetch is { } fetch)
+            {
+                if (request.Known?.GetValueOrDefault(result.Domain) != digest[i]) await evidence.SaveAsync(fetch, ct).ConfigureAwait(false);
+                result = result with { Fetch = fetch.WithoutContent() };
+            }
+            screened[i] = result;
         }).ConfigureAwait(false);
 
         // A result with the digest the sweep queued it with says what the stored one says: nothing to write for it.
@@ -81,10 +92,7 @@ public sealed class ScreenBatchProcessor(
         // compared with the digests it carries (the old ones), so the results are written then.
         await digests.SetManyAsync(changed.Select(i => (screened[i].Domain, digest[i])).ToList(), time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         await Parallel.ForEachAsync(changed, parallel, async (i, ct) =>
-        {
-            if (screened[i].Fetch is { } fetch) await evidence.SaveAsync(fetch, ct).ConfigureAwait(false);
-            await results.SaveAsync(screened[i], request.RequestedAt, ct).ConfigureAwait(false);
-        }).ConfigureAwait(false);
+            await results.SaveAsync(screened[i], request.RequestedAt, ct).ConfigureAwait(false)).ConfigureAwait(false);
 
         await registrations.FlushAsync(cancellationToken).ConfigureAwait(false);
         // In registration order: progress is registered last, so a batch counts as done only after every other

@@ -198,6 +198,31 @@ public sealed class LabEvidenceTests(LocalWorldFixture world)
         Assert.Single(blobs);
     }
 
+    [Fact]
+    public async Task BatchProcessing_StoresEvidenceAsEachScreenEnds_AndItsResultsKeepNoPageContent()
+    {
+        var services = world.App.Services;
+        var storage = services.GetRequiredService<StorageClients>();
+        var direct = (await ScreenAsync("city-bank.test")).Fetch!;
+        string[] hashes = [direct.BodySha256!, direct.Favicon!.Sha256!];
+        foreach (var hash in hashes) await storage.Evidence.DeleteBlobIfExistsAsync(EvidenceStore.BlobName(hash));
+        // Its own evidence store: the shared one remembers hashes other tests stored and would skip the upload.
+        using var evidence = new EvidenceStore(storage);
+        var processor = ActivatorUtilities.CreateInstance<ScreenBatchProcessor>(services, evidence);
+        var message = System.Text.Json.JsonSerializer.Serialize(new ScreenRequest(1, "content-test-00000", ScreenRequest.SubmissionSource,
+            "content-test", ["city-bank.test"], DateTimeOffset.UnixEpoch), DomainScreen.Core.CoreJson.Default.ScreenRequest);
+
+        var fetch = Assert.Single(await processor.ProcessAsync(message, CancellationToken.None)).Fetch!;
+
+        Assert.Null(fetch.Body);
+        Assert.True(fetch.RawBody.IsEmpty);
+        Assert.True(fetch.RawFavicon.IsEmpty);
+        Assert.Equal(direct.BodySha256, fetch.BodySha256);
+        Assert.Equal(direct.BodyBytes, fetch.BodyBytes);
+        Assert.Equal(direct.RawBody.ToArray(), (await evidence.GetAsync(direct.BodySha256!, CancellationToken.None))!.ToArray());
+        Assert.Equal(direct.RawFavicon.ToArray(), (await evidence.GetAsync(direct.Favicon.Sha256!, CancellationToken.None))!.ToArray());
+    }
+
     /// <summary>An RDAP server that takes the request and never answers.</summary>
     private sealed class SilentRdap : HttpMessageHandler, IHttpClientFactory
     {
