@@ -6,8 +6,8 @@ using Microsoft.Extensions.Options;
 namespace DomainScreen.Core.Dns;
 
 /// <summary>
-/// Asks the questions a reviewer needs (A, AAAA, CNAME, NS, MX, TXT, SOA), follows the CNAME chain (bounded),
-/// probes for a wildcard and derives fast-flux hints. All queries for one name run concurrently.
+/// Asks the questions a reviewer needs (A, AAAA, NS, MX, TXT, SOA; the CNAME comes with the A answer), follows the
+/// CNAME chain (bounded), probes for a wildcard and derives fast-flux hints. All queries for one name run concurrently.
 /// </summary>
 public sealed class DnsEvidenceCollector(IDnsResolver resolver, IOptions<DnsOptions> options)
 {
@@ -21,9 +21,9 @@ public sealed class DnsEvidenceCollector(IDnsResolver resolver, IOptions<DnsOpti
 
         var chainTask = FollowChainAsync(host, DnsRecordType.A, cancellationToken);
         var aaaaTask = resolver.QueryAsync(host, DnsRecordType.AAAA, cancellationToken);
+        // No CNAME question: the A answer already carries the name's CNAME (CnameFromA).
         var others = new[]
         {
-            resolver.QueryAsync(host, DnsRecordType.CNAME, cancellationToken),
             resolver.QueryAsync(zone, DnsRecordType.NS, cancellationToken),
             resolver.QueryAsync(host, DnsRecordType.MX, cancellationToken),
             resolver.QueryAsync(host, DnsRecordType.TXT, cancellationToken),
@@ -40,7 +40,7 @@ public sealed class DnsEvidenceCollector(IDnsResolver resolver, IOptions<DnsOpti
             .DistinctBy(r => r.Value)
             .ToArray();
         var addresses = addressRecords.Select(r => r.Value).ToArray();
-        var answers = aAnswers.Append(aaaa).Concat(others.Select(t => t.Result)).ToArray();
+        var answers = aAnswers.Append(aaaa).Append(CnameFromA(host, aAnswers[0])).Concat(others.Select(t => t.Result)).ToArray();
 
         return new DnsEvidence(
             host,
@@ -76,6 +76,19 @@ public sealed class DnsEvidenceCollector(IDnsResolver resolver, IOptions<DnsOpti
             }
             if (answers.Count > _maxChain) return (answers, chain, current, true);
         }
+    }
+
+    /// <summary>
+    /// The CNAME answer for <paramref name="host"/>, read from its A answer instead of asked: a server answers a question
+    /// of any type about a name that has a CNAME with that CNAME (RFC 1034 §3.6.2, §4.3.2), so the A answer holds it
+    /// when there is one, and its absence from a definite A answer means there is none. A failed A question leaves
+    /// it as unknown as the A answer. One question fewer per screened name.
+    /// </summary>
+    internal static DnsAnswer CnameFromA(string host, DnsAnswer a)
+    {
+        var records = a.Records.Where(r => r.Type == DnsRecordType.CNAME && r.Name == host).ToArray();
+        var outcome = records.Length > 0 ? DnsOutcome.Answer : a.Outcome == DnsOutcome.Answer ? DnsOutcome.NoData : a.Outcome;
+        return new DnsAnswer(host, DnsRecordType.CNAME, outcome, a.ResponseCode, records, 0, "read from the A answer (not asked separately)");
     }
 
     private static DnsOutcome OverallStatus(DnsAnswer a, DnsAnswer aaaa, int addressCount)

@@ -43,6 +43,34 @@ public sealed class DnsEvidenceCollectorTests
     }
 
     [Fact]
+    public async Task Collect_CnameAnswer_IsReadFromTheAAnswer_WithoutAskingForIt()
+    {
+        var dns = new FakeDnsResolver()
+            .Add("shop.example.com", DnsRecordType.A, Cname("shop.example.com", "edge.cdn.net"), A("edge.cdn.net", "198.51.100.1"))
+            .Add("plain.example.com", DnsRecordType.A, A("plain.example.com", "198.51.100.2"));
+
+        var aliased = (await Collect(dns, "shop.example.com")).Answers.Single(a => a.Type == DnsRecordType.CNAME);
+        var plain = (await Collect(dns, "plain.example.com")).Answers.Single(a => a.Type == DnsRecordType.CNAME);
+        var missing = (await Collect(dns, "gone.example.com")).Answers.Single(a => a.Type == DnsRecordType.CNAME);
+
+        Assert.DoesNotContain(dns.Asked, q => q.Type == DnsRecordType.CNAME);
+        Assert.Equal((DnsOutcome.Answer, "edge.cdn.net"), (aliased.Outcome, Assert.Single(aliased.Records).Value));
+        Assert.Equal((DnsOutcome.NoData, 0), (plain.Outcome, plain.Records.Count));
+        Assert.Equal(DnsOutcome.NxDomain, missing.Outcome);
+    }
+
+    [Theory]
+    [InlineData(DnsOutcome.Timeout)]
+    [InlineData(DnsOutcome.ServFail)]
+    public void CnameFromA_FailedAQuestion_LeavesTheCnameUnknown(DnsOutcome failed)
+    {
+        var answer = DnsEvidenceCollector.CnameFromA("x.example.com", new DnsAnswer("x.example.com", DnsRecordType.A, failed, null, [], 2000));
+
+        Assert.Equal(failed, answer.Outcome);
+        Assert.Empty(answer.Records);
+    }
+
+    [Fact]
     public async Task Collect_CnameLoop_StopsAndMarksTruncated()
     {
         var dns = new FakeDnsResolver()
