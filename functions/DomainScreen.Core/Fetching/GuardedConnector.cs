@@ -116,17 +116,17 @@ public sealed class GuardedConnector(IDnsResolver resolver, IOptions<FetchOption
         throw new FetchConnectException(FetchOutcomes.ConnectionFailed, $"could not connect to {host} ({string.Join(", ", allowed.Take(MaxAddressesTried))}): {last?.Message}");
     }
 
-    private async Task<List<IPAddress>> ResolveAsync(string host, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<IPAddress>> ResolveAsync(string host, CancellationToken cancellationToken)
     {
         var memory = options.Value.ResolutionMemorySeconds;
-        if (memory > 0 && _resolved.TryGetValue(host, out List<IPAddress>? remembered) && remembered is not null) return remembered;
+        if (memory > 0 && _resolved.TryGetValue(host, out IPAddress[]? remembered) && remembered is not null) return remembered;
         var a = resolver.QueryAsync(host, DnsRecordType.A, cancellationToken);
         var aaaa = resolver.QueryAsync(host, DnsRecordType.AAAA, cancellationToken);
         await Task.WhenAll(a, aaaa).ConfigureAwait(false);
         var addresses = a.Result.OfType(DnsRecordType.A).Concat(aaaa.Result.OfType(DnsRecordType.AAAA))
             .Select(r => IPAddress.TryParse(r.Value, out var ip) ? ip : null)
             .OfType<IPAddress>()
-            .ToList();
+            .ToArray();
         if (memory > 0 && RememberFor(a.Result, aaaa.Result, memory) is { } lifetime)
         {
             _resolved.Set(host, addresses, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = lifetime });
