@@ -206,7 +206,7 @@ public static class ServiceCollectionExtensions
     /// <summary>
     /// How long a connection to a screened host stays open unused. A screen reuses its connection within a few seconds
     /// (landing page, favicon, probes) and then never again; at 30 s a sweep of 200 domains a second kept ≈ 6,000 idle
-    /// connections open — their sockets and buffers were a third of the process's live heap (a heap dump of a 30k sweep).
+    /// connections open, each with its socket, buffers and per-host pool (5,681 were live in a heap dump of a 30k sweep).
     /// RDAP servers and CT logs, asked again and again, keep <see cref="LongLivedIdleTimeout"/>.
     /// </summary>
     private static readonly TimeSpan ScreenedHostIdleTimeout = TimeSpan.FromSeconds(3);
