@@ -198,21 +198,32 @@ public sealed class LabEvidenceTests(LocalWorldFixture world)
         Assert.Single(blobs);
     }
 
-    [Fact]
-    public async Task BatchProcessing_StoresEvidenceAsEachScreenEnds_AndItsResultsKeepNoPageContent()
+    /// <summary>
+    /// Screens city-bank.test directly (for its bytes and digest), deletes its evidence blobs, and returns a processor
+    /// with its own evidence store (the shared one remembers hashes other tests stored and would skip the upload).
+    /// </summary>
+    private async Task<(FetchEvidence Direct, string Digest, ScreenBatchProcessor Processor, EvidenceStore Evidence, StorageClients Storage)> FreshEvidenceAsync()
     {
         var services = world.App.Services;
         var storage = services.GetRequiredService<StorageClients>();
-        var direct = (await ScreenAsync("city-bank.test")).Fetch!;
-        string[] hashes = [direct.BodySha256!, direct.Favicon!.Sha256!];
-        foreach (var hash in hashes) await storage.Evidence.DeleteBlobIfExistsAsync(EvidenceStore.BlobName(hash));
-        // Its own evidence store: the shared one remembers hashes other tests stored and would skip the upload.
-        using var evidence = new EvidenceStore(storage);
-        var processor = ActivatorUtilities.CreateInstance<ScreenBatchProcessor>(services, evidence);
-        var message = System.Text.Json.JsonSerializer.Serialize(new ScreenRequest(1, "content-test-00000", ScreenRequest.SubmissionSource,
-            "content-test", ["city-bank.test"], DateTimeOffset.UnixEpoch), DomainScreen.Core.CoreJson.Default.ScreenRequest);
+        var screened = await ScreenAsync("city-bank.test");
+        var direct = screened.Fetch!;
+        foreach (var hash in new[] { direct.BodySha256!, direct.Favicon!.Sha256! }) await storage.Evidence.DeleteBlobIfExistsAsync(EvidenceStore.BlobName(hash));
+        var evidence = new EvidenceStore(storage);
+        return (direct, ResultDigest.Of(screened), ActivatorUtilities.CreateInstance<ScreenBatchProcessor>(services, evidence), evidence, storage);
+    }
 
-        var fetch = Assert.Single(await processor.ProcessAsync(message, CancellationToken.None)).Fetch!;
+    private static string Message(string requestId, IReadOnlyDictionary<string, string>? known = null) =>
+        System.Text.Json.JsonSerializer.Serialize(new ScreenRequest(1, requestId, ScreenRequest.SubmissionSource, "content-test",
+            ["city-bank.test"], DateTimeOffset.UnixEpoch, known), DomainScreen.Core.CoreJson.Default.ScreenRequest);
+
+    [Fact]
+    public async Task BatchProcessing_StoresEvidenceAsEachScreenEnds_AndItsResultsKeepNoPageContent()
+    {
+        var (direct, _, processor, evidence, _) = await FreshEvidenceAsync();
+        using var _ = evidence;
+
+        var fetch = Assert.Single(await processor.ProcessAsync(Message("content-test-00000"), CancellationToken.None)).Fetch!;
 
         Assert.Null(fetch.Body);
         Assert.True(fetch.RawBody.IsEmpty);
@@ -220,7 +231,22 @@ public sealed class LabEvidenceTests(LocalWorldFixture world)
         Assert.Equal(direct.BodySha256, fetch.BodySha256);
         Assert.Equal(direct.BodyBytes, fetch.BodyBytes);
         Assert.Equal(direct.RawBody.ToArray(), (await evidence.GetAsync(direct.BodySha256!, CancellationToken.None))!.ToArray());
-        Assert.Equal(direct.RawFavicon.ToArray(), (await evidence.GetAsync(direct.Favicon.Sha256!, CancellationToken.None))!.ToArray());
+        Assert.Equal(direct.RawFavicon.ToArray(), (await evidence.GetAsync(direct.Favicon!.Sha256!, CancellationToken.None))!.ToArray());
+    }
+
+    /// <summary>A repeated sweep's unchanged result (the digest it was queued with) uploads no evidence: its blobs are already stored.</summary>
+    [Fact]
+    public async Task BatchProcessing_UnchangedResult_UploadsNoEvidence()
+    {
+        var (direct, digest, processor, evidence, _) = await FreshEvidenceAsync();
+        using var _ = evidence;
+
+        var result = Assert.Single(await processor.ProcessAsync(Message("content-test-00001", new Dictionary<string, string> { ["city-bank.test"] = digest }),
+            CancellationToken.None));
+
+        Assert.Equal(digest, ResultDigest.Of(result)); // the screen did come out unchanged
+        Assert.Null(await evidence.GetAsync(direct.BodySha256!, CancellationToken.None));
+        Assert.Null(await evidence.GetAsync(direct.Favicon!.Sha256!, CancellationToken.None));
     }
 
     /// <summary>An RDAP server that takes the request and never answers.</summary>
