@@ -21,8 +21,8 @@ public sealed class DnsOptions : IValidatableObject
 
     /// <summary>
     /// Most DNS queries in flight at once from this process (waiting for a slot does not count against
-    /// <see cref="TimeoutMs"/>). A sweep screens many names in parallel and each asks seven questions (more along a CNAME chain); an
-    /// unbounded burst overflows a resolver's UDP receive buffer and turns into timeouts. Default 256.
+    /// <see cref="TimeoutMs"/>). A sweep screens many names in parallel and each asks seven questions (more along a
+    /// CNAME chain); an unbounded burst overflows a resolver's UDP receive buffer and turns into timeouts. Default 256.
     /// </summary>
     [Range(1, 10_000)]
     public int MaxConcurrentQueries { get; set; } = 256;

@@ -53,6 +53,9 @@ public sealed class ScreenBatchProcessor(
         await registrations.PrefetchAsync(names.Select(n => n.RegistrableDomain), cancellationToken).ConfigureAwait(false);
         var screened = new ScreeningResult[names.Count];
         var digest = new string[names.Count];
+        // A result with the digest the sweep queued it with says what the stored one says: nothing to store for it
+        // (decided once, as each screen ends; its evidence, result and digest all follow that one decision).
+        var unchangedAt = new bool[names.Count];
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Value.Parallelism, CancellationToken = cancellationToken };
         var ticket = slots.TicketFor(request.Source);
         await Parallel.ForAsync(0, names.Count, parallel, async (i, ct) =>
@@ -68,24 +71,24 @@ public sealed class ScreenBatchProcessor(
                 slots.Release();
             }
             digest[i] = ResultDigest.Of(result);
+            unchangedAt[i] = request.Known?.GetValueOrDefault(result.Domain) == digest[i];
             // A changed result's evidence is stored now, while the message's other screens run, and then the page text
             // and bytes are let go: until the batch is written a message holds results of a few KB, not every page it
             // fetched (up to MaxBodyBytes each), so memory does not grow with how long the writes wait. Blobs are
             // content-addressed, so storing them before the digests and results is safe to repeat.
             if (result.Fetch is { } fetch)
             {
-                if (request.Known?.GetValueOrDefault(result.Domain) != digest[i]) await evidence.SaveAsync(fetch, ct).ConfigureAwait(false);
+                if (!unchangedAt[i]) await evidence.SaveAsync(fetch, ct).ConfigureAwait(false);
                 result = result with { Fetch = fetch.WithoutContent() };
             }
             screened[i] = result;
         }).ConfigureAwait(false);
 
-        // A result with the digest the sweep queued it with says what the stored one says: nothing to write for it.
         var unchanged = new HashSet<string>(StringComparer.Ordinal);
         var changed = new List<int>(names.Count);
         for (var i = 0; i < screened.Length; i++)
         {
-            if (request.Known?.GetValueOrDefault(screened[i].Domain) == digest[i]) unchanged.Add(screened[i].Domain);
+            if (unchangedAt[i]) unchanged.Add(screened[i].Domain);
             else changed.Add(i);
         }
         // Digests before the results they describe: if the process dies in between, the message is delivered again and
