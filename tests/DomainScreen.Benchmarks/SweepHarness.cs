@@ -28,7 +28,7 @@ public static class SweepHarness
         var timeline = options.GetValueOrDefault("timeline");
         if (timeline is not null)
         {
-            await File.WriteAllTextAsync(timeline, "seconds,screened,perSecond,harnessRssMb,azuriteRssMb,transactions\n");
+            await File.WriteAllTextAsync(timeline, "seconds,screened,perSecond,harnessRssMb,azuriteRssMb,transactions,azuriteMainThreadShare\n");
         }
         var names = (await File.ReadAllLinesAsync(domainsFile)).Where(l => l.Length > 0).ToList();
         await using var azurite = await AzuriteProcess.StartAsync(log: Console.Error.WriteLine);
@@ -170,11 +170,20 @@ public static class SweepHarness
     }
 
     /// <summary>User+system CPU seconds a process has used (from /proc).</summary>
-    private static double CpuSeconds(int pid)
+    private static double CpuSeconds(int pid) => CpuSeconds($"/proc/{pid}/stat");
+
+    /// <summary>
+    /// CPU seconds of a process's main thread. Azurite serves every request on Node's one JavaScript thread (the
+    /// process's other threads are the GC's and libuv's helpers), so this thread's share of wall time says how close
+    /// the emulator is to its own bound: at 1.0 requests queue however fast DomainScreen is.
+    /// </summary>
+    private static double MainThreadCpuSeconds(int pid) => CpuSeconds($"/proc/{pid}/task/{pid}/stat");
+
+    private static double CpuSeconds(string statFile)
     {
         try
         {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var stat = File.ReadAllText(statFile);
             var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
             return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
         }
@@ -242,6 +251,7 @@ public static class SweepHarness
         var gcBefore = GcMark.Now();
         var workersBefore = workerIds.Sum(CpuSeconds);
         var azuriteBefore = CpuSeconds(azuritePid);
+        var azuriteMainBefore = MainThreadCpuSeconds(azuritePid);
         var clock = Stopwatch.StartNew();
         // Queueing runs alongside the polling: batches are screened while later ones are still being queued, and on a
         // 100,000-name sweep against a busy Azurite queueing lasts most of the sweep (the timeline must cover it).
@@ -253,6 +263,7 @@ public static class SweepHarness
         // process and Azurite — where a long sweep slows down and whether memory grows with it.
         var lastScreened = 0;
         var lastMark = TimeSpan.Zero;
+        var lastMainThread = azuriteMainBefore;
         while (status is not { Done: true } || !queueing.IsCompleted)
         {
             // Progress is two point reads: polling costs nothing that matters.
@@ -264,8 +275,10 @@ public static class SweepHarness
             if (timeline is not null && (clock.Elapsed - lastMark).TotalSeconds >= 10)
             {
                 var window = (clock.Elapsed - lastMark).TotalSeconds;
+                var mainThread = MainThreadCpuSeconds(azuritePid);
                 await File.AppendAllTextAsync(timeline, string.Create(CultureInfo.InvariantCulture,
-                    $"{clock.Elapsed.TotalSeconds:0},{status.Screened},{(status.Screened - lastScreened) / window:0.0},{RssMb(Environment.ProcessId, "VmRSS:")},{RssMb(azuritePid, "VmRSS:")},{requests.Total - before}\n"));
+                    $"{clock.Elapsed.TotalSeconds:0},{status.Screened},{(status.Screened - lastScreened) / window:0.0},{RssMb(Environment.ProcessId, "VmRSS:")},{RssMb(azuritePid, "VmRSS:")},{requests.Total - before},{(mainThread - lastMainThread) / window:0.00}\n"));
+                lastMainThread = mainThread;
                 lastScreened = status.Screened;
                 lastMark = clock.Elapsed;
             }
@@ -273,6 +286,7 @@ public static class SweepHarness
         await queueing;
         clock.Stop();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+        var azuriteMain = MainThreadCpuSeconds(azuritePid) - azuriteMainBefore;
         var gcAfter = GcMark.Now();
         Console.Error.WriteLine();
         var transactions = requests.Total - before;
@@ -297,6 +311,10 @@ public static class SweepHarness
             ["workersCpuMsPerDomain"] = Math.Round((workerIds.Sum(CpuSeconds) - workersBefore) * 1000 / Math.Max(1, status.Screened), 2),
             ["workersPeakRssMb"] = workerIds.Select(PeakRssMb).DefaultIfEmpty(0).Max(),
             ["azuriteCpuShare"] = Math.Round((CpuSeconds(azuritePid) - azuriteBefore) / clock.Elapsed.TotalSeconds, 2),
+            ["azuriteMainThreadShare"] = Math.Round(azuriteMain / clock.Elapsed.TotalSeconds, 2),
+            ["azuriteMainThreadMsPerDomain"] = Math.Round(azuriteMain * 1000 / Math.Max(1, status.Screened), 2),
+            // What the emulator's one thread could carry if DomainScreen cost nothing and that thread did nothing else.
+            ["azuriteBoundDomainsPerSecond"] = Math.Round(Math.Max(1, status.Screened) / Math.Max(0.001, azuriteMain), 1),
             ["storageTransactions"] = transactions,
             ["transactionsPerDomain"] = Math.Round(transactions / (double)Math.Max(1, status.Screened), 3),
             ["functionExecutions"] = status.Batches,
