@@ -28,7 +28,7 @@ public static class SweepHarness
         var timeline = options.GetValueOrDefault("timeline");
         if (timeline is not null)
         {
-            await File.WriteAllTextAsync(timeline, "seconds,screened,perSecond,harnessRssMb,azuriteRssMb,transactions,azuriteMainThreadShare\n");
+            await File.WriteAllTextAsync(timeline, "seconds,screened,perSecond,harnessRssMb,azuriteRssMb,transactions,azuriteMainThreadShare,queuedMessages\n");
         }
         var names = (await File.ReadAllLinesAsync(domainsFile)).Where(l => l.Length > 0).ToList();
         await using var azurite = await AzuriteProcess.StartAsync(log: Console.Error.WriteLine);
@@ -201,6 +201,8 @@ public static class SweepHarness
         var before = requests.Total;
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var gcBefore = GcMark.Now();
+        var azuriteBefore = CpuSeconds(azuritePid);
+        var azuriteMainBefore = MainThreadCpuSeconds(azuritePid);
         var clock = Stopwatch.StartNew();
         using var body = new StringContent(string.Join('\n', names), System.Text.Encoding.UTF8, "text/plain");
         using var posted = await http.PostAsync("/api/submissions", body);
@@ -222,6 +224,7 @@ public static class SweepHarness
         clock.Stop();
         Console.Error.WriteLine();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+        var azuriteMain = MainThreadCpuSeconds(azuritePid) - azuriteMainBefore;
         var gcAfter = GcMark.Now();
         var transactions = requests.Total - before;
         return new Dictionary<string, object>
@@ -238,6 +241,10 @@ public static class SweepHarness
             ["gen2Collections"] = gcAfter.Gen2 - gcBefore.Gen2,
             ["harnessPeakRssMb"] = PeakRssMb(Environment.ProcessId),
             ["azuritePeakRssMb"] = PeakRssMb(azuritePid),
+            ["azuriteCpuShare"] = Math.Round((CpuSeconds(azuritePid) - azuriteBefore) / clock.Elapsed.TotalSeconds, 2),
+            ["azuriteMainThreadShare"] = Math.Round(azuriteMain / clock.Elapsed.TotalSeconds, 2),
+            ["azuriteMainThreadMsPerDomain"] = Math.Round(azuriteMain * 1000 / Math.Max(1, total), 2),
+            ["azuriteBoundDomainsPerSecond"] = Math.Round(Math.Max(1, total) / Math.Max(0.001, azuriteMain), 1),
             ["transactionsPerDomain"] = Math.Round(transactions / (double)Math.Max(1, total), 3),
         };
     }
@@ -276,8 +283,11 @@ public static class SweepHarness
             {
                 var window = (clock.Elapsed - lastMark).TotalSeconds;
                 var mainThread = MainThreadCpuSeconds(azuritePid);
+                // Messages waiting in the sweep queue (not yet taken by a listener): a tail with none waiting is screens
+                // in flight; one with messages waiting is the listener.
+                var queued = (await app.Services.GetRequiredService<StorageClients>().SweepQueue.GetPropertiesAsync()).Value.ApproximateMessagesCount;
                 await File.AppendAllTextAsync(timeline, string.Create(CultureInfo.InvariantCulture,
-                    $"{clock.Elapsed.TotalSeconds:0},{status.Screened},{(status.Screened - lastScreened) / window:0.0},{RssMb(Environment.ProcessId, "VmRSS:")},{RssMb(azuritePid, "VmRSS:")},{requests.Total - before},{(mainThread - lastMainThread) / window:0.00}\n"));
+                    $"{clock.Elapsed.TotalSeconds:0},{status.Screened},{(status.Screened - lastScreened) / window:0.0},{RssMb(Environment.ProcessId, "VmRSS:")},{RssMb(azuritePid, "VmRSS:")},{requests.Total - before},{(mainThread - lastMainThread) / window:0.00},{queued}\n"));
                 lastMainThread = mainThread;
                 lastScreened = status.Screened;
                 lastMark = clock.Elapsed;

@@ -81,7 +81,7 @@ public sealed class SweepService(
 
     private async Task<SweepCursor?> QueueAsync(SweepCursor start, CancellationToken cancellationToken)
     {
-        var group = new SendGroup(storage.SweepQueue, sweeps, options.Value.DomainsPerMessage, start);
+        await using var group = new SendGroup(storage.SweepQueue, sweeps, options.Value.DomainsPerMessage, start);
         // The watchlist is read first so that the candidate pass can strike the hosts it queues: no read per watched host.
         var watched = new SortedSet<string>(await review.WatchedHostsAsync(cancellationToken).ConfigureAwait(false), StringComparer.Ordinal);
         // Candidates up to here were queued by an earlier, interrupted start: for watched hosts among them, ask the table.
@@ -137,15 +137,20 @@ public sealed class SweepService(
 
     /// <summary>
     /// Fills batches of <c>perMessage</c> names; every <see cref="BatchesPerCursorWrite"/> batches sends them at once
-    /// and then stores the cursor past them (null cursor: another starter moved it first, so this one stops).
+    /// and then stores the cursor past them (null cursor: another starter moved it first, so this one stops). A group's
+    /// sends and cursor write run while the next group fills from the candidate stream — one group in flight, so the
+    /// cursor still moves past the groups in order and a failed group stops the start before the next one is sent.
     /// </summary>
-    private sealed class SendGroup(Azure.Storage.Queues.QueueClient queue, SweepStore sweeps, int perMessage, SweepCursor cursor)
+    private sealed class SendGroup(Azure.Storage.Queues.QueueClient queue, SweepStore sweeps, int perMessage, SweepCursor cursor) : IAsyncDisposable
     {
-        private readonly List<(ScreenRequest Request, List<Candidate> Names)> _ready = [];
+        private List<(ScreenRequest Request, List<Candidate> Names)> _ready = [];
         private List<Candidate> _batch = new(perMessage);
         private Dictionary<string, string> _known = new(StringComparer.Ordinal);
         private string _source = ScreenRequest.SweepSource;
+        private int _nextNumber = cursor.Batches;
+        private Task<bool>? _inFlight;
 
+        /// <summary>The stored cursor: past every group sent once <see cref="FlushAsync"/> has returned.</summary>
         public SweepCursor Cursor { get; set; } = cursor;
 
         public async Task<bool> AddAsync(Candidate candidate, string source, CancellationToken cancellationToken, string? digest = null)
@@ -155,18 +160,60 @@ public sealed class SweepService(
             _batch.Add(candidate);
             if (digest is not null) _known[candidate.Domain] = digest;
             if (_batch.Count == perMessage) Close();
-            return _ready.Count < BatchesPerCursorWrite || await FlushAsync(cancellationToken).ConfigureAwait(false);
+            return _ready.Count < BatchesPerCursorWrite || await SendReadyAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        /// <summary>Sends what is left and waits until the cursor is stored past it.</summary>
         public async Task<bool> FlushAsync(CancellationToken cancellationToken)
         {
             if (_batch.Count > 0) Close();
-            if (_ready.Count == 0) return true;
-            await Task.WhenAll(_ready.Select(r => queue.SendMessageAsync(JsonSerializer.Serialize(r.Request, CoreJson.Default.ScreenRequest), cancellationToken)))
+            if (_ready.Count > 0 && !await SendReadyAsync(cancellationToken).ConfigureAwait(false)) return false;
+            if (_inFlight is not { } last) return true;
+            _inFlight = null;
+            return await last.ConfigureAwait(false);
+        }
+
+        /// <summary>
+        /// A start that failed while a group was in flight lets that group finish before the error leaves the start (the
+        /// group's own failure, if any, is the lesser one: a resumed start sends it again).
+        /// </summary>
+        public async ValueTask DisposeAsync()
+        {
+            if (_inFlight is not { } last) return;
+            _inFlight = null;
+            try
+            {
+                await last.ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // the start is already leaving with its own error; this group's is secondary
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+                // The cursor stays before this group, so a resumed start sends it again.
+            }
+        }
+
+        // Waits for the group in flight (its cursor must be stored first), then starts sending the ready one.
+        private async Task<bool> SendReadyAsync(CancellationToken cancellationToken)
+        {
+            if (_inFlight is { } previous)
+            {
+                _inFlight = null;
+                if (!await previous.ConfigureAwait(false)) return false;
+            }
+            var ready = _ready;
+            _ready = [];
+            _inFlight = SendAndAdvanceAsync(ready, cancellationToken);
+            return true;
+        }
+
+        private async Task<bool> SendAndAdvanceAsync(List<(ScreenRequest Request, List<Candidate> Names)> ready, CancellationToken cancellationToken)
+        {
+            await Task.WhenAll(ready.Select(r => queue.SendMessageAsync(JsonSerializer.Serialize(r.Request, CoreJson.Default.ScreenRequest), cancellationToken)))
                 .ConfigureAwait(false);
             var sources = new Dictionary<string, int>(Cursor.Sources);
             var next = Cursor;
-            foreach (var (request, names) in _ready)
+            foreach (var (request, names) in ready)
             {
                 foreach (var s in names.SelectMany(c => c.Sources.Count > 0 ? c.Sources : ["unknown"])) sources[SourceKind(s)] = sources.GetValueOrDefault(SourceKind(s)) + 1;
                 var watch = request.Source == ScreenRequest.WatchlistSource;
@@ -178,7 +225,6 @@ public sealed class SweepService(
                     Watchlist = next.Watchlist + (watch ? names.Count : 0),
                 };
             }
-            _ready.Clear();
             var advanced = await sweeps.TryAdvanceAsync(next with { Sources = sources }, cancellationToken).ConfigureAwait(false);
             if (advanced is null) return false;
             Cursor = advanced;
@@ -188,7 +234,7 @@ public sealed class SweepService(
         // The batch gets the next request id in order: {sweepId}-{batch number}, the same on a resumed start.
         private void Close()
         {
-            var number = Cursor.Batches + _ready.Count;
+            var number = _nextNumber++;
             var request = new ScreenRequest(1, string.Create(CultureInfo.InvariantCulture, $"{Cursor.SweepId}-{number:D6}"), _source, Cursor.SweepId,
                 _batch.Select(c => c.Domain).ToList(), Cursor.StartedAt, _known.Count > 0 ? _known : null);
             _ready.Add((request, _batch));
