@@ -310,6 +310,8 @@ public static class SweepHarness
             ["domainsPerSecond"] = Math.Round(status.Screened / clock.Elapsed.TotalSeconds, 1),
             ["p50Ms"] = Percentile(sorted, 0.50),
             ["p95Ms"] = Percentile(sorted, 0.95),
+            ["p99Ms"] = Percentile(sorted, 0.99),
+            ["maxMs"] = sorted.Length == 0 ? 0 : Math.Round(sorted[^1], 1),
             ["harnessCpuSeconds"] = Math.Round(cpu.TotalSeconds, 1),
             ["cpuMsPerDomain"] = Math.Round(cpu.TotalMilliseconds / Math.Max(1, status.Screened), 2),
             ["allocatedMbPerDomain"] = gcAfter.AllocatedMbPerDomain(gcBefore, status.Screened),

@@ -79,6 +79,9 @@ public sealed class SweepService(
     /// </summary>
     internal const int BatchesPerCursorWrite = 16;
 
+    /// <summary>Candidates (and digests) read ahead of the queueing: two pages of the stores' queries.</summary>
+    private const int ReadAheadItems = 2_000;
+
     private async Task<SweepCursor?> QueueAsync(SweepCursor start, CancellationToken cancellationToken)
     {
         await using var group = new SendGroup(storage.SweepQueue, sweeps, options.Value.DomainsPerMessage, start);
@@ -126,9 +129,11 @@ public sealed class SweepService(
     private async IAsyncEnumerable<(Candidate Candidate, string? Digest)> WithDigestsAsync(string? after,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await using var known = digests.StreamAsync(after, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        // Both streams read their next page while this one queues the last (a page read waits behind the screens'
+        // writes in the storage service; reading on demand made the start wait for each page in turn).
+        await using var known = ReadAhead.Of(digests.StreamAsync(after, cancellationToken), ReadAheadItems, cancellationToken).GetAsyncEnumerator(cancellationToken);
         var hasKnown = await known.MoveNextAsync().ConfigureAwait(false);
-        await foreach (var candidate in candidates.StreamAsync(after, cancellationToken).ConfigureAwait(false))
+        await foreach (var candidate in ReadAhead.Of(candidates.StreamAsync(after, cancellationToken), ReadAheadItems, cancellationToken).ConfigureAwait(false))
         {
             while (hasKnown && string.CompareOrdinal(known.Current.Domain, candidate.Domain) < 0) hasKnown = await known.MoveNextAsync().ConfigureAwait(false);
             yield return (candidate, hasKnown && known.Current.Domain == candidate.Domain ? known.Current.Digest : null);
