@@ -28,7 +28,7 @@ public static class SweepHarness
         var timeline = options.GetValueOrDefault("timeline");
         if (timeline is not null)
         {
-            await File.WriteAllTextAsync(timeline, "seconds,screened,perSecond,harnessRssMb,azuriteRssMb,transactions,azuriteMainThreadShare,queuedMessages\n");
+            await File.WriteAllTextAsync(timeline, "seconds,screened,perSecond,harnessRssMb,azuriteRssMb,transactions,azuriteMainThreadShare,queuedMessages,visibleMessages,screensRunning,screensWaiting\n");
         }
         var names = (await File.ReadAllLinesAsync(domainsFile)).Where(l => l.Length > 0).ToList();
         await using var azurite = await AzuriteProcess.StartAsync(log: Console.Error.WriteLine);
@@ -94,7 +94,8 @@ public static class SweepHarness
         for (var pass = 1; pass <= repeat; pass++)
         {
             lock (durations) durations.Clear();
-            passes.Add(await SweepOnceAsync(app, azurite.ProcessId, workerIds, timeline, durations));
+            passes.Add(await SweepOnceAsync(app, azurite.ProcessId, workerIds, timeline, durations,
+                int.Parse(options.GetValueOrDefault("timeline-seconds", "10"), CultureInfo.InvariantCulture)));
         }
         foreach (var worker in workers)
         {
@@ -151,6 +152,8 @@ public static class SweepHarness
             settings["Auth:ApiKeys:1:Sha256"] = CallerAuthenticator.HashKey("analyst");
             settings["Auth:ApiKeys:1:Roles:0"] = Roles.Analyst;
         }
+        // --setting:Key value: any other setting of the local runtime for this run (e.g. a log level).
+        foreach (var (key, value) in options.Where(o => o.Key.StartsWith("setting:", StringComparison.Ordinal))) settings[key["setting:".Length..]] = value;
         return settings;
     }
 
@@ -250,7 +253,7 @@ public static class SweepHarness
     }
 
     private static async Task<Dictionary<string, object>> SweepOnceAsync(WebApplication app, int azuritePid, int[] workerIds, string? timeline,
-        List<double> durations)
+        List<double> durations, int timelineSeconds)
     {
         var requests = app.Services.GetRequiredService<StorageClients>().Requests;
         var before = requests.Total;
@@ -279,15 +282,18 @@ public static class SweepHarness
             status = await sweeps.GetAsync(sweepId, CancellationToken.None);
             if (status is null) continue;
             Console.Error.Write($"\r{status.Screened}/{status.Total} screened, {clock.Elapsed.TotalSeconds:0.0} s   ");
-            if (timeline is not null && (clock.Elapsed - lastMark).TotalSeconds >= 10)
+            if (timeline is not null && (clock.Elapsed - lastMark).TotalSeconds >= timelineSeconds)
             {
                 var window = (clock.Elapsed - lastMark).TotalSeconds;
                 var mainThread = MainThreadCpuSeconds(azuritePid);
-                // Messages waiting in the sweep queue (not yet taken by a listener): a tail with none waiting is screens
-                // in flight; one with messages waiting is the listener.
-                var queued = (await app.Services.GetRequiredService<StorageClients>().SweepQueue.GetPropertiesAsync()).Value.ApproximateMessagesCount;
+                // Messages waiting in the sweep queue: the approximate count includes those a listener holds (invisible);
+                // a peek sees only those no listener has taken (up to 32).
+                var slots = app.Services.GetRequiredService<ScreenSlots>();
+                var sweepQueue = app.Services.GetRequiredService<StorageClients>().SweepQueue;
+                var queued = (await sweepQueue.GetPropertiesAsync()).Value.ApproximateMessagesCount;
+                var visible = (await sweepQueue.PeekMessagesAsync(32)).Value.Length;
                 await File.AppendAllTextAsync(timeline, string.Create(CultureInfo.InvariantCulture,
-                    $"{clock.Elapsed.TotalSeconds:0},{status.Screened},{(status.Screened - lastScreened) / window:0.0},{RssMb(Environment.ProcessId, "VmRSS:")},{RssMb(azuritePid, "VmRSS:")},{requests.Total - before},{(mainThread - lastMainThread) / window:0.00},{queued}\n"));
+                    $"{clock.Elapsed.TotalSeconds:0},{status.Screened},{(status.Screened - lastScreened) / window:0.0},{RssMb(Environment.ProcessId, "VmRSS:")},{RssMb(azuritePid, "VmRSS:")},{requests.Total - before},{(mainThread - lastMainThread) / window:0.00},{queued},{visible},{slots.InUse},{slots.Waiting}\n"));
                 lastMainThread = mainThread;
                 lastScreened = status.Screened;
                 lastMark = clock.Elapsed;

@@ -22,69 +22,12 @@ public sealed partial class ScreenSlotsTests(AzuriteFixture azurite) : IAsyncLif
         {
             ["Screening:MaxConcurrentScreens"] = "2",
             ["Screening:Parallelism"] = "4",
+            ["Screening:MaxSlowScreens"] = "0", // this test is about the main bound alone
         });
         return _harness.InitializeAsync();
     }
 
     public Task DisposeAsync() => _harness.DisposeAsync().AsTask();
-
-    /// <summary>Holds every question about a host sN until the test releases the hosts waiting; counts hosts waiting at once.</summary>
-    private sealed partial class GatedResolver : IDnsResolver
-    {
-        private readonly FakeDnsResolver _inner = new();
-        private readonly Dictionary<string, TaskCompletionSource> _gates = [];
-        private readonly HashSet<string> _waiting = [];
-        private readonly HashSet<string> _released = [];
-        private TaskCompletionSource _arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public int MaxWaiting { get; private set; }
-
-        public async Task<DnsAnswer> QueryAsync(string name, DnsRecordType type, CancellationToken cancellationToken)
-        {
-            if (HostLabel().Match(name) is { Success: true } m)
-            {
-                Task gate;
-                lock (_gates)
-                {
-                    var host = m.Value;
-                    if (!_released.Contains(host))
-                    {
-                        if (_waiting.Add(host))
-                        {
-                            MaxWaiting = Math.Max(MaxWaiting, _waiting.Count);
-                            _arrived.TrySetResult();
-                        }
-                        if (!_gates.TryGetValue(host, out var tcs)) _gates[host] = tcs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                        gate = tcs.Task;
-                    }
-                    else gate = Task.CompletedTask;
-                }
-                await gate.WaitAsync(cancellationToken);
-            }
-            return await _inner.QueryAsync(name, type, cancellationToken);
-        }
-
-        /// <summary>Waits until some host is waiting, then lets every waiting host through; false when none came.</summary>
-        public async Task ReleaseNextAsync(Task until)
-        {
-            Task arrived;
-            lock (_gates) arrived = _waiting.Count > 0 ? Task.CompletedTask : _arrived.Task;
-            await Task.WhenAny(arrived, until);
-            lock (_gates)
-            {
-                foreach (var host in _waiting)
-                {
-                    _released.Add(host);
-                    _gates[host].TrySetResult();
-                }
-                _waiting.Clear();
-                _arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
-            }
-        }
-
-        [GeneratedRegex(@"s[0-9]+\.slots[0-9]\.test$")]
-        private static partial Regex HostLabel();
-    }
 
     [Fact]
     public async Task ScreensInFlight_AreBoundedAcrossMessages()
@@ -101,5 +44,136 @@ public sealed partial class ScreenSlotsTests(AzuriteFixture azurite) : IAsyncLif
         var results = await both.WaitAsync(TimeSpan.FromSeconds(1));
         Assert.Equal(8, results.Sum(r => r.Count));
         Assert.InRange(_dns.MaxWaiting, 1, 2);
+    }
+}
+
+/// <summary>Holds every question about a host sN until the test releases the hosts waiting; counts hosts waiting at once.</summary>
+internal sealed partial class GatedResolver : IDnsResolver
+{
+    private readonly FakeDnsResolver _inner = new();
+    private readonly Dictionary<string, TaskCompletionSource> _gates = [];
+    private readonly HashSet<string> _waiting = [];
+    private readonly HashSet<string> _released = [];
+    private TaskCompletionSource _arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public int MaxWaiting { get; private set; }
+
+    /// <summary>Completes when a name of the test's zones that is not gated is first asked about.</summary>
+    public TaskCompletionSource UngatedAsked { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Released once for every host that starts waiting.</summary>
+    public SemaphoreSlim Arrivals { get; } = new(0);
+
+    public int WaitingNow
+    {
+        get { lock (_gates) return _waiting.Count; }
+    }
+
+    public async Task<DnsAnswer> QueryAsync(string name, DnsRecordType type, CancellationToken cancellationToken)
+    {
+        if (HostLabel().Match(name) is { Success: true } m)
+        {
+            Task gate;
+            lock (_gates)
+            {
+                var host = m.Value;
+                if (!_released.Contains(host))
+                {
+                    if (_waiting.Add(host))
+                    {
+                        MaxWaiting = Math.Max(MaxWaiting, _waiting.Count);
+                        _arrived.TrySetResult();
+                        Arrivals.Release();
+                    }
+                    if (!_gates.TryGetValue(host, out var tcs)) _gates[host] = tcs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    gate = tcs.Task;
+                }
+                else gate = Task.CompletedTask;
+            }
+            await gate.WaitAsync(cancellationToken);
+        }
+        else if (name.Contains(".slots", StringComparison.Ordinal)) UngatedAsked.TrySetResult();
+        return await _inner.QueryAsync(name, type, cancellationToken);
+    }
+
+    /// <summary>Waits until some host is waiting, then lets every waiting host through; false when none came.</summary>
+    public async Task ReleaseNextAsync(Task until)
+    {
+        Task arrived;
+        lock (_gates) arrived = _waiting.Count > 0 ? Task.CompletedTask : _arrived.Task;
+        await Task.WhenAny(arrived, until);
+        lock (_gates)
+        {
+            foreach (var host in _waiting)
+            {
+                _released.Add(host);
+                _gates[host].TrySetResult();
+            }
+            _waiting.Clear();
+            _arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+    }
+
+    [GeneratedRegex(@"s[0-9]+\.slots[0-9]\.test$")]
+    private static partial Regex HostLabel();
+}
+
+/// <summary>
+/// The slow lane: screens still running after Screening:SlowScreenSeconds hand their slots on, so hosts that answer at
+/// a trickle do not hold every slot while other screens wait.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class SlowLaneTests(AzuriteFixture azurite) : IAsyncLifetime
+{
+    private readonly GatedResolver _dns = new();
+    private FunctionsHarness _harness = null!;
+
+    public Task InitializeAsync()
+    {
+        _harness = new FunctionsHarness(azurite, _dns, new Dictionary<string, string?>
+        {
+            ["Screening:MaxConcurrentScreens"] = "2",
+            ["Screening:Parallelism"] = "4",
+            ["Screening:SlowScreenSeconds"] = "1",
+            ["Screening:MaxSlowScreens"] = "2",
+        });
+        return _harness.InitializeAsync();
+    }
+
+    public Task DisposeAsync() => _harness.DisposeAsync().AsTask();
+
+    [Fact]
+    public async Task ScreensStuckOnSlowHosts_LetTheNextScreenRun()
+    {
+        await _harness.Storage.EnsureCreatedAsync();
+        var processor = _harness.Get<ScreenBatchProcessor>();
+        var slots = _harness.Get<ScreenSlots>();
+        // Two hosts that never answer until released take both slots; a later message's name can only be screened
+        // once they have moved to the slow lane.
+        const string stuck = """{"v":1,"requestId":"slow-1","source":"sweep","runId":"slow","domains":["s0.slots7.test","s1.slots7.test"],"requestedAt":"2026-12-01T10:00:00Z"}""";
+        const string fast = """{"v":1,"requestId":"slow-2","source":"sweep","runId":"slow","domains":["fast.slots7.test"],"requestedAt":"2026-12-01T10:00:00Z"}""";
+        var slowBatch = processor.ProcessAsync(stuck, CancellationToken.None);
+        Assert.True(await _dns.Arrivals.WaitAsync(TimeSpan.FromMinutes(1)) && await _dns.Arrivals.WaitAsync(TimeSpan.FromMinutes(1)));
+        Assert.Equal(2, slots.InUse);
+        // The harness's clock moves only when told: past SlowScreenSeconds for both (their timers may start a moment
+        // after the hosts reach DNS, so move it until both have moved; the guard fails the test instead of hanging).
+        var moving = Task.Delay(TimeSpan.FromMinutes(2));
+        while (slots.SlowInUse < 2 && !moving.IsCompleted)
+        {
+            _harness.Time.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(10);
+        }
+        Assert.Equal((0, 2), (slots.InUse, slots.SlowInUse));
+
+        var fastResults = await processor.ProcessAsync(fast, CancellationToken.None).WaitAsync(TimeSpan.FromMinutes(2)); // failure guard only
+        Assert.Equal("fast.slots7.test", Assert.Single(fastResults).Domain);
+        Assert.Equal(2, _dns.WaitingNow); // both slow hosts are still held
+        Assert.Equal(2, slots.SlowInUse);
+
+        var guard = Task.Delay(TimeSpan.FromMinutes(2)); // a failure guard, not a timing assumption
+        while (!slowBatch.IsCompleted && !guard.IsCompleted) await _dns.ReleaseNextAsync(Task.WhenAny(slowBatch, guard));
+        var results = await slowBatch.WaitAsync(TimeSpan.FromSeconds(1));
+        Assert.Equal(["s0.slots7.test", "s1.slots7.test"], results.Select(r => r.Domain).Order(StringComparer.Ordinal));
+        Assert.Equal((0, 0), (slots.InUse, slots.SlowInUse));
     }
 }

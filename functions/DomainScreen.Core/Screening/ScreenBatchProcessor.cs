@@ -30,6 +30,20 @@ public sealed class ScreenBatchProcessor(
 {
     private const int MaxDomainsPerMessage = 500;
 
+    /// <summary>
+    /// Waits up to <see cref="ScreeningOptions.SlowScreenSeconds"/> for a screen; one still running then hands its slot
+    /// on and finishes in the slow lane, if the lane has room (true: release it with <see cref="ScreenSlots.ReleaseSlow"/>).
+    /// </summary>
+    private async Task<bool> MovedToSlowLaneAsync(Task screening, CancellationToken cancellationToken)
+    {
+        if (screening.IsCompleted || slots.SlowCapacity == 0) return false;
+        using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var slowAfter = Task.Delay(TimeSpan.FromSeconds(options.Value.SlowScreenSeconds), time, timer.Token);
+        var first = await Task.WhenAny(screening, slowAfter).ConfigureAwait(false);
+        await timer.CancelAsync().ConfigureAwait(false);
+        return first == slowAfter && slowAfter.IsCompletedSuccessfully && slots.TryMoveToSlowLane();
+    }
+
     public async Task<IReadOnlyList<ScreeningResult>> ProcessAsync(string message, CancellationToken cancellationToken)
     {
         var request = Read(message);
@@ -62,13 +76,17 @@ public sealed class ScreenBatchProcessor(
         {
             ScreeningResult result;
             await slots.WaitAsync(ticket, ct).ConfigureAwait(false);
+            var slow = false;
             try
             {
-                result = await screener.ScreenAsync(names[i], request, snapshot, ct).ConfigureAwait(false);
+                var screening = screener.ScreenAsync(names[i], request, snapshot, ct);
+                slow = await MovedToSlowLaneAsync(screening, ct).ConfigureAwait(false);
+                result = await screening.ConfigureAwait(false);
             }
             finally
             {
-                slots.Release();
+                if (slow) slots.ReleaseSlow();
+                else slots.Release();
             }
             digest[i] = ResultDigest.Of(result);
             unchangedAt[i] = request.Known?.GetValueOrDefault(result.Domain) == digest[i];

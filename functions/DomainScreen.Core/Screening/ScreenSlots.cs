@@ -23,6 +23,7 @@ public sealed class ScreenSlots : IDisposable
     private readonly Lock _gate = new();
     private readonly PriorityQueue<Waiter, (long Ticket, long Arrival)> _waiting = new();
     private int _free;
+    private int _slowFree;
     private long _arrivals;
     private long _issued;
 
@@ -30,9 +31,25 @@ public sealed class ScreenSlots : IDisposable
     {
         _free = options.Value.MaxConcurrentScreens;
         Capacity = _free;
+        _slowFree = SlowCapacity = options.Value.MaxSlowScreens;
     }
 
     public int Capacity { get; }
+
+    /// <summary>Places in the slow lane (<see cref="ScreeningOptions.MaxSlowScreens"/>).</summary>
+    public int SlowCapacity { get; }
+
+    /// <summary>Slow screens in the slow lane now.</summary>
+    public int SlowInUse
+    {
+        get { lock (_gate) return SlowCapacity - _slowFree; }
+    }
+
+    /// <summary>Screens holding a slot now.</summary>
+    public int InUse
+    {
+        get { lock (_gate) return Capacity - _free; }
+    }
 
     /// <summary>Screens waiting for a slot now.</summary>
     public int Waiting
@@ -70,6 +87,32 @@ public sealed class ScreenSlots : IDisposable
             }
         }
         return waiter.Task;
+    }
+
+    /// <summary>
+    /// Moves a slow screen that holds a slot into the slow lane: its slot goes to the next waiting screen (or back to
+    /// the free ones) and the screen ends with <see cref="ReleaseSlow"/> instead of <see cref="Release"/>. False, and
+    /// the screen keeps its slot, when the lane is full.
+    /// </summary>
+    public bool TryMoveToSlowLane()
+    {
+        lock (_gate)
+        {
+            if (_slowFree == 0) return false;
+            _slowFree--;
+        }
+        Release();
+        return true;
+    }
+
+    /// <summary>Ends a screen that was moved to the slow lane.</summary>
+    public void ReleaseSlow()
+    {
+        lock (_gate)
+        {
+            if (_slowFree == SlowCapacity) throw new InvalidOperationException("ScreenSlots slow lane released more often than taken");
+            _slowFree++;
+        }
     }
 
     public void Release()

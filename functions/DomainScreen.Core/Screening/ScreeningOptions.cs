@@ -23,6 +23,22 @@ public sealed class ScreeningOptions
     [Range(1, 4096)]
     public int MaxConcurrentScreens { get; set; } = 256;
 
+    /// <summary>
+    /// A screen still running after this many seconds gives its slot to a waiting screen and finishes in the slow lane
+    /// (<see cref="MaxSlowScreens"/>), so that hosts answering at a trickle — tarpits, overloaded servers, or many names of
+    /// one operator on one slow machine, which arrive together in name order — cannot hold every slot for their whole
+    /// fetch budget while the fast screens queue behind them. Default 3.
+    /// </summary>
+    [Range(1, 600)]
+    public int SlowScreenSeconds { get; set; } = 3;
+
+    /// <summary>
+    /// Slow screens running at once beside the <see cref="MaxConcurrentScreens"/> (a slow screen stays in its slot when
+    /// the lane is full). Together the two bound the screens in flight. Default 128; 0 turns the slow lane off.
+    /// </summary>
+    [Range(0, 4096)]
+    public int MaxSlowScreens { get; set; } = 128;
+
     /// <summary>Upper bound on one domain's whole screen, seconds. Default 30.</summary>
     [Range(1, 600)]
     public int DomainTimeoutSeconds { get; set; } = 30;

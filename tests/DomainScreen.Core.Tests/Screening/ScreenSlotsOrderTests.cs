@@ -5,7 +5,47 @@ namespace DomainScreen.Core.Tests.Screening;
 
 public sealed class ScreenSlotsOrderTests
 {
-    private static ScreenSlots Slots(int capacity) => new(Options.Create(new ScreeningOptions { MaxConcurrentScreens = capacity }));
+    private static ScreenSlots Slots(int capacity, int slow = 0) =>
+        new(Options.Create(new ScreeningOptions { MaxConcurrentScreens = capacity, MaxSlowScreens = slow }));
+
+    [Fact]
+    public async Task SlowScreen_MovedToTheSlowLane_HandsItsSlotToTheNextWaiter()
+    {
+        using var slots = Slots(1, slow: 1);
+        await slots.WaitAsync(10, CancellationToken.None); // the slow screen
+        var next = slots.WaitAsync(20, CancellationToken.None);
+        Assert.False(next.IsCompleted);
+
+        Assert.True(slots.TryMoveToSlowLane());
+        await next; // the waiter has the slot now
+        Assert.Equal((1, 1, 0), (slots.InUse, slots.SlowInUse, slots.Waiting));
+
+        // The lane is full: a second slow screen keeps its slot, and nobody waiting gets it.
+        var third = slots.WaitAsync(30, CancellationToken.None);
+        Assert.False(slots.TryMoveToSlowLane());
+        Assert.False(third.IsCompleted);
+
+        slots.ReleaseSlow(); // the first slow screen ends: room in the lane again
+        Assert.Equal(0, slots.SlowInUse);
+        Assert.True(slots.TryMoveToSlowLane());
+        await third;
+        slots.ReleaseSlow();
+        slots.Release();
+        Assert.Equal((0, 0), (slots.InUse, slots.SlowInUse));
+        Assert.Throws<InvalidOperationException>(slots.ReleaseSlow);
+    }
+
+    [Fact]
+    public async Task SlowLaneOfSizeZero_KeepsEveryScreenInItsSlot()
+    {
+        using var slots = Slots(1);
+        await slots.WaitAsync(10, CancellationToken.None);
+        var next = slots.WaitAsync(20, CancellationToken.None);
+        Assert.False(slots.TryMoveToSlowLane());
+        Assert.False(next.IsCompleted);
+        slots.Release();
+        await next;
+    }
 
     [Fact]
     public async Task FreeSlot_GoesToTheLowestTicket_ThenInArrivalOrder()
