@@ -11,39 +11,23 @@ namespace DomainScreen.Functions.Tests;
 /// two messages of four names with Parallelism 4 and a limit of 2 never have more than two screens waiting on DNS.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
-public sealed partial class ScreenSlotsTests(AzuriteFixture azurite) : IAsyncLifetime
+public sealed class ScreenSlotsTests(AzuriteFixture azurite) : GatedScreensTest(azurite, maxSlowScreens: 0) // the main bound alone
 {
-    private readonly GatedResolver _dns = new();
-    private FunctionsHarness _harness = null!;
-
-    public Task InitializeAsync()
-    {
-        _harness = new FunctionsHarness(azurite, _dns, new Dictionary<string, string?>
-        {
-            ["Screening:MaxConcurrentScreens"] = "2",
-            ["Screening:Parallelism"] = "4",
-            ["Screening:MaxSlowScreens"] = "0", // this test is about the main bound alone
-        });
-        return _harness.InitializeAsync();
-    }
-
-    public Task DisposeAsync() => _harness.DisposeAsync().AsTask();
-
     [Fact]
     public async Task ScreensInFlight_AreBoundedAcrossMessages()
     {
-        await _harness.Storage.EnsureCreatedAsync();
-        var processor = _harness.Get<ScreenBatchProcessor>();
+        await Harness.Storage.EnsureCreatedAsync();
+        var processor = Harness.Get<ScreenBatchProcessor>();
         string Message(int m) =>
             $$"""{"v":1,"requestId":"slots-{{m}}","source":"sweep","runId":"slots","domains":[{{string.Join(",", Enumerable.Range(0, 4).Select(i => $"\"s{m * 4 + i}.slots{m}.test\""))}}],"requestedAt":"2026-12-01T10:00:00Z"}""";
 
         var both = Task.WhenAll(processor.ProcessAsync(Message(0), CancellationToken.None), processor.ProcessAsync(Message(1), CancellationToken.None));
         var guard = Task.Delay(TimeSpan.FromMinutes(2)); // a failure guard, not a timing assumption
-        while (!both.IsCompleted && !guard.IsCompleted) await _dns.ReleaseNextAsync(Task.WhenAny(both, guard));
+        while (!both.IsCompleted && !guard.IsCompleted) await Dns.ReleaseNextAsync(Task.WhenAny(both, guard));
 
         var results = await both.WaitAsync(TimeSpan.FromSeconds(1));
         Assert.Equal(8, results.Sum(r => r.Count));
-        Assert.InRange(_dns.MaxWaiting, 1, 2);
+        Assert.InRange(Dns.MaxWaiting, 1, 2);
     }
 }
 
@@ -119,59 +103,66 @@ internal sealed partial class GatedResolver : IDnsResolver
 }
 
 /// <summary>
-/// The slow lane: screens still running after Screening:SlowScreenSeconds hand their slots on, so hosts that answer at
-/// a trickle do not hold every slot while other screens wait.
+/// A process with two screen slots (Parallelism 4, a slow screen after 1 s) whose DNS holds every host sN of the
+/// test's zones until the test lets it through.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class SlowLaneTests(AzuriteFixture azurite) : IAsyncLifetime
+public abstract class GatedScreensTest(AzuriteFixture azurite, int maxSlowScreens) : IAsyncLifetime
 {
-    private readonly GatedResolver _dns = new();
-    private FunctionsHarness _harness = null!;
+    private protected GatedResolver Dns { get; } = new();
+    private protected FunctionsHarness Harness { get; private set; } = null!;
 
     public Task InitializeAsync()
     {
-        _harness = new FunctionsHarness(azurite, _dns, new Dictionary<string, string?>
+        Harness = new FunctionsHarness(azurite, Dns, new Dictionary<string, string?>
         {
             ["Screening:MaxConcurrentScreens"] = "2",
             ["Screening:Parallelism"] = "4",
             ["Screening:SlowScreenSeconds"] = "1",
-            ["Screening:MaxSlowScreens"] = "2",
+            ["Screening:MaxSlowScreens"] = maxSlowScreens.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
-        return _harness.InitializeAsync();
+        return Harness.InitializeAsync();
     }
 
-    public Task DisposeAsync() => _harness.DisposeAsync().AsTask();
+    public Task DisposeAsync() => Harness.DisposeAsync().AsTask();
+}
 
+/// <summary>
+/// The slow lane: screens still running after Screening:SlowScreenSeconds hand their slots on, so hosts that answer at
+/// a trickle do not hold every slot while other screens wait.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class SlowLaneTests(AzuriteFixture azurite) : GatedScreensTest(azurite, maxSlowScreens: 2)
+{
     [Fact]
     public async Task ScreensStuckOnSlowHosts_LetTheNextScreenRun()
     {
-        await _harness.Storage.EnsureCreatedAsync();
-        var processor = _harness.Get<ScreenBatchProcessor>();
-        var slots = _harness.Get<ScreenSlots>();
+        await Harness.Storage.EnsureCreatedAsync();
+        var processor = Harness.Get<ScreenBatchProcessor>();
+        var slots = Harness.Get<ScreenSlots>();
         // Two hosts that never answer until released take both slots; a later message's name can only be screened
         // once they have moved to the slow lane.
         const string stuck = """{"v":1,"requestId":"slow-1","source":"sweep","runId":"slow","domains":["s0.slots7.test","s1.slots7.test"],"requestedAt":"2026-12-01T10:00:00Z"}""";
         const string fast = """{"v":1,"requestId":"slow-2","source":"sweep","runId":"slow","domains":["fast.slots7.test"],"requestedAt":"2026-12-01T10:00:00Z"}""";
         var slowBatch = processor.ProcessAsync(stuck, CancellationToken.None);
-        Assert.True(await _dns.Arrivals.WaitAsync(TimeSpan.FromMinutes(1)) && await _dns.Arrivals.WaitAsync(TimeSpan.FromMinutes(1)));
+        Assert.True(await Dns.Arrivals.WaitAsync(TimeSpan.FromMinutes(1)) && await Dns.Arrivals.WaitAsync(TimeSpan.FromMinutes(1)));
         Assert.Equal(2, slots.InUse);
         // The harness's clock moves only when told: past SlowScreenSeconds for both (their timers may start a moment
         // after the hosts reach DNS, so move it until both have moved; the guard fails the test instead of hanging).
         var moving = Task.Delay(TimeSpan.FromMinutes(2));
         while (slots.SlowInUse < 2 && !moving.IsCompleted)
         {
-            _harness.Time.Advance(TimeSpan.FromSeconds(1));
+            Harness.Time.Advance(TimeSpan.FromSeconds(1));
             await Task.Delay(10);
         }
         Assert.Equal((0, 2), (slots.InUse, slots.SlowInUse));
 
         var fastResults = await processor.ProcessAsync(fast, CancellationToken.None).WaitAsync(TimeSpan.FromMinutes(2)); // failure guard only
         Assert.Equal("fast.slots7.test", Assert.Single(fastResults).Domain);
-        Assert.Equal(2, _dns.WaitingNow); // both slow hosts are still held
+        Assert.Equal(2, Dns.WaitingNow); // both slow hosts are still held
         Assert.Equal(2, slots.SlowInUse);
 
         var guard = Task.Delay(TimeSpan.FromMinutes(2)); // a failure guard, not a timing assumption
-        while (!slowBatch.IsCompleted && !guard.IsCompleted) await _dns.ReleaseNextAsync(Task.WhenAny(slowBatch, guard));
+        while (!slowBatch.IsCompleted && !guard.IsCompleted) await Dns.ReleaseNextAsync(Task.WhenAny(slowBatch, guard));
         var results = await slowBatch.WaitAsync(TimeSpan.FromSeconds(1));
         Assert.Equal(["s0.slots7.test", "s1.slots7.test"], results.Select(r => r.Domain).Order(StringComparer.Ordinal));
         Assert.Equal((0, 0), (slots.InUse, slots.SlowInUse));

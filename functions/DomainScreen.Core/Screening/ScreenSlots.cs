@@ -14,6 +14,11 @@ namespace DomainScreen.Core.Screening;
 /// messages reached storage in one burst while the screening CPU sat idle, then the other way round. In ticket order
 /// the oldest messages finish first and their writes overlap the screening of the next (docs/benchmarks.md,
 /// "Messages finish in order").
+/// <para>
+/// A screen still running after <see cref="ScreeningOptions.SlowScreenSeconds"/> can move to the slow lane
+/// (<see cref="TryMoveToSlowLane"/>, up to <see cref="ScreeningOptions.MaxSlowScreens"/>): its slot goes to the next
+/// waiting screen, so hosts answering at a trickle cannot hold every slot for their whole fetch budget.
+/// </para>
 /// </remarks>
 public sealed class ScreenSlots : IDisposable
 {

@@ -77,7 +77,7 @@ public sealed class SweepService(
     /// Batches put on the queue together before the cursor is stored past them all. A start that stops inside a group
     /// re-sends at most this many batches when resumed, with the same request ids and names, which changes nothing.
     /// </summary>
-    internal const int BatchesPerCursorWrite = 16;
+    internal const int BatchesPerCursorWrite = 64;
 
     /// <summary>Candidates (and digests) read ahead of the queueing: two pages of the stores' queries.</summary>
     private const int ReadAheadItems = 2_000;
