@@ -74,7 +74,14 @@ public sealed class SweepStore(StorageClients storage) : Screening.IDomainCheckL
         }
         catch (RequestFailedException ex) when (ex.Status == 412)
         {
-            return null;
+            // Either another starter moved the cursor, or this write landed and its answer was lost: the client's retry
+            // of the same conditional write then fails on the ETag it changed itself. Seen in a 100k sweep against a
+            // saturated emulator — the start stopped at 88,000 of 100,000 and the sweep never finished.
+            var stored = await GetCursorAsync(cursor.SweepId, cancellationToken).ConfigureAwait(false);
+            return stored is not null && stored.State == cursor.State && stored.After == cursor.After && stored.Batches == cursor.Batches
+                && stored.Total == cursor.Total && stored.Watchlist == cursor.Watchlist
+                ? stored
+                : null;
         }
     }
 
