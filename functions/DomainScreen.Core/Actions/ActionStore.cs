@@ -14,14 +14,15 @@ public sealed class ActionStore(StorageClients storage)
     /// <summary>Adds a planned action; false when it exists already (planned before).</summary>
     public async Task<bool> TryAddAsync(PartnerAction action, CancellationToken cancellationToken)
     {
+        var entity = Entity(action);
         try
         {
-            await storage.Actions.AddEntityAsync(Entity(action), cancellationToken).ConfigureAwait(false);
+            await storage.Actions.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (RequestFailedException ex) when (ex.Status == 409)
         {
-            return false;
+            return await storage.Actions.StoredAsWrittenAsync(entity, cancellationToken).ConfigureAwait(false) is not null; // its own lost answer
         }
     }
 
@@ -45,14 +46,15 @@ public sealed class ActionStore(StorageClients storage)
     /// <summary>Replaces the action if it is still the version read; false when another writer changed it first.</summary>
     public async Task<bool> TryUpdateAsync(PartnerAction action, ETag etag, CancellationToken cancellationToken)
     {
+        var entity = Entity(action);
         try
         {
-            await storage.Actions.UpdateEntityAsync(Entity(action), etag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            await storage.Actions.UpdateEntityAsync(entity, etag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (RequestFailedException ex) when (ex.Status == 412)
         {
-            return false;
+            return await storage.Actions.StoredAsWrittenAsync(entity, cancellationToken).ConfigureAwait(false) is not null; // its own lost answer
         }
     }
 

@@ -58,20 +58,31 @@ public sealed class AuditLog(StorageClients storage, TimeProvider time)
         if (record.Key is { } key)
         {
             id = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..24];
+            var guard = new TableEntity(Partition, "k|" + id) { ["Time"] = now };
             try
             {
-                await storage.Audit.AddEntityAsync(new TableEntity(Partition, "k|" + id) { ["Time"] = now }, cancellationToken).ConfigureAwait(false);
+                await storage.Audit.AddEntityAsync(guard, cancellationToken).ConfigureAwait(false);
             }
             catch (RequestFailedException ex) when (ex.Status == 409)
             {
-                return; // Recorded before.
+                // Recorded before — unless the guard is this call's own (its answer was lost): the entry is still to write.
+                if (await storage.Audit.StoredAsWrittenAsync(guard, cancellationToken).ConfigureAwait(false) is null) return;
             }
         }
         else
         {
             id = Guid.CreateVersion7(now).ToString("N");
         }
-        await storage.Audit.AddEntityAsync(Entry(record, now, id), cancellationToken).ConfigureAwait(false);
+        var entry = Entry(record, now, id);
+        try
+        {
+            await storage.Audit.AddEntityAsync(entry, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            // Written, when the retry of a write whose answer was lost met its own row; otherwise a real clash of ids.
+            if (await storage.Audit.StoredAsWrittenAsync(entry, cancellationToken).ConfigureAwait(false) is null) throw;
+        }
     }
 
     /// <summary>
@@ -84,8 +95,17 @@ public sealed class AuditLog(StorageClients storage, TimeProvider time)
         var now = time.GetUtcNow();
         foreach (var chunk in records.Chunk(100))
         {
-            await storage.Audit.SubmitTransactionAsync(chunk.Select(r => new TableTransactionAction(TableTransactionActionType.Add,
-                Entry(r, now, Guid.CreateVersion7(now).ToString("N")))), cancellationToken).ConfigureAwait(false);
+            var actions = chunk.Select(r => new TableTransactionAction(TableTransactionActionType.Add, Entry(r, now, Guid.CreateVersion7(now).ToString("N"))))
+                .ToList();
+            try
+            {
+                await storage.Audit.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TableTransactionFailedException ex) when (ex.Status == 409)
+            {
+                // Written, when the retry of a transaction whose answer was lost met its own rows.
+                if (!await storage.Audit.LandedAsync(actions, cancellationToken).ConfigureAwait(false)) throw;
+            }
         }
     }
 

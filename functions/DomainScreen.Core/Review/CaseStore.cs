@@ -72,7 +72,8 @@ internal sealed class CaseStore(StorageClients storage)
         }
         catch (TableTransactionFailedException ex) when (ex.Status == 409)
         {
-            return false;
+            // A case existed already — or this transaction landed and its answer was lost (the retry met its own rows).
+            return await storage.Cases.LandedAsync(actions, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -94,7 +95,8 @@ internal sealed class CaseStore(StorageClients storage)
         }
         catch (TableTransactionFailedException ex) when (ex.Status is 412 or 404)
         {
-            throw new CaseConflictException();
+            // Another writer changed the case — unless the stored case is exactly this update (its answer was lost).
+            if (!await storage.Cases.LandedAsync(actions, cancellationToken).ConfigureAwait(false)) throw new CaseConflictException();
         }
     }
 

@@ -28,26 +28,28 @@ public sealed class SweepStore(StorageClients storage) : Screening.IDomainCheckL
     /// <summary>Creates the sweep (meta and progress together); false when it exists already.</summary>
     internal async Task<bool> TryCreateAsync(string sweepId, DateTimeOffset startedAt, string trigger, CancellationToken cancellationToken)
     {
+        List<TableTransactionAction> actions =
+        [
+            new(TableTransactionActionType.Add, new TableEntity(sweepId, MetaKey)
+            {
+                ["StartedAt"] = startedAt, ["Trigger"] = trigger, ["State"] = SweepStates.Queueing, ["Batches"] = 0, ["Total"] = 0, ["Watchlist"] = 0,
+                ["Sources"] = "{}",
+            }),
+            .. Enumerable.Range(0, ProgressShards).Select(k => new TableTransactionAction(TableTransactionActionType.Add,
+                new TableEntity(sweepId, ShardKey(k)) { ["BatchesDone"] = 0, ["Screened"] = 0, ["Failed"] = 0 })),
+        ];
         try
         {
-            await storage.Sweeps.SubmitTransactionAsync(
-            [
-                new(TableTransactionActionType.Add, new TableEntity(sweepId, MetaKey)
-                {
-                    ["StartedAt"] = startedAt, ["Trigger"] = trigger, ["State"] = SweepStates.Queueing, ["Batches"] = 0, ["Total"] = 0, ["Watchlist"] = 0,
-                    ["Sources"] = "{}",
-                }),
-                .. Enumerable.Range(0, ProgressShards).Select(k => new TableTransactionAction(TableTransactionActionType.Add,
-                    new TableEntity(sweepId, ShardKey(k)) { ["BatchesDone"] = 0, ["Screened"] = 0, ["Failed"] = 0 })),
-            ], cancellationToken).ConfigureAwait(false);
-            await storage.Sweeps.UpsertEntityAsync(new TableEntity("latest", "latest") { ["SweepId"] = sweepId, ["StartedAt"] = startedAt },
-                TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-            return true;
+            await storage.Sweeps.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
         }
         catch (TableTransactionFailedException ex) when (ex.Status == 409)
         {
-            return false;
+            // Created by another starter — unless this very transaction landed and only its answer was lost.
+            if (!await storage.Sweeps.LandedAsync(actions, cancellationToken).ConfigureAwait(false)) return false;
         }
+        await storage.Sweeps.UpsertEntityAsync(new TableEntity("latest", "latest") { ["SweepId"] = sweepId, ["StartedAt"] = startedAt },
+            TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        return true;
     }
 
     internal async Task<SweepCursor?> GetCursorAsync(string sweepId, CancellationToken cancellationToken)
@@ -63,24 +65,22 @@ public sealed class SweepStore(StorageClients storage) : Screening.IDomainCheckL
     /// <summary>Records queueing progress if nobody else moved it; returns the new cursor, or null when another starter did.</summary>
     internal async Task<SweepCursor?> TryAdvanceAsync(SweepCursor cursor, CancellationToken cancellationToken)
     {
+        var entity = new TableEntity(cursor.SweepId, MetaKey)
+        {
+            ["StartedAt"] = cursor.StartedAt, ["Trigger"] = cursor.Trigger, ["State"] = cursor.State, ["After"] = cursor.After, ["Batches"] = cursor.Batches,
+            ["Total"] = cursor.Total, ["Watchlist"] = cursor.Watchlist, ["Sources"] = JsonSerializer.Serialize(cursor.Sources, CoreJson.Default.DictionaryStringInt32),
+        };
         try
         {
-            var response = await storage.Sweeps.UpdateEntityAsync(new TableEntity(cursor.SweepId, MetaKey)
-            {
-                ["StartedAt"] = cursor.StartedAt, ["Trigger"] = cursor.Trigger, ["State"] = cursor.State, ["After"] = cursor.After, ["Batches"] = cursor.Batches,
-                ["Total"] = cursor.Total, ["Watchlist"] = cursor.Watchlist, ["Sources"] = JsonSerializer.Serialize(cursor.Sources, CoreJson.Default.DictionaryStringInt32),
-            }, cursor.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            var response = await storage.Sweeps.UpdateEntityAsync(entity, cursor.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
             return cursor with { ETag = response.Headers.ETag ?? default };
         }
         catch (RequestFailedException ex) when (ex.Status == 412)
         {
-            // Either another starter moved the cursor, or this write landed and its answer was lost: the client's retry
-            // of the same conditional write then fails on the ETag it changed itself. Seen in a 100k sweep against a
-            // saturated emulator — the start stopped at 88,000 of 100,000 and the sweep never finished.
-            var stored = await GetCursorAsync(cursor.SweepId, cancellationToken).ConfigureAwait(false);
-            return stored is not null && stored.State == cursor.State && stored.After == cursor.After && stored.Batches == cursor.Batches
-                && stored.Total == cursor.Total && stored.Watchlist == cursor.Watchlist
-                ? stored
+            // Either another starter moved the cursor, or this write landed and its answer was lost (LostAnswers). Seen
+            // in a 100k sweep against a saturated emulator: the start stopped at 88,000 of 100,000 and never finished.
+            return await storage.Sweeps.StoredAsWrittenAsync(entity, cancellationToken).ConfigureAwait(false) is { } stored
+                ? cursor with { ETag = stored.ETag }
                 : null;
         }
     }
@@ -202,7 +202,8 @@ public sealed class SweepStore(StorageClients storage) : Screening.IDomainCheckL
         }
         catch (RequestFailedException ex) when (ex.Status == 409)
         {
-            return false;
+            // Stored before — unless by this very write, whose answer was lost: then the index below is still to write.
+            if (await storage.Sweeps.StoredAsWrittenAsync(e, cancellationToken).ConfigureAwait(false) is null) return false;
         }
         // The reports in time order (newest first), for "new since the previous sweep".
         await storage.Sweeps.UpsertEntityAsync(new TableEntity(ReportsIndex, ReportIndexKey(report.StartedAt, report.SweepId)) { ["SweepId"] = report.SweepId },

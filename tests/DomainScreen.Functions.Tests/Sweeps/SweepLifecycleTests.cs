@@ -34,42 +34,8 @@ public sealed class SweepLifecycleTests(AzuriteFixture azurite) : IAsyncLifetime
         public void Reset() => _sent = 0;
     }
 
-    /// <summary>
-    /// Loses the answer to the <see cref="LoseAt"/>-th write of a sweep's cursor after storage applied it, the way a
-    /// timed-out request does: the client retries the same conditional write, which then fails on the ETag it changed.
-    /// </summary>
-    private sealed class LostCursorAnswer : HttpPipelinePolicy
-    {
-        private int _writes;
-
-        public int LoseAt { get; set; } = int.MaxValue;
-
-        public int Lost { get; private set; }
-
-        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-        {
-            ProcessNext(message, pipeline);
-            LoseIfDue(message);
-        }
-
-        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-        {
-            await ProcessNextAsync(message, pipeline);
-            LoseIfDue(message);
-        }
-
-        private void LoseIfDue(HttpMessage message)
-        {
-            var uri = Uri.UnescapeDataString(message.Request.Uri.ToString());
-            if (message.Request.Method != RequestMethod.Put || !uri.Contains("Sweeps(", StringComparison.Ordinal) || !uri.Contains("RowKey='meta'", StringComparison.Ordinal)) return;
-            if (Interlocked.Increment(ref _writes) != LoseAt || message.Response.Status != 204) return;
-            Lost++;
-            throw new IOException("injected: the answer to a cursor write was lost");
-        }
-    }
-
     private readonly QueueFault _fault = new();
-    private readonly LostCursorAnswer _lost = new();
+    private readonly LostAnswerPolicy _lost = new();
     private FunctionsHarness _harness = null!;
 
     public async Task InitializeAsync()
@@ -106,7 +72,9 @@ public sealed class SweepLifecycleTests(AzuriteFixture azurite) : IAsyncLifetime
     {
         const int batches = SweepService.BatchesPerCursorWrite + 2; // 3 names a batch: one full group and a bit
         await AddCandidatesAsync(3 * batches);
-        _lost.LoseAt = 1; // the first group's cursor write lands, its answer does not
+        // The first group's cursor write lands, its answer does not.
+        _lost.Arm(w => w.StartsWith("PUT ", StringComparison.Ordinal) && w.Contains("Sweeps(", StringComparison.Ordinal)
+            && w.Contains("RowKey='meta'", StringComparison.Ordinal));
 
         var status = (await _harness.Get<SweepService>().StartAsync("sweep-lost", "manual", CancellationToken.None))!;
 
