@@ -64,6 +64,9 @@ public sealed class RequestProfile : HttpPipelinePolicy
         return $"{request.Method} {name} {kind}";
     }
 
+    /// <summary>Starts counting afresh (the harness reports each pass of <c>--repeat</c> on its own).</summary>
+    public void Reset() => _entries.Clear();
+
     public string Report()
     {
         var text = new StringBuilder("count,totalSeconds,meanMs,maxMs,request\n");

@@ -96,6 +96,13 @@ public static class SweepHarness
             lock (durations) durations.Clear();
             passes.Add(await SweepOnceAsync(app, azurite.ProcessId, workerIds, timeline, durations,
                 int.Parse(options.GetValueOrDefault("timeline-seconds", "10"), CultureInfo.InvariantCulture)));
+            if (profile is not null && pass < repeat)
+            {
+                // Each pass on its own: the first to the named file (at the end), later ones to "<file>.pass<N>".
+                if (pass > 1) await File.WriteAllTextAsync($"{options["request-profile"]}.pass{pass}", profile.Report());
+                else await File.WriteAllTextAsync(options["request-profile"], profile.Report());
+                profile.Reset();
+            }
         }
         foreach (var worker in workers)
         {
@@ -103,7 +110,7 @@ public static class SweepHarness
             await worker.WaitForExitAsync();
         }
         await app.StopAsync();
-        if (profile is not null) await File.WriteAllTextAsync(options["request-profile"], profile.Report());
+        if (profile is not null) await File.WriteAllTextAsync(repeat > 1 ? $"{options["request-profile"]}.pass{repeat}" : options["request-profile"], profile.Report());
         var report = new Dictionary<string, object>(passes[0]);
         if (passes.Count > 1) report["passes"] = passes;
         var json = JsonSerializer.Serialize(report);
@@ -252,6 +259,20 @@ public static class SweepHarness
         };
     }
 
+    /// <summary>Domains whose result digest was written since <paramref name="since"/>, counted by lab kind (the name before <c>-N.test</c>).</summary>
+    private static async Task<SortedDictionary<string, int>> WrittenByKindAsync(StorageClients storage, DateTimeOffset since)
+    {
+        var counts = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        var filter = Azure.Data.Tables.TableClient.CreateQueryFilter($"PartitionKey eq {"digest"} and At ge {since}");
+        await foreach (var e in storage.Candidates.QueryAsync<Azure.Data.Tables.TableEntity>(filter, maxPerPage: 1000, select: ["RowKey"]))
+        {
+            var dash = e.RowKey.LastIndexOf('-');
+            var kind = dash > 0 ? e.RowKey[..dash] : e.RowKey;
+            counts[kind] = counts.GetValueOrDefault(kind) + 1;
+        }
+        return counts;
+    }
+
     private static async Task<Dictionary<string, object>> SweepOnceAsync(WebApplication app, int azuritePid, int[] workerIds, string? timeline,
         List<double> durations, int timelineSeconds)
     {
@@ -262,6 +283,7 @@ public static class SweepHarness
         var workersBefore = workerIds.Sum(CpuSeconds);
         var azuriteBefore = CpuSeconds(azuritePid);
         var azuriteMainBefore = MainThreadCpuSeconds(azuritePid);
+        var passStart = app.Services.GetRequiredService<TimeProvider>().GetUtcNow();
         var clock = Stopwatch.StartNew();
         // Queueing runs alongside the polling: batches are screened while later ones are still being queued, and on a
         // 100,000-name sweep against a busy Azurite queueing lasts most of the sweep (the timeline must cover it).
@@ -308,6 +330,7 @@ public static class SweepHarness
         var transactions = requests.Total - before;
         double[] sorted;
         lock (durations) sorted = [.. durations.Order()];
+        var written = await WrittenByKindAsync(app.Services.GetRequiredService<StorageClients>(), passStart);
         return new Dictionary<string, object>
         {
             ["domains"] = status.Total,
@@ -335,6 +358,10 @@ public static class SweepHarness
             ["azuriteBoundDomainsPerSecond"] = Math.Round(Math.Max(1, status.Screened) / Math.Max(0.001, azuriteMain), 1),
             ["storageTransactions"] = transactions,
             ["transactionsPerDomain"] = Math.Round(transactions / (double)Math.Max(1, status.Screened), 3),
+            // Results written in this pass (their digest changed), by the lab's kind of site: on a repeated pass these
+            // are the domains whose evidence or verdict differed from the pass before.
+            ["resultsWritten"] = written.Values.Sum(),
+            ["resultsWrittenByKind"] = written,
             ["functionExecutions"] = status.Batches,
             ["executionsPerDomain"] = Math.Round(status.Batches / (double)Math.Max(1, status.Screened), 4),
         };
