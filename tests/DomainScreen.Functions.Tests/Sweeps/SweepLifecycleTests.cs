@@ -85,6 +85,41 @@ public sealed class SweepLifecycleTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(3 * batches, requests.SelectMany(r => r.Domains).Distinct().Count());
     }
 
+    private static BatchTally Tally(int count) => new(count, 1, new() { ["clear"] = count - 1 }, [], [], [], 0, [], 0, 0, 0);
+
+    [Fact]
+    public async Task BatchesFinishingTogether_AreEachCountedOnce_AndSpreadOverTheCounterRows()
+    {
+        var store = _harness.Get<SweepStore>();
+        Assert.True(await store.TryCreateAsync("sweep-together", _harness.Time.GetUtcNow(), "manual", CancellationToken.None));
+
+        // 48 batches recorded at once (a redelivery of one of them among them): every race for a row is lost by all but one.
+        var done = await Task.WhenAll(Enumerable.Range(0, 48).Append(7).Select(i =>
+            store.RecordBatchAsync("sweep-together", $"req-{i}", Tally(3), CancellationToken.None)));
+
+        var status = (await store.GetAsync("sweep-together", CancellationToken.None))!;
+        Assert.Equal((48, 144, 48), (status.BatchesDone, status.Screened, status.Failed));
+        Assert.Equal(48, done.Count(d => d is not null)); // the second delivery of req-7 is not counted
+        Assert.Contains(48, done); // the batch that completed the count knows it
+    }
+
+    [Fact]
+    public async Task ASweepCreatedWithEightCounterRows_IsStillCounted()
+    {
+        var store = _harness.Get<SweepStore>();
+        Assert.True(await store.TryCreateAsync("sweep-eight", _harness.Time.GetUtcNow(), "manual", CancellationToken.None));
+        var table = _harness.Get<StorageClients>().Sweeps;
+        for (var k = SweepStore.LegacyProgressShards; k < SweepStore.ProgressShards; k++)
+        {
+            await table.DeleteEntityAsync("sweep-eight", $"progress|{k}"); // as a sweep created before the rows were 32
+        }
+
+        foreach (var i in Enumerable.Range(0, 20)) Assert.NotNull(await store.RecordBatchAsync("sweep-eight", $"req-{i}", Tally(2), CancellationToken.None));
+
+        var status = (await store.GetAsync("sweep-eight", CancellationToken.None))!;
+        Assert.Equal((20, 40), (status.BatchesDone, status.Screened));
+    }
+
     [Fact]
     public async Task Start_InterruptedAfterHalfItsBatches_ResumesAndScreensEveryCandidateOnce()
     {
