@@ -82,6 +82,7 @@ public sealed class LostAnswerTests(AzuriteFixture azurite) : IAsyncLifetime
     public async Task KeyedAuditRecord_WhoseGuardAnswerWasLost_IsStillWrittenOnce()
     {
         var caseId = Fresh("lost-audit");
+        _harness.Time.Advance(TimeSpan.FromTicks(1_234_567)); // a time with sub-millisecond ticks, as a real clock gives: stored exactly
         var log = _harness.Get<AuditLog>();
         var record = new AuditRecord(Caller.System, "req-keyed", AuditActions.CaseState, caseId, caseId, Note: "keyed", Key: "keyed|" + caseId);
         _lost.Arm(w => w.StartsWith("POST ", StringComparison.Ordinal) && w.Contains("Audit", StringComparison.Ordinal));
