@@ -17,7 +17,8 @@ namespace DomainScreen.Functions.Tests;
 /// Faults injected with Polly's chaos strategies (Polly.Core 8.9, seeded) into the storage pipeline (every table,
 /// queue and blob request of the service) and into DNS, while a submission is screened with the host's redelivery
 /// rules (a message that throws comes back, up to maxDequeueCount = 5, then the poison queue). At the end every
-/// domain is accounted for exactly once: a result, or a recorded failure.
+/// domain is accounted for exactly once: a result, or a recorded failure. And answers lost after storage applied the
+/// write, across case opening, decisions and the audit trail: every case opened, decided and audited exactly once.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class ChaosTests(AzuriteFixture azurite)
@@ -123,5 +124,75 @@ public sealed class ChaosTests(AzuriteFixture azurite)
         Assert.Equal(names.Order(StringComparer.Ordinal), submission.Domains.Select(d => d.Domain).Order(StringComparer.Ordinal));
         // A DNS fault is a recorded outcome of that domain, not a lost one.
         Assert.All(submission.Domains, d => Assert.NotNull(d.Stage));
+    }
+
+    /// <summary>
+    /// Loses the answer to a share of the writes after storage applied them (seeded), at most once per request: the
+    /// storage client retries, and the retry meets the write's own change.
+    /// </summary>
+    private sealed class LostAnswers(double rate, int seed) : HttpPipelinePolicy
+    {
+        private readonly Random _random = new(seed);
+        private readonly System.Runtime.CompilerServices.ConditionalWeakTable<HttpMessage, object> _lost = [];
+        private int _count;
+
+        public int Count => Volatile.Read(ref _count);
+
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
+            ProcessAsync(message, pipeline).AsTask().GetAwaiter().GetResult();
+
+        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            await ProcessNextAsync(message, pipeline);
+            if (message.Request.Method == RequestMethod.Get || message.Response.Status is < 200 or >= 300 || _lost.TryGetValue(message, out _)) return;
+            bool lose;
+            lock (_random) lose = _random.NextDouble() < rate;
+            if (!lose) return;
+            _lost.Add(message, message);
+            Interlocked.Increment(ref _count);
+            throw new IOException("chaos: the answer was lost after storage applied the write");
+        }
+    }
+
+    [Fact]
+    public async Task AnswersLostAfterWritesLanded_EveryCaseOpenedDecidedAndAuditedOnce()
+    {
+        var lost = new LostAnswers(0.3, 17);
+        await using var faulty = new FunctionsHarness(azurite, new FakeDnsResolver(), configure: s => s.AddSingleton<HttpPipelinePolicy>(lost));
+        await faulty.InitializeAsync();
+        var domains = Enumerable.Range(0, 9).Select(i => Review.ReviewHarness.Fresh($"lost-{i}")).ToList();
+
+        // Three batches of three flagged domains (opened together), each delivered until it completes, as the host would.
+        foreach (var (batch, n) in domains.Chunk(3).Select((b, n) => (b, n)))
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await Review.ReviewHarness.ConsumeAsync(faulty, $"r-lost-{n}", [.. batch.Select(d => Review.ReviewHarness.Result(d, "block", 90))]);
+                    break;
+                }
+                catch (IOException) when (attempt < MaxDequeueCount)
+                {
+                }
+            }
+        }
+        faulty.Time.Advance(TimeSpan.FromMinutes(5));
+        foreach (var domain in domains)
+        {
+            var (_, _, etag) = await Review.ReviewHarness.GetCaseAsync(faulty, domain);
+            var (status, body, _) = await Review.ReviewHarness.DecideAsync(faulty, domain, etag, """{"decision":"reject","reason":"a studio's own demo"}""");
+            Assert.True(status == 200, $"{domain}: {status} {body}");
+        }
+
+        Assert.True(lost.Count >= 5, $"answers lost: {lost.Count}");
+        foreach (var domain in domains)
+        {
+            var (_, c, _) = await Review.ReviewHarness.GetCaseAsync(faulty, domain);
+            Assert.Equal((Core.Review.CaseStates.Rejected, 2), (c!.State, c.Case.Version));
+            Assert.Equal(["opened", "rejected"], c.Events.Select(e => e.Event).Order());
+            var (_, audit, _) = await faulty.Http("GET", $"/api/audit?caseId={domain}", key: AdminKey);
+            Assert.Equal(["case.decision", "case.opened"], JsonSerializer.Deserialize(audit, CoreJson.Default.AuditPage)!.Entries.Select(e => e.Action).Order());
+        }
     }
 }
