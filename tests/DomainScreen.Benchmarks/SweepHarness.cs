@@ -36,7 +36,7 @@ public static class SweepHarness
 
         var submit = options.ContainsKey("submit");
         var url = $"http://127.0.0.1:{FreePorts.Tcp()}";
-        // --request-profile file: storage requests by kind with their wall time, written at the end.
+        // --request-profile file: storage requests by kind with their wall time, written after each pass (a later pass to "<file>.passN").
         var profile = options.ContainsKey("request-profile") ? new RequestProfile() : null;
         await using var app = LocalRuntime.Build(settings, url,
             configure: profile is null ? null : services => services.AddSingleton<Azure.Core.Pipeline.HttpPipelinePolicy>(profile));
@@ -96,11 +96,10 @@ public static class SweepHarness
             lock (durations) durations.Clear();
             passes.Add(await SweepOnceAsync(app, azurite.ProcessId, workerIds, timeline, durations,
                 int.Parse(options.GetValueOrDefault("timeline-seconds", "10"), CultureInfo.InvariantCulture)));
-            if (profile is not null && pass < repeat)
+            if (profile is not null)
             {
-                // Each pass on its own: the first to the named file (at the end), later ones to "<file>.pass<N>".
-                if (pass > 1) await File.WriteAllTextAsync($"{options["request-profile"]}.pass{pass}", profile.Report());
-                else await File.WriteAllTextAsync(options["request-profile"], profile.Report());
+                // Each pass on its own: the first to the named file, later ones to "<file>.pass<N>".
+                await File.WriteAllTextAsync(pass == 1 ? options["request-profile"] : $"{options["request-profile"]}.pass{pass}", profile.Report());
                 profile.Reset();
             }
         }
@@ -110,7 +109,6 @@ public static class SweepHarness
             await worker.WaitForExitAsync();
         }
         await app.StopAsync();
-        if (profile is not null) await File.WriteAllTextAsync(repeat > 1 ? $"{options["request-profile"]}.pass{repeat}" : options["request-profile"], profile.Report());
         var report = new Dictionary<string, object>(passes[0]);
         if (passes.Count > 1) report["passes"] = passes;
         var json = JsonSerializer.Serialize(report);
@@ -330,6 +328,9 @@ public static class SweepHarness
         var transactions = requests.Total - before;
         double[] sorted;
         lock (durations) sorted = [.. durations.Order()];
+        // Peaks before the digest query below, which is the harness's own work.
+        var harnessPeak = PeakRssMb(Environment.ProcessId);
+        var azuritePeak = PeakRssMb(azuritePid);
         var written = await WrittenByKindAsync(app.Services.GetRequiredService<StorageClients>(), passStart);
         return new Dictionary<string, object>
         {
@@ -346,8 +347,8 @@ public static class SweepHarness
             ["allocatedMbPerDomain"] = gcAfter.AllocatedMbPerDomain(gcBefore, status.Screened),
             ["gcPauseShare"] = gcAfter.PauseShare(gcBefore, clock.Elapsed),
             ["gen2Collections"] = gcAfter.Gen2 - gcBefore.Gen2,
-            ["harnessPeakRssMb"] = PeakRssMb(Environment.ProcessId),
-            ["azuritePeakRssMb"] = PeakRssMb(azuritePid),
+            ["harnessPeakRssMb"] = harnessPeak,
+            ["azuritePeakRssMb"] = azuritePeak,
             ["workers"] = 1 + workerIds.Length,
             ["workersCpuMsPerDomain"] = Math.Round((workerIds.Sum(CpuSeconds) - workersBefore) * 1000 / Math.Max(1, status.Screened), 2),
             ["workersPeakRssMb"] = workerIds.Select(PeakRssMb).DefaultIfEmpty(0).Max(),
