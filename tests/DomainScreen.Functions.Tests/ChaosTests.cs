@@ -9,6 +9,7 @@ using Polly;
 using Polly.Simmy;
 using Polly.Simmy.Fault;
 using System.Text.Json;
+using static DomainScreen.Functions.Tests.Review.ReviewHarness;
 using static DomainScreen.Functions.Tests.Support.FunctionsHarness;
 
 namespace DomainScreen.Functions.Tests;
@@ -126,41 +127,13 @@ public sealed class ChaosTests(AzuriteFixture azurite)
         Assert.All(submission.Domains, d => Assert.NotNull(d.Stage));
     }
 
-    /// <summary>
-    /// Loses the answer to a share of the writes after storage applied them (seeded), at most once per request: the
-    /// storage client retries, and the retry meets the write's own change.
-    /// </summary>
-    private sealed class LostAnswers(double rate, int seed) : HttpPipelinePolicy
-    {
-        private readonly Random _random = new(seed);
-        private readonly System.Runtime.CompilerServices.ConditionalWeakTable<HttpMessage, object> _lost = [];
-        private int _count;
-
-        public int Count => Volatile.Read(ref _count);
-
-        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
-            ProcessAsync(message, pipeline).AsTask().GetAwaiter().GetResult();
-
-        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-        {
-            await ProcessNextAsync(message, pipeline);
-            if (message.Request.Method == RequestMethod.Get || message.Response.Status is < 200 or >= 300 || _lost.TryGetValue(message, out _)) return;
-            bool lose;
-            lock (_random) lose = _random.NextDouble() < rate;
-            if (!lose) return;
-            _lost.Add(message, message);
-            Interlocked.Increment(ref _count);
-            throw new IOException("chaos: the answer was lost after storage applied the write");
-        }
-    }
-
     [Fact]
     public async Task AnswersLostAfterWritesLanded_EveryCaseOpenedDecidedAndAuditedOnce()
     {
-        var lost = new LostAnswers(0.3, 17);
+        var lost = new LostAnswerPolicy(0.3, 17); // 30 % of writes lose their answer, each request at most once
         await using var faulty = new FunctionsHarness(azurite, new FakeDnsResolver(), configure: s => s.AddSingleton<HttpPipelinePolicy>(lost));
         await faulty.InitializeAsync();
-        var domains = Enumerable.Range(0, 9).Select(i => Review.ReviewHarness.Fresh($"lost-{i}")).ToList();
+        var domains = Enumerable.Range(0, 9).Select(i => Fresh($"lost-{i}")).ToList();
 
         // Three batches of three flagged domains (opened together), each delivered until it completes, as the host would.
         foreach (var (batch, n) in domains.Chunk(3).Select((b, n) => (b, n)))
@@ -169,7 +142,7 @@ public sealed class ChaosTests(AzuriteFixture azurite)
             {
                 try
                 {
-                    await Review.ReviewHarness.ConsumeAsync(faulty, $"r-lost-{n}", [.. batch.Select(d => Review.ReviewHarness.Result(d, "block", 90))]);
+                    await ConsumeAsync(faulty, $"r-lost-{n}", [.. batch.Select(d => Result(d, "block", 90))]);
                     break;
                 }
                 catch (IOException) when (attempt < MaxDequeueCount)
@@ -180,15 +153,15 @@ public sealed class ChaosTests(AzuriteFixture azurite)
         faulty.Time.Advance(TimeSpan.FromMinutes(5));
         foreach (var domain in domains)
         {
-            var (_, _, etag) = await Review.ReviewHarness.GetCaseAsync(faulty, domain);
-            var (status, body, _) = await Review.ReviewHarness.DecideAsync(faulty, domain, etag, """{"decision":"reject","reason":"a studio's own demo"}""");
+            var (_, _, etag) = await GetCaseAsync(faulty, domain);
+            var (status, body, _) = await DecideAsync(faulty, domain, etag, """{"decision":"reject","reason":"a studio's own demo"}""");
             Assert.True(status == 200, $"{domain}: {status} {body}");
         }
 
-        Assert.True(lost.Count >= 5, $"answers lost: {lost.Count}");
+        Assert.True(lost.Lost >= 5, $"answers lost: {lost.Lost}");
         foreach (var domain in domains)
         {
-            var (_, c, _) = await Review.ReviewHarness.GetCaseAsync(faulty, domain);
+            var (_, c, _) = await GetCaseAsync(faulty, domain);
             Assert.Equal((Core.Review.CaseStates.Rejected, 2), (c!.State, c.Case.Version));
             Assert.Equal(["opened", "rejected"], c.Events.Select(e => e.Event).Order());
             var (_, audit, _) = await faulty.Http("GET", $"/api/audit?caseId={domain}", key: AdminKey);
