@@ -12,19 +12,7 @@ namespace DomainScreen.Core.Actions;
 public sealed class ActionStore(StorageClients storage)
 {
     /// <summary>Adds a planned action; false when it exists already (planned before).</summary>
-    public async Task<bool> TryAddAsync(PartnerAction action, CancellationToken cancellationToken)
-    {
-        var entity = Entity(action);
-        try
-        {
-            await storage.Actions.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (RequestFailedException ex) when (ex.Status == 409)
-        {
-            return await storage.Actions.StoredAsWrittenAsync(entity, cancellationToken).ConfigureAwait(false) is not null; // its own lost answer
-        }
-    }
+    public Task<bool> TryAddAsync(PartnerAction action, CancellationToken cancellationToken) => storage.Actions.TryAddAsync(Entity(action), cancellationToken);
 
     public async Task<(PartnerAction Action, ETag ETag)?> GetAsync(string partnerId, string actionId, CancellationToken cancellationToken)
     {
@@ -44,19 +32,8 @@ public sealed class ActionStore(StorageClients storage)
     }
 
     /// <summary>Replaces the action if it is still the version read; false when another writer changed it first.</summary>
-    public async Task<bool> TryUpdateAsync(PartnerAction action, ETag etag, CancellationToken cancellationToken)
-    {
-        var entity = Entity(action);
-        try
-        {
-            await storage.Actions.UpdateEntityAsync(entity, etag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (RequestFailedException ex) when (ex.Status == 412)
-        {
-            return await storage.Actions.StoredAsWrittenAsync(entity, cancellationToken).ConfigureAwait(false) is not null; // its own lost answer
-        }
-    }
+    public async Task<bool> TryUpdateAsync(PartnerAction action, ETag etag, CancellationToken cancellationToken) =>
+        await storage.Actions.TryReplaceAsync(Entity(action), etag, cancellationToken).ConfigureAwait(false) is not null;
 
     public Task<List<PartnerAction>> ForCaseAsync(string caseId, CancellationToken cancellationToken) =>
         QueryAsync(TableClient.CreateQueryFilter($"CaseId eq {caseId}"), cancellationToken);

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Azure;
 using Azure.Data.Tables;
 using DomainScreen.Core.Api;
 using DomainScreen.Core.Storage;
@@ -58,30 +57,16 @@ public sealed class AuditLog(StorageClients storage, TimeProvider time)
         if (record.Key is { } key)
         {
             id = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..24];
-            var guard = new TableEntity(Partition, "k|" + id) { ["Time"] = now };
-            try
-            {
-                await storage.Audit.AddEntityAsync(guard, cancellationToken).ConfigureAwait(false);
-            }
-            catch (RequestFailedException ex) when (ex.Status == 409)
-            {
-                // Recorded before — unless the guard is this call's own (its answer was lost): the entry is still to write.
-                if (await storage.Audit.StoredAsWrittenAsync(guard, cancellationToken).ConfigureAwait(false) is null) return;
-            }
+            // The guard row is someone else's when the record was appended before (its own, when only the answer was lost).
+            if (!await storage.Audit.TryAddAsync(new TableEntity(Partition, "k|" + id) { ["Time"] = now }, cancellationToken).ConfigureAwait(false)) return;
         }
         else
         {
             id = Guid.CreateVersion7(now).ToString("N");
         }
-        var entry = Entry(record, now, id);
-        try
+        if (!await storage.Audit.TryAddAsync(Entry(record, now, id), cancellationToken).ConfigureAwait(false))
         {
-            await storage.Audit.AddEntityAsync(entry, cancellationToken).ConfigureAwait(false);
-        }
-        catch (RequestFailedException ex) when (ex.Status == 409)
-        {
-            // Written, when the retry of a write whose answer was lost met its own row; otherwise a real clash of ids.
-            if (await storage.Audit.StoredAsWrittenAsync(entry, cancellationToken).ConfigureAwait(false) is null) throw;
+            throw new InvalidOperationException($"audit entry {id} exists with other content"); // a clash of ids, never expected
         }
     }
 

@@ -12,6 +12,40 @@ namespace DomainScreen.Core.Storage;
 /// </summary>
 internal static class LostAnswers
 {
+    /// <summary>
+    /// Inserts the row: true when the stored row is this insert (also when its answer was lost), false when another
+    /// writer's row was there first.
+    /// </summary>
+    public static async Task<bool> TryAddAsync(this TableClient table, TableEntity entity, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (Azure.RequestFailedException ex) when (ex.Status == 409)
+        {
+            return await table.StoredAsWrittenAsync(entity, cancellationToken).ConfigureAwait(false) is not null;
+        }
+    }
+
+    /// <summary>
+    /// Replaces the row if it still has <paramref name="etag"/>: its new ETag (also when the answer was lost), or null
+    /// when another writer changed it first.
+    /// </summary>
+    public static async Task<Azure.ETag?> TryReplaceAsync(this TableClient table, TableEntity entity, Azure.ETag etag, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await table.UpdateEntityAsync(entity, etag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            return response.Headers.ETag ?? default;
+        }
+        catch (Azure.RequestFailedException ex) when (ex.Status == 412)
+        {
+            return (await table.StoredAsWrittenAsync(entity, cancellationToken).ConfigureAwait(false))?.ETag;
+        }
+    }
+
     /// <summary>The stored entity when it holds exactly what <paramref name="written"/> holds, otherwise null.</summary>
     public static async Task<TableEntity?> StoredAsWrittenAsync(this TableClient table, TableEntity written, CancellationToken cancellationToken)
     {

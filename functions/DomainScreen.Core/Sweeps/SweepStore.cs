@@ -70,19 +70,11 @@ public sealed class SweepStore(StorageClients storage) : Screening.IDomainCheckL
             ["StartedAt"] = cursor.StartedAt, ["Trigger"] = cursor.Trigger, ["State"] = cursor.State, ["After"] = cursor.After, ["Batches"] = cursor.Batches,
             ["Total"] = cursor.Total, ["Watchlist"] = cursor.Watchlist, ["Sources"] = JsonSerializer.Serialize(cursor.Sources, CoreJson.Default.DictionaryStringInt32),
         };
-        try
-        {
-            var response = await storage.Sweeps.UpdateEntityAsync(entity, cursor.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-            return cursor with { ETag = response.Headers.ETag ?? default };
-        }
-        catch (RequestFailedException ex) when (ex.Status == 412)
-        {
-            // Either another starter moved the cursor, or this write landed and its answer was lost (LostAnswers). Seen
-            // in a 100k sweep against a saturated emulator: the start stopped at 88,000 of 100,000 and never finished.
-            return await storage.Sweeps.StoredAsWrittenAsync(entity, cancellationToken).ConfigureAwait(false) is { } stored
-                ? cursor with { ETag = stored.ETag }
-                : null;
-        }
+        // A write whose answer was lost is not "another starter moved the cursor" (LostAnswers): taken for one, a 100k sweep
+        // against a saturated emulator stopped queueing at 88,000 of 100,000 and never finished.
+        return await storage.Sweeps.TryReplaceAsync(entity, cursor.ETag, cancellationToken).ConfigureAwait(false) is { } etag
+            ? cursor with { ETag = etag }
+            : null;
     }
 
     /// <summary>
@@ -200,15 +192,7 @@ public sealed class SweepStore(StorageClients storage) : Screening.IDomainCheckL
     {
         var e = new TableEntity(report.SweepId, ReportKey);
         JsonChunks.Write(e, JsonSerializer.Serialize(report, CoreJson.Default.SweepReport));
-        try
-        {
-            await storage.Sweeps.AddEntityAsync(e, cancellationToken).ConfigureAwait(false);
-        }
-        catch (RequestFailedException ex) when (ex.Status == 409)
-        {
-            // Stored before — unless by this very write, whose answer was lost: then the index below is still to write.
-            if (await storage.Sweeps.StoredAsWrittenAsync(e, cancellationToken).ConfigureAwait(false) is null) return false;
-        }
+        if (!await storage.Sweeps.TryAddAsync(e, cancellationToken).ConfigureAwait(false)) return false; // stored before
         // The reports in time order (newest first), for "new since the previous sweep".
         await storage.Sweeps.UpsertEntityAsync(new TableEntity(ReportsIndex, ReportIndexKey(report.StartedAt, report.SweepId)) { ["SweepId"] = report.SweepId },
             TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
