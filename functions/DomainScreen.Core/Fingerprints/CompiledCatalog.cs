@@ -29,9 +29,13 @@ public sealed class CompiledCatalog
     private readonly LiteralScanner _scanner;
     private readonly int[][] _targetsOf; // by literal id
     private readonly bool[] _regexOnly;
+    // Rules by when they run: literals (found by the scan), cheap tests of the page's small fields, and regexes over
+    // the page or the Gradio text (only for signatures with evidence). Indices into _rules, in catalog order.
+    private readonly int[] _literalRules, _cheapRules, _expensiveRules;
     private readonly int[] _firstRule; // by signature, then the rule count
     private readonly Dictionary<string, SignatureSpec> _signaturesById;
     private readonly FrozenSet<int> _faviconHashes;
+    private readonly SearchValues<string> _brandNames;
 
     // Targets: rule index ≥ 0; term index encoded as -(index + 1).
     internal CompiledCatalog(string version, List<SignatureSpec> signatures, List<LexiconSpec> lexicons, List<BrandSpec>? brands = null)
@@ -74,9 +78,22 @@ public sealed class CompiledCatalog
         _signaturesById = signatures.ToDictionary(sig => sig.Id!, StringComparer.Ordinal);
         _faviconHashes = _rules.Where(r => r.Hashes is not null).SelectMany(r => r.Hashes!).ToFrozenSet();
         _regexOnly = signatures.Select(sig => sig.Rules.All(r => r.Match == "regex" && r.Field is Fields.Html or Fields.GradioText)).ToArray();
+        var byKind = Enumerable.Range(0, _rules.Count).ToLookup(i => KindOf(_rules[i]));
+        _literalRules = byKind[RuleKind.Literal].ToArray();
+        _cheapRules = byKind[RuleKind.Cheap].ToArray();
+        _expensiveRules = byKind[RuleKind.Expensive].ToArray();
+        _brandNames = SearchValues.Create(Brands.SelectMany(b => b.Names).Where(n => n.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToArray(),
+            StringComparison.OrdinalIgnoreCase);
     }
 
     public string Version { get; }
+
+    private enum RuleKind { Literal, Cheap, Expensive }
+
+    private static RuleKind KindOf(Rule rule) =>
+        rule.Spec.Field is Fields.Html or Fields.GradioText
+            ? rule.Spec.Match == "contains" ? RuleKind.Literal : rule.Regex is not null ? RuleKind.Expensive : RuleKind.Cheap
+            : RuleKind.Cheap;
 
     /// <summary>The brand registry (brands.json).</summary>
     public IReadOnlyList<BrandSpec> Brands { get; }
@@ -180,32 +197,15 @@ public sealed class CompiledCatalog
         // Cheap rules first; a regex over the page runs only for signatures that already have evidence (or that
         // have nothing but regexes), so an ordinary page costs one literal scan, not a regex per signature.
         var hasEvidence = new bool[_signatures.Count];
-        for (var pass = 0; pass < 2; pass++)
+        foreach (var i in _literalRules)
         {
-            for (var i = 0; i < _rules.Count; i++)
-            {
-                var rule = _rules[i];
-                if (rule.Spec.Match == "contains" && rule.Spec.Field is Fields.Html or Fields.GradioText)
-                {
-                    if (pass == 0 && ruleHits[i] is { Count: > 0 }) hasEvidence[rule.Signature] = true;
-                    continue;
-                }
-                var expensive = rule.Regex is not null && rule.Spec.Field is Fields.Html or Fields.GradioText;
-                if (expensive != (pass == 1)) continue;
-                if (expensive && !hasEvidence[rule.Signature] && !_regexOnly[rule.Signature]) continue;
-                try
-                {
-                    if (Evaluate(rule, page) is { } hit)
-                    {
-                        (ruleHits[i] ??= []).Add(hit);
-                        hasEvidence[rule.Signature] = true;
-                    }
-                }
-                catch (RegexMatchTimeoutException)
-                {
-                    warnings.Add($"rule '{rule.Spec.Id}' timed out after {CatalogLoader.RegexTimeout.TotalMilliseconds:0} ms and was skipped");
-                }
-            }
+            if (ruleHits[i] is { Count: > 0 }) hasEvidence[_rules[i].Signature] = true;
+        }
+        foreach (var i in _cheapRules) EvaluateInto(i, page, ruleHits, hasEvidence, warnings);
+        foreach (var i in _expensiveRules)
+        {
+            var signature = _rules[i].Signature;
+            if (hasEvidence[signature] || _regexOnly[signature]) EvaluateInto(i, page, ruleHits, hasEvidence, warnings);
         }
 
         // Pattern terms (prices) are cues: they only matter on a page that already names a category or a tool.
@@ -238,6 +238,23 @@ public sealed class CompiledCatalog
         }
         var all = new FingerprintResult(products, terms, filings, Version, warnings) { Brands = FindBrandClaims(page) };
         return reportAll ? all : Finalise(all);
+    }
+
+    private void EvaluateInto(int i, PageFacts page, List<RuleHit>?[] ruleHits, bool[] hasEvidence, List<string> warnings)
+    {
+        var rule = _rules[i];
+        try
+        {
+            if (Evaluate(rule, page) is { } hit)
+            {
+                (ruleHits[i] ??= []).Add(hit);
+                hasEvidence[rule.Signature] = true;
+            }
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            warnings.Add($"rule '{rule.Spec.Id}' timed out after {CatalogLoader.RegexTimeout.TotalMilliseconds:0} ms and was skipped");
+        }
     }
 
     // Keeps products that reached their threshold; a specific product (FaceFusion) replaces the generic one it refines (Gradio).
@@ -314,6 +331,8 @@ public sealed class CompiledCatalog
             (Fields.Title, page.Title), ("meta:og:site_name", page.Meta.GetValueOrDefault("og:site_name")),
             ("meta:application-name", page.Meta.GetValueOrDefault("application-name")), ("meta:og:title", page.Meta.GetValueOrDefault("og:title")),
         ];
+        // Most pages name no brand where they name themselves: one search for every name at once settles that.
+        if (!places.Any(p => p.Value is not null && p.Value.AsSpan().IndexOfAny(_brandNames) >= 0)) return claims;
         foreach (var brand in Brands)
         {
             foreach (var (field, value) in places)
@@ -359,11 +378,16 @@ public sealed class CompiledCatalog
     private static readonly string[] Negators = ["拒绝", "杜绝", "严禁", "禁止", "不提供", "不做", "绝不", "从不", "不支持", "反对", "抵制", "远离", "谨防",
         "no ", "not ", "never ", "don't ", "do not ", "won't ", "we refuse ", "against ", "beware of ", "free of ", "zero "];
 
+    // Every character a negator starts with, in both cases: most terms have none of them in the few characters before.
+    private static readonly SearchValues<char> NegatorStarts = SearchValues.Create(
+        Negators.Select(n => char.ToLowerInvariant(n[0])).Concat(Negators.Select(n => char.ToUpperInvariant(n[0]))).Distinct().ToArray());
+
     /// <summary>A negation just before the term (within a few characters): 拒绝刷量, "we never sell accounts".</summary>
     private static bool Negated(ReadOnlySpan<char> text, int at)
     {
         var from = Math.Max(0, at - 12);
         var before = text[from..at];
+        if (!before.ContainsAny(NegatorStarts)) return false;
         foreach (var n in Negators)
         {
             var i = before.LastIndexOf(n, StringComparison.OrdinalIgnoreCase);
@@ -400,7 +424,12 @@ public sealed class CompiledCatalog
             case Fields.Header:
                 return page.Headers.TryGetValue(spec.Name!.ToLowerInvariant(), out var header) ? Test($"header:{spec.Name}", header) : null;
             case Fields.GradioElemId:
-                return page.Gradio?.ElemIds.FirstOrDefault(id => Matches(rule, id, out _, out _)) is { } elemId ? Hit(Fields.GradioElemId, elemId, 0) : null;
+                if (page.Gradio is null) return null;
+                foreach (var id in page.Gradio.ElemIds)
+                {
+                    if (Matches(rule, id, out _, out _)) return Hit(Fields.GradioElemId, id, 0);
+                }
+                return null;
             case Fields.Asset:
                 for (var i = 0; i < page.Assets.Count; i++)
                 {
@@ -408,11 +437,23 @@ public sealed class CompiledCatalog
                 }
                 return null;
             case Fields.Cookie:
-                return page.Cookies.FirstOrDefault(c => Matches(rule, c, out _, out _)) is { } cookie ? Hit(Fields.Cookie, cookie, 0) : null;
+                foreach (var cookie in page.Cookies)
+                {
+                    if (Matches(rule, cookie, out _, out _)) return Hit(Fields.Cookie, cookie, 0);
+                }
+                return null;
             case Fields.Favicon:
                 return page.FaviconMmh3 is { } mmh3 && rule.Hashes!.Contains(mmh3) ? Hit(Fields.Favicon, mmh3.ToString(System.Globalization.CultureInfo.InvariantCulture), 0) : null;
             case Fields.Probe:
-                var probe = page.Probes.FirstOrDefault(p => p.Path == spec.Path);
+                ProbeFact? probe = null;
+                foreach (var p in page.Probes)
+                {
+                    if (p.Path == spec.Path)
+                    {
+                        probe = p;
+                        break;
+                    }
+                }
                 if (probe is null) return null;
                 if (spec.Match == "status") return probe.Status?.ToString(System.Globalization.CultureInfo.InvariantCulture) == spec.Value ? Hit($"probe:{spec.Path}", spec.Value!, 0) : null;
                 if (probe.Status is not (>= 200 and < 300) && spec.Match != "contains") return null;
