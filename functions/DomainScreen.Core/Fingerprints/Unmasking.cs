@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Net;
+using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace DomainScreen.Core.Fingerprints;
 
@@ -18,11 +20,44 @@ internal static class Unmasking
     public static string? Unmask(string html)
     {
         var span = html.AsSpan();
-        var invisible = span.IndexOfAny(Invisible) >= 0;
+        var invisible = IndexOfInvisible(span) >= 0;
         var references = HasWordReferences(span);
         if (!invisible && !references) return null;
         var text = invisible ? Strip(html) : html;
         return references ? WebUtility.HtmlDecode(text) : text;
+    }
+
+    /// <summary>
+    /// The first invisible character, or -1. A vector at a time: two short ranges (U+200B–U+200D, U+2060–U+2064) and
+    /// three single characters, compared exactly — several times faster on a large page than a search for ten
+    /// scattered values, which takes the general set-membership path.
+    /// </summary>
+    internal static int IndexOfInvisible(ReadOnlySpan<char> span)
+    {
+        var units = MemoryMarshal.Cast<char, ushort>(span);
+        var i = 0;
+        if (Vector.IsHardwareAccelerated && units.Length >= Vector<ushort>.Count)
+        {
+            var zeroWidth = new Vector<ushort>(0x200B);
+            var joiners = new Vector<ushort>(0x2060);
+            var two = new Vector<ushort>(2);
+            var four = new Vector<ushort>(4);
+            var softHyphen = new Vector<ushort>(0x00AD);
+            var mongolian = new Vector<ushort>(0x180E);
+            var bom = new Vector<ushort>(0xFEFF);
+            for (; i <= units.Length - Vector<ushort>.Count; i += Vector<ushort>.Count)
+            {
+                var v = new Vector<ushort>(units[i..]);
+                var hit = Vector.LessThanOrEqual(v - zeroWidth, two) | Vector.LessThanOrEqual(v - joiners, four)
+                    | Vector.Equals(v, softHyphen) | Vector.Equals(v, mongolian) | Vector.Equals(v, bom);
+                if (hit == Vector<ushort>.Zero) continue;
+                // U+2061 is in the second range but not in the set.
+                var found = span.Slice(i, Vector<ushort>.Count).IndexOfAny(Invisible);
+                if (found >= 0) return i + found;
+            }
+        }
+        var rest = span[i..].IndexOfAny(Invisible);
+        return rest < 0 ? -1 : i + rest;
     }
 
     // Pages write quotes and spaces as references (&#39;, &#160;, &#x2019;) all the time; letters and CJK
