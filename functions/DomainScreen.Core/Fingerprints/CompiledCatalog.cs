@@ -53,8 +53,9 @@ public sealed class CompiledCatalog
                     ? CatalogLoader.CompileRegex(spec.Value!)
                     : null;
                 var hashes = spec.Match == "mmh3" ? spec.Values.Select(int.Parse).ToFrozenSet() : null;
-                _rules.Add(new Rule(s, spec, regex, hashes));
-                if (spec.Match == "contains" && spec.Field is Fields.Html or Fields.GradioText) AddLiteral(spec.Value!, _rules.Count - 1);
+                var rule = new Rule(s, spec, regex, hashes);
+                _rules.Add(rule);
+                if (KindOf(rule) == RuleKind.Literal) AddLiteral(spec.Value!, _rules.Count - 1);
             }
         }
         _firstRule[signatures.Count] = _rules.Count;
@@ -77,8 +78,9 @@ public sealed class CompiledCatalog
         ProbePaths = _rules.Where(r => r.Spec.Field == Fields.Probe).Select(r => r.Spec.Path!).Distinct(StringComparer.Ordinal).ToArray();
         _signaturesById = signatures.ToDictionary(sig => sig.Id!, StringComparer.Ordinal);
         _faviconHashes = _rules.Where(r => r.Hashes is not null).SelectMany(r => r.Hashes!).ToFrozenSet();
-        _regexOnly = signatures.Select(sig => sig.Rules.All(r => r.Match == "regex" && r.Field is Fields.Html or Fields.GradioText)).ToArray();
         var byKind = Enumerable.Range(0, _rules.Count).ToLookup(i => KindOf(_rules[i]));
+        _regexOnly = Enumerable.Range(0, signatures.Count)
+            .Select(sig => Enumerable.Range(_firstRule[sig], _firstRule[sig + 1] - _firstRule[sig]).All(i => KindOf(_rules[i]) == RuleKind.Expensive)).ToArray();
         _literalRules = byKind[RuleKind.Literal].ToArray();
         _cheapRules = byKind[RuleKind.Cheap].ToArray();
         _expensiveRules = byKind[RuleKind.Expensive].ToArray();
