@@ -20,7 +20,12 @@ public static class ReadAhead
         try
         {
             // ReadAllAsync ends when the pump completes the channel, and throws the source's error if it failed.
-            await foreach (var item in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false)) yield return item;
+            await foreach (var item in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                // ReadAllAsync keeps handing out what is already buffered after a cancellation; the caller asked to stop.
+                cancellationToken.ThrowIfCancellationRequested();
+                yield return item;
+            }
         }
         finally
         {
