@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Text;
 
 namespace DomainScreen.Core.Fingerprints;
 
@@ -9,12 +11,25 @@ internal delegate bool LiteralFound(int literal, int at);
 /// <summary>
 /// Finds many literals (case-insensitive, mixed Chinese and English) in one pass over a text.
 /// <para>
-/// Bit tables over hashed lower-cased characters say where a literal may start: the first two characters of every
+/// Literals come in three kinds, each found its own way, and the three streams of positions are merged in text order.
+/// No character outside ASCII equals an ASCII one ignoring case, which is what lets ASCII text be treated apart:
+/// <list type="bullet">
+/// <item><b>long ASCII</b> (six or more characters, the first six ASCII: most English literals): only every third
+/// position is read, four characters at a time, and looked up among the four-character grams the long literals have at
+/// offsets 0, 1 and 2 (see <see cref="NextLong"/>);</item>
+/// <item><b>short ASCII</b> (fewer than six, all ASCII): the runtime's vectorised multi-string search, which stays on
+/// its fast path for a few dozen strings;</item>
+/// <item><b>the others</b> (a character outside ASCII among the first six: Chinese terms, "AI换脸"): compared only at
+/// positions up to five before such a character or inside a run of them; ASCII text between is stepped over by vector.</item>
+/// </list>
+/// </para>
+/// <para>
+/// For the others, bit tables over hashed lower-cased characters say where a literal may start: the first two characters of every
 /// literal, then the first three of the longer ones, then the first four of those of four or more; at each level a
 /// second table marks the literals that end there (two- and three-character literals). Only where all levels say yes
 /// are the literals filed under that slot compared, first by their four leading characters as one number, then in
 /// full. A literal can start nowhere else, so nothing is missed; the prefilter only passes fewer false positions the
-/// deeper it goes (ordinary English text passes "cla" of <c>class</c> for <c>claude</c>, not "clas").
+/// deeper it goes (Chinese text passes "一键" for <c>一键换脸</c> far more often than "一键换").
 /// </para>
 /// <para>
 /// A literal that has reached its limit in this text is dead: when every literal under a bit is dead the bit is
@@ -25,14 +40,29 @@ internal delegate bool LiteralFound(int literal, int at);
 /// </summary>
 internal sealed class LiteralScanner
 {
-    private const int PairSlots = 1 << 16, TripleSlots = 1 << 18, QuadSlots = 1 << 18;
+    private const int PairSlots = 1 << 16, TripleSlots = 1 << 18, QuadSlots = 1 << 18, GramSlots = 1 << 16;
+
+    /// <summary>Literals this long whose first characters are all ASCII are found from every third position (see <see cref="NextLong"/>).</summary>
+    private const int LongLength = 6;
+
+    /// <summary>The other literals have a character outside ASCII among their first six, so at most five ASCII ones before it.</summary>
+    private const int MaxAsciiLead = LongLength - 1;
+
+    // Four UTF-16 units read as one number: any unit outside ASCII, and the bit that folds ASCII letters together.
+    private const ulong NonAscii = 0xFF80_FF80_FF80_FF80, Fold = 0x0020_0020_0020_0020;
 
     /// <summary><see cref="char.ToLowerInvariant"/> for every UTF-16 unit, as a table (the scan's only per-character work).</summary>
     private static readonly char[] Lower = BuildLower();
 
+    /// <summary>
+    /// For every UTF-16 unit, its lower-cased value times the pair hash's two multipliers (low and high 32 bits): the
+    /// scan's pair hash is then two table reads and an exclusive or, with no multiplication in the loop.
+    /// </summary>
+    private static readonly ulong[] PairFactors = BuildPairFactors();
+
     // Table ids: a literal is filed under one bit of each level it reaches.
-    private const int Pairs = 0, Triples = 1, Quads = 2, PairEnds = 3, TripleEnds = 4, TableCount = 5;
-    private static readonly int[] TableSlots = [PairSlots, TripleSlots, QuadSlots, PairSlots, TripleSlots];
+    private const int Pairs = 0, Triples = 1, Quads = 2, PairEnds = 3, TripleEnds = 4, Grams = 5;
+    private static readonly int[] TableSlots = [PairSlots, TripleSlots, QuadSlots, PairSlots, TripleSlots, GramSlots * 4];
 
     private readonly string[] _literals;
 
@@ -49,6 +79,14 @@ internal sealed class LiteralScanner
     // Literal ids by the slot of their last level, as offsets into one array each (CSR), longest first.
     private readonly int[] _quadStart = new int[QuadSlots + 1], _tripleEndStart = new int[TripleSlots + 1], _pairEndStart = new int[PairSlots + 1];
     private readonly int[] _quadIds, _tripleEndIds, _pairEndIds;
+    private readonly int[] _longStart = new int[GramSlots + 1];
+    private readonly int[] _longIds;
+
+    // Short literals all in ASCII, found by the runtime's vectorised multi-string search (few, so it stays on its fast path).
+    private readonly int[] _asciiIds, _asciiStart = new int[129]; // by lower-cased first character, longest first
+    private readonly SearchValues<string>? _ascii;
+    private readonly ulong _asciiAll;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<ulong, SearchValues<string>> _asciiByLive = new();
 
     public LiteralScanner(IReadOnlyList<string> literals)
     {
@@ -63,6 +101,8 @@ internal sealed class LiteralScanner
         var quads = new List<(int Slot, int Id)>();
         var tripleEnds = new List<(int Slot, int Id)>();
         var pairEnds = new List<(int Slot, int Id)>();
+        var longs = new List<(int Slot, int Id)>();
+        var asciiShort = new List<int>();
         for (var id = 0; id < _literals.Length; id++)
         {
             var literal = _literals[id];
@@ -82,6 +122,20 @@ internal sealed class LiteralScanner
                 }
                 sizes[group]++;
                 bits.Add((table, slot, group));
+            }
+            if (IsLong(literal))
+            {
+                // Filed under its four-character grams at offsets 0, 1 and 2 (bit 4 × gram + offset).
+                for (var offset = 0; offset < 3; offset++) File(Grams, GramSlot(Gram(literal.AsSpan(offset))) * 4 + offset);
+                longs.Add((GramSlot(Gram(literal)), id));
+                _bitsOf[id] = bits.ToArray();
+                continue;
+            }
+            if (Ascii.IsValid(literal))
+            {
+                asciiShort.Add(id);
+                _bitsOf[id] = [];
+                continue;
             }
             var pair = PairSlot(Lower[literal[0]], Lower[literal[1]]);
             File(Pairs, pair);
@@ -112,6 +166,10 @@ internal sealed class LiteralScanner
         _quadIds = Pack(quads.OrderByDescending(t => _literals[t.Id].Length).ToList(), _quadStart);
         _tripleEndIds = Pack(tripleEnds, _tripleEndStart);
         _pairEndIds = Pack(pairEnds, _pairEndStart);
+        _longIds = Pack(longs.OrderByDescending(t => _literals[t.Id].Length).ToList(), _longStart);
+        _asciiIds = Pack(asciiShort.Select(id => ((int)Lower[_literals[id][0]], id)).OrderByDescending(t => _literals[t.id].Length).ToList(), _asciiStart);
+        _ascii = _asciiIds.Length > 0 ? SearchValues.Create(_asciiIds.Select(id => _literals[id]).ToArray(), StringComparison.OrdinalIgnoreCase) : null;
+        _asciiAll = _asciiIds.Length >= 64 ? ulong.MaxValue : (1UL << _asciiIds.Length) - 1;
     }
 
     public int Count => _literals.Length;
@@ -127,20 +185,76 @@ internal sealed class LiteralScanner
         var state = ScanState.Rent(this);
         try
         {
-            var pos = 0;
-            while ((pos = NextCandidate(text, pos, state.Tables, out var pair, out var triple, out var quad)) >= 0)
+            // Three streams of candidate positions, merged in text order: long ASCII, the others, short ASCII.
+            var tables = state.Tables;
+            state.Ascii = _ascii;
+            state.AsciiLive = _asciiAll;
+            var nextLong = NextLong(text, 0, tables, out var gram);
+            var next = NextCandidate(text, 0, tables, out var pair, out var triple, out var quad);
+            var nextAscii = NextAscii(text, 0, maxHits, state);
+            while (nextLong >= 0 || next >= 0 || nextAscii >= 0)
             {
-                // Longest first: four or more characters, then three, then two.
-                if (quad >= 0) Try(text, pos, _quadIds, _quadStart[quad], _quadStart[quad + 1], maxHits, found, state);
-                if (triple >= 0) Try(text, pos, _tripleEndIds, _tripleEndStart[triple], _tripleEndStart[triple + 1], maxHits, found, state);
-                if (pair >= 0) Try(text, pos, _pairEndIds, _pairEndStart[pair], _pairEndStart[pair + 1], maxHits, found, state);
-                pos++;
+                var pos = Earliest(Earliest(nextLong, next), nextAscii);
+                // Longest first. A long literal is the longest at its position: a longer one matched the same six ASCII
+                // characters there, so it is long too. One with a character outside ASCII among its first six is longer
+                // than any short ASCII one found at the same position: that one ends before the text's first such character.
+                if (pos == nextLong)
+                {
+                    Try(text, pos, _longIds, _longStart[gram], _longStart[gram + 1], maxHits, found, state);
+                    nextLong = NextLong(text, pos + 1, tables, out gram);
+                }
+                if (pos == next)
+                {
+                    if (quad >= 0) Try(text, pos, _quadIds, _quadStart[quad], _quadStart[quad + 1], maxHits, found, state);
+                    if (triple >= 0) Try(text, pos, _tripleEndIds, _tripleEndStart[triple], _tripleEndStart[triple + 1], maxHits, found, state);
+                    if (pair >= 0) Try(text, pos, _pairEndIds, _pairEndStart[pair], _pairEndStart[pair + 1], maxHits, found, state);
+                    next = NextCandidate(text, pos + 1, tables, out pair, out triple, out quad);
+                }
+                if (pos == nextAscii)
+                {
+                    var first = Lower[text[pos]];
+                    Try(text, pos, _asciiIds, _asciiStart[first], _asciiStart[first + 1], maxHits, found, state);
+                    nextAscii = NextAscii(text, pos + 1, maxHits, state);
+                }
             }
         }
         finally
         {
             state.Return();
         }
+    }
+
+    private static int Earliest(int a, int b) => a < 0 ? b : b < 0 ? a : Math.Min(a, b);
+
+    /// <summary>The next occurrence of a short ASCII literal, or -1 (also once all of them are dead).</summary>
+    private int NextAscii(ReadOnlySpan<char> text, int from, int maxHits, ScanState state)
+    {
+        if (state.Ascii is null || from >= text.Length) return -1;
+        // The search stops at dead literals too ("news" on a news page, thousands of times): once one dies, search for
+        // the live ones only. Searches by live set are built once and kept (up to a bound; past it the old one serves).
+        ulong live = 0;
+        for (var k = 0; k < _asciiIds.Length; k++)
+        {
+            if (state.Hits[_asciiIds[k]] < maxHits) live |= 1UL << (k & 63);
+        }
+        if (live == 0) return -1;
+        if (live != state.AsciiLive && _asciiIds.Length <= 64)
+        {
+            state.AsciiLive = live;
+            state.Ascii = SearchFor(live) ?? state.Ascii;
+        }
+        var at = text[from..].IndexOfAny(state.Ascii);
+        return at < 0 ? -1 : from + at;
+    }
+
+    private const int MaxAsciiSearches = 4096;
+
+    private SearchValues<string>? SearchFor(ulong live)
+    {
+        if (_asciiByLive.TryGetValue(live, out var search)) return search;
+        if (_asciiByLive.Count >= MaxAsciiSearches) return null;
+        var literals = Enumerable.Range(0, _asciiIds.Length).Where(k => (live & (1UL << k)) != 0).Select(k => _literals[_asciiIds[k]]).ToArray();
+        return _asciiByLive.GetOrAdd(live, SearchValues.Create(literals, StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>Every occurrence of every literal, no limit (benchmarks and profiling).</summary>
@@ -174,10 +288,32 @@ internal sealed class LiteralScanner
     }
 
     /// <summary>
-    /// The first position at or after <paramref name="from"/> where a literal may start, or -1, with the slots whose
-    /// literals to compare there (-1 for a level with none).
+    /// The first position at or after <paramref name="start"/> where one of the other literals (neither long nor short
+    /// ASCII) may start, or -1, with the slots whose literals to compare there (-1 for a level with none).
     /// </summary>
-    private static int NextCandidate(ReadOnlySpan<char> span, int from, ulong[][] tables, out int pairEnd, out int tripleEnd, out int quad)
+    private static int NextCandidate(ReadOnlySpan<char> span, int start, ulong[][] tables, out int pairEnd, out int tripleEnd, out int quad)
+    {
+        pairEnd = tripleEnd = quad = -1;
+        var last = span.Length - 1;
+        for (var from = start; from < last;)
+        {
+            // Every literal here has a character outside ASCII within its first six: only positions up to five before
+            // such a character, and those inside a run of them, are compared; ASCII text is stepped over by vector.
+            var other = span[from..].IndexOfAnyExceptInRange((char)0, (char)127);
+            if (other < 0) return -1;
+            other += from;
+            from = Math.Max(from, other - MaxAsciiLead);
+            var ascii = span[other..].IndexOfAnyInRange((char)0, (char)127);
+            var end = ascii < 0 ? last : Math.Min(last, other + ascii);
+            var found = Window(span, from, end, tables, out pairEnd, out tripleEnd, out quad);
+            if (found >= 0) return found;
+            from = end;
+        }
+        return -1;
+    }
+
+    /// <summary>The first position in [<paramref name="from"/>, <paramref name="end"/>) that passes the pair, triple and quad tables.</summary>
+    private static int Window(ReadOnlySpan<char> span, int from, int end, ulong[][] tables, out int pairEnd, out int tripleEnd, out int quad)
     {
         pairEnd = tripleEnd = quad = -1;
         ref var text = ref MemoryMarshal.GetReference(span);
@@ -188,13 +324,13 @@ internal sealed class LiteralScanner
         var tripleEnds = tables[TripleEnds];
         var quads = tables[Quads];
         var last = span.Length - 1;
-        if (from >= last) return -1;
-        var a = Unsafe.Add(ref lower, Unsafe.Add(ref text, from));
-        for (var i = from; i < last; i++)
+        ref var factors = ref MemoryMarshal.GetArrayDataReference(PairFactors);
+        var a = (uint)Unsafe.Add(ref factors, Unsafe.Add(ref text, from));
+        for (var i = from; i < end; i++)
         {
-            var b = Unsafe.Add(ref lower, Unsafe.Add(ref text, i + 1));
-            var pair = PairSlot(a, b);
-            a = b;
+            var b = Unsafe.Add(ref factors, Unsafe.Add(ref text, i + 1));
+            var pair = (int)((a ^ (uint)(b >> 32)) >> 16);
+            a = (uint)b;
             if ((Unsafe.Add(ref pairs, pair >> 6) & (1UL << pair)) == 0) continue;
             var found = false;
             if (Has(pairEnds, pair))
@@ -228,6 +364,56 @@ internal sealed class LiteralScanner
         return -1;
     }
 
+    /// <summary>
+    /// The first position at or after <paramref name="from"/> where a long literal may start, or -1, with the slot of
+    /// its first gram. A long literal covers six ASCII characters, so one of every three positions lies in it with
+    /// four of its characters from there on: only those positions (multiples of three) are read, four characters at
+    /// once, and a gram some long literal has at offset 0, 1 or 2 sends the scan back to check that start. No other
+    /// character equals an ASCII one ignoring case (checked in the tests), so a gram with any other character in it
+    /// is in no long literal.
+    /// </summary>
+    private static int NextLong(ReadOnlySpan<char> span, int from, ulong[][] tables, out int gram)
+    {
+        gram = -1;
+        ref var text = ref MemoryMarshal.GetReference(span);
+        ref var grams = ref MemoryMarshal.GetArrayDataReference(tables[Grams]);
+        var end = span.Length - 4;
+        for (var i = (from + 2) / 3 * 3; i <= end; i += 3)
+        {
+            var x = Read4(ref text, i);
+            if ((x & NonAscii) != 0) continue;
+            var slot = GramSlot(x | Fold);
+            var offsets = (int)(Unsafe.Add(ref grams, slot >> 4) >> ((slot & 15) * 4)) & 7;
+            if (offsets == 0) continue;
+            for (var offset = 2; offset > 0; offset--)
+            {
+                var start = i - offset;
+                if ((offsets & (1 << offset)) == 0 || start < from) continue;
+                var first = Read4(ref text, start);
+                if ((first & NonAscii) != 0) continue;
+                var firstSlot = GramSlot(first | Fold);
+                if ((Unsafe.Add(ref grams, firstSlot >> 4) & (1UL << ((firstSlot & 15) * 4))) == 0) continue;
+                gram = firstSlot;
+                return start;
+            }
+            if ((offsets & 1) != 0)
+            {
+                gram = slot;
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static ulong Read4(ref char text, int at) => Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<char, byte>(ref Unsafe.Add(ref text, at)));
+
+    private static bool IsLong(string literal) => literal.Length >= LongLength && Ascii.IsValid(literal.AsSpan(0, LongLength));
+
+    /// <summary>Four characters of a long literal, as <see cref="NextLong"/> reads them from the text (little-endian units, folded).</summary>
+    private static ulong Gram(ReadOnlySpan<char> text) => (text[0] | ((ulong)text[1] << 16) | ((ulong)text[2] << 32) | ((ulong)text[3] << 48)) | Fold;
+
+    private static int GramSlot(ulong gram) => (int)((gram * 0x9E3779B97F4A7C15UL) >> 48);
+
     /// <summary>The first four characters, lower-cased, as one number (missing characters are zero).</summary>
     private static ulong Key(ReadOnlySpan<char> text)
     {
@@ -255,7 +441,16 @@ internal sealed class LiteralScanner
         return table;
     }
 
-    private static int PairSlot(char first, char second) => (int)((first * 0x9E3779B1u ^ second * 0x85EBCA77u) >> 16);
+    private static ulong[] BuildPairFactors()
+    {
+        var table = new ulong[65536];
+        for (var c = 0; c < table.Length; c++) table[c] = (Lower[c] * PairFirst) | ((ulong)(Lower[c] * PairSecond) << 32);
+        return table;
+    }
+
+    private const uint PairFirst = 0x9E3779B1u, PairSecond = 0x85EBCA77u;
+
+    private static int PairSlot(char first, char second) => (int)((first * PairFirst ^ second * PairSecond) >> 16);
 
     private static int TripleSlot(int pairHash, char third) => (int)(((uint)pairHash * 0x27D4EB2Fu ^ third * 0x165667B1u) >> 14);
 
@@ -288,6 +483,10 @@ internal sealed class LiteralScanner
         }
 
         public ulong[][] Tables { get; }
+
+        /// <summary>This scan's search for short ASCII literals, and the set of them it looks for (bit k: the k-th).</summary>
+        public SearchValues<string>? Ascii { get; set; }
+        public ulong AsciiLive { get; set; }
         public int[] Hits { get; }
         public List<int> Touched { get; } = [];
 

@@ -121,6 +121,58 @@ public class LiteralScannerTests
     }
 
     [Fact]
+    public void Scan_FindsWhatComparingEveryPositionFinds_ForEveryKindOfLiteral()
+    {
+        // Generated literals of every kind the scanner treats apart: long ASCII (six or more, found from every third
+        // position), short ASCII (found by a vectorised search), and those with CJK among their first six characters
+        // (up to five ASCII ones before it, compared only near such characters), at every phase and up to the text's end.
+        var random = new Random(23);
+        string Word(int length, string alphabet) => new(Enumerable.Range(0, length).Select(_ => alphabet[random.Next(alphabet.Length)]).ToArray());
+        const string ascii = "abcdeAB-. ", cjk = "换脸中文";
+        for (var round = 0; round < 40; round++)
+        {
+            var literals = Enumerable.Range(0, 12).Select(i => (i % 3) switch
+            {
+                0 => Word(random.Next(6, 11), ascii),
+                1 => Word(random.Next(2, 6), ascii),
+                _ => Word(random.Next(0, 6), ascii) + Word(random.Next(1, 3), cjk) + Word(random.Next(0, 3), ascii),
+            }).Where(l => l.Length >= 2).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+            var scanner = new LiteralScanner(literals);
+            for (var text = 0; text < 10; text++)
+            {
+                var sb = new System.Text.StringBuilder(Word(random.Next(0, 3), ascii));
+                while (sb.Length < 200)
+                {
+                    var literal = literals[random.Next(literals.Length)];
+                    sb.Append(random.Next(3) switch { 0 => literal, 1 => literal.ToUpperInvariant(), _ => Word(random.Next(1, 4), ascii + cjk) });
+                }
+                var page = sb.ToString();
+                Assert.Equal(Obvious(literals, page, int.MaxValue), Scanned(scanner, page, int.MaxValue));
+                Assert.Equal(Obvious(literals, page, 1), Scanned(scanner, page, 1));
+            }
+        }
+    }
+
+    [Fact]
+    public void NoOtherCharacter_EqualsAnAsciiLetterIgnoringCase()
+    {
+        // The scanner reads long ASCII literals only where the text is ASCII, and steps over ASCII text for the others:
+        // both rest on this. (U+212A KELVIN SIGN lower-cases to 'k' but does not equal it ignoring case.)
+        Span<char> other = stackalloc char[1], letter = stackalloc char[1];
+        var equal = new List<int>();
+        for (var c = 128; c < 65536; c++)
+        {
+            other[0] = (char)c;
+            for (var a = 'A'; a <= 'z'; a++)
+            {
+                letter[0] = a;
+                if (((ReadOnlySpan<char>)other).Equals(letter, StringComparison.OrdinalIgnoreCase)) equal.Add(c);
+            }
+        }
+        Assert.Empty(equal);
+    }
+
+    [Fact]
     public void ShortLiteral_IsRefused()
     {
         Assert.Throws<ArgumentException>(() => new LiteralScanner(["a"]));
