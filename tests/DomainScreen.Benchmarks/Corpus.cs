@@ -19,10 +19,22 @@ public static class Corpus
     /// A page of about <paramref name="bytes"/> UTF-8 bytes: a lab page with ordinary article text and markup
     /// (mixed Chinese and English, as real pages are) inserted before its end.
     /// </summary>
-    public static string PageOfSize(string html, int bytes)
+    public static string PageOfSize(string html, int bytes) => PageOfSize(html, bytes, MixedFiller);
+
+    /// <summary>
+    /// The filler of <see cref="PageOfSize(string, int)"/>: mixed Chinese and English article text in markup
+    /// (<c>PROFILE_TEXT=zh</c> in the environment of the <c>profile</c> mode: <see cref="ChineseFiller"/> instead).
+    /// </summary>
+    public const string MixedFiller = "<div class=\"item\"><h3>每日精选 Daily picks</h3><p>城市新闻、天气预报与生活服务信息。Local news, weather and services; " +
+        "read more about our community events, transport updates and shop opening hours.</p><a href=\"/news/2026/11/25/item\">阅读全文</a></div>\n";
+
+    /// <summary>A Chinese news page's text: mostly Chinese prose, markup in ASCII, a few English words and numbers.</summary>
+    public const string ChineseFiller = "<li class=\"news-item\"><a href=\"/article/20261125/1024.html\" target=\"_blank\">市交通运输局发布冬季出行提示</a>" +
+        "<p>据市气象台消息，本周后半段将有一次明显降温过程，最低气温降至零下五度。交通部门提醒广大市民合理安排出行时间，雨雪天气注意行车安全，" +
+        "地铁与公交运营时间保持不变。详情请关注官方微信公众号或拨打12345市民服务热线咨询。</p><span class=\"date\">2026-11-25 08:30</span></li>\n";
+
+    public static string PageOfSize(string html, int bytes, string filler)
     {
-        const string filler = "<div class=\"item\"><h3>每日精选 Daily picks</h3><p>城市新闻、天气预报与生活服务信息。Local news, weather and services; " +
-            "read more about our community events, transport updates and shop opening hours.</p><a href=\"/news/2026/11/25/item\">阅读全文</a></div>\n";
         var sb = new StringBuilder(bytes + 1024);
         var cut = html.LastIndexOf("</body>", StringComparison.OrdinalIgnoreCase);
         if (cut < 0) cut = html.Length;

@@ -11,7 +11,8 @@ public static class Profile
         var page = args.Length > 0 ? args[0] : "news-daily.html";
         var bytes = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 50 * 1024;
         var catalog = CatalogLoader.Compile(CatalogProvider.BuiltInFiles());
-        var html = Corpus.PageOfSize(Corpus.LabPages().Single(p => p.Name == page).Html, bytes);
+        var filler = Environment.GetEnvironmentVariable("PROFILE_TEXT") == "zh" ? Corpus.ChineseFiller : Corpus.MixedFiller;
+        var html = Corpus.PageOfSize(Corpus.LabPages().Single(p => p.Name == page).Html, bytes, filler);
         var facts = PageFacts.FromHtml(html);
         var utf8 = System.Text.Encoding.UTF8.GetByteCount(html);
         if (args.Length > 2 && args[2] == "loop")
