@@ -46,4 +46,25 @@ public sealed class ComplianceTests
         Assert.Contains(found, f => f.Type == "psb" && f.Number == "京公网安备11010502030000号" && f.Offset == text.LastIndexOf('京'));
         Assert.Equal(0, found.Single(f => f.Number == "京ICP备11111111号").Offset);
     }
+
+    /// <summary>
+    /// A hostile page keeps every window open with near misses (half a megabyte of each): the patterns still reach the
+    /// real filings after it — a pattern that gave up at its timeout would stop before them.
+    /// </summary>
+    [Theory]
+    [InlineData("-20-20")]
+    [InlineData("京ICP备京ICP备 ")]
+    [InlineData("京 ICP 备 1234 号 - ")]
+    [InlineData("Beijing-Abcdefghijklmnopqrstuvwxyz0123456789abcdefghij-20")]
+    [InlineData("上线编号 ")]
+    [InlineData("公网安备网信算备 ")]
+    public void Find_AfterHalfAMegabyteOfNearMisses_StillFindsTheRealFilings(string unit)
+    {
+        var text = "已备案 上线 " + string.Concat(Enumerable.Repeat(unit, 512 * 1024 / unit.Length))
+            + " 京ICP备11111111号 Beijing-Real-20230822 上线编号：Beijing-RealAI-20240101 京公网安备11010502030000号";
+        var found = Compliance.Find(text);
+        Assert.Contains(found, f => f.Type == "icp" && f.Number == "京ICP备11111111号");
+        Assert.Contains(found, f => f.Type == "genai-model" && f.Number == "Beijing-Real-20230822");
+        Assert.Contains(found, f => f.Type == "psb" && f.Number == "京公网安备11010502030000号");
+    }
 }
