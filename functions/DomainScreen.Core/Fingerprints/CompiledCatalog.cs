@@ -19,6 +19,9 @@ public sealed class CompiledCatalog
     private sealed record Term(TermSpec Spec, string Category, bool AsciiWord, Regex? Pattern)
     {
         public bool IsCue { get; } = !Categories.All.Contains(Category);
+
+        /// <summary>Text every match of <see cref="Pattern"/> starts with (<c>.exe</c>), or null.</summary>
+        public string? Leading { get; } = Pattern is null ? null : LeadingLiteral.Of(Spec.Pattern!, (Pattern.Options & RegexOptions.IgnoreCase) != 0);
     }
 
     private readonly List<SignatureSpec> _signatures;
@@ -36,6 +39,7 @@ public sealed class CompiledCatalog
     private readonly Dictionary<string, SignatureSpec> _signaturesById;
     private readonly FrozenSet<int> _faviconHashes;
     private readonly SearchValues<string> _brandNames;
+    private readonly SearchValues<string>? _leadings; // the pattern terms' fixed leading texts (.exe, .dmg, .ap…)
 
     // Targets: rule index ≥ 0; term index encoded as -(index + 1).
     internal CompiledCatalog(string version, List<SignatureSpec> signatures, List<LexiconSpec> lexicons, List<BrandSpec>? brands = null)
@@ -84,6 +88,8 @@ public sealed class CompiledCatalog
         _literalRules = byKind[RuleKind.Literal].ToArray();
         _cheapRules = byKind[RuleKind.Cheap].ToArray();
         _expensiveRules = byKind[RuleKind.Expensive].ToArray();
+        var leadings = _patternTerms.Select(i => _terms[i].Leading).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+        _leadings = leadings.Length > 0 ? SearchValues.Create(leadings, StringComparison.OrdinalIgnoreCase) : null;
         _brandNames = SearchValues.Create(Brands.SelectMany(b => b.Names).Where(n => n.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToArray(),
             StringComparison.OrdinalIgnoreCase);
     }
@@ -133,11 +139,11 @@ public sealed class CompiledCatalog
     }
 
     /// <summary>The price and other pattern terms over a text (profiling).</summary>
-    internal int ScanPatternsOnly(string text)
+    internal IReadOnlyCollection<TermHit> ScanPatternsOnly(string text)
     {
         var hits = new Dictionary<int, TermHit>();
         ScanPatterns(text, hits, []);
-        return hits.Count;
+        return hits.Values;
     }
 
     /// <summary>Every probe path any signature uses.</summary>
@@ -304,13 +310,18 @@ public sealed class CompiledCatalog
 
     private void ScanPatterns(string text, Dictionary<int, TermHit> termHits, List<string> warnings)
     {
+        int? firstLeading = null;
         foreach (var i in _patternTerms)
         {
             var term = _terms[i];
             var regex = term.Pattern!;
             try
             {
-                var m = regex.Match(text);
+                // A pattern with fixed leading text runs from the first place any such text occurs (one search for all
+                // of them), and not at all on a page with none.
+                var from = 0;
+                if (term.Leading is not null && (from = firstLeading ??= _leadings is null ? -1 : text.AsSpan().IndexOfAny(_leadings)) < 0) continue;
+                var m = regex.Match(text, from);
                 if (m.Success) termHits.TryAdd(i, new TermHit(term.Spec.Id!, term.Category, term.Spec.Kind, term.Spec.Weight, Fields.Html, m.Value.Length <= 200 ? m.Value : m.Value[..200], m.Index));
             }
             catch (RegexMatchTimeoutException)
