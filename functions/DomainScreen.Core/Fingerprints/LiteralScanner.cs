@@ -409,8 +409,8 @@ internal sealed class LiteralScanner
 
     private static bool IsLong(string literal) => literal.Length >= LongLength && Ascii.IsValid(literal.AsSpan(0, LongLength));
 
-    /// <summary>Four characters of a long literal, as <see cref="NextLong"/> reads them from the text (little-endian units, folded).</summary>
-    private static ulong Gram(ReadOnlySpan<char> text) => (text[0] | ((ulong)text[1] << 16) | ((ulong)text[2] << 32) | ((ulong)text[3] << 48)) | Fold;
+    /// <summary>Four characters of a long literal, read as <see cref="NextLong"/> reads the text (so in either byte order), folded.</summary>
+    private static ulong Gram(ReadOnlySpan<char> text) => Read4(ref MemoryMarshal.GetReference(text[..4]), 0) | Fold;
 
     private static int GramSlot(ulong gram) => (int)((gram * 0x9E3779B97F4A7C15UL) >> 48);
 
