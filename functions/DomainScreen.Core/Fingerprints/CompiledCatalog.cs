@@ -320,7 +320,12 @@ public sealed class CompiledCatalog
                 // A pattern with fixed leading text runs from the first place any such text occurs (one search for all
                 // of them), and not at all on a page with none.
                 var from = 0;
-                if (term.Leading is not null && (from = firstLeading ??= _leadings is null ? -1 : text.AsSpan().IndexOfAny(_leadings)) < 0) continue;
+                if (term.Leading is not null)
+                {
+                    firstLeading ??= text.AsSpan().IndexOfAny(_leadings!); // built from every term's Leading
+                    if (firstLeading < 0) continue;
+                    from = firstLeading.Value;
+                }
                 var m = regex.Match(text, from);
                 if (m.Success) termHits.TryAdd(i, new TermHit(term.Spec.Id!, term.Category, term.Spec.Kind, term.Spec.Weight, Fields.Html, m.Value.Length <= 200 ? m.Value : m.Value[..200], m.Index));
             }
