@@ -86,6 +86,7 @@ internal sealed class LiteralScanner
     private readonly int[] _asciiIds, _asciiStart = new int[129]; // by lower-cased first character, longest first
     private readonly SearchValues<string>? _ascii;
     private readonly ulong _asciiAll;
+    private readonly ulong[] _asciiBitOf; // by literal id: its bit in a live set of short ASCII literals (0 for others, or past 64)
     private readonly System.Collections.Concurrent.ConcurrentDictionary<ulong, SearchValues<string>> _asciiByLive = new();
 
     public LiteralScanner(IReadOnlyList<string> literals)
@@ -169,6 +170,12 @@ internal sealed class LiteralScanner
         _longIds = Pack(longs.OrderByDescending(t => _literals[t.Id].Length).ToList(), _longStart);
         _asciiIds = Pack(asciiShort.Select(id => ((int)Lower[_literals[id][0]], id)).OrderByDescending(t => _literals[t.id].Length).ToList(), _asciiStart);
         _ascii = _asciiIds.Length > 0 ? SearchValues.Create(_asciiIds.Select(id => _literals[id]).ToArray(), StringComparison.OrdinalIgnoreCase) : null;
+        // Past 64 of them the searches are not narrowed (still exact: the search then stops at dead ones too).
+        _asciiBitOf = new ulong[_literals.Length];
+        if (_asciiIds.Length <= 64)
+        {
+            for (var k = 0; k < _asciiIds.Length; k++) _asciiBitOf[_asciiIds[k]] = 1UL << k;
+        }
         _asciiAll = _asciiIds.Length >= 64 ? ulong.MaxValue : (1UL << _asciiIds.Length) - 1;
     }
 
@@ -188,10 +195,10 @@ internal sealed class LiteralScanner
             // Three streams of candidate positions, merged in text order: long ASCII, the others, short ASCII.
             var tables = state.Tables;
             state.Ascii = _ascii;
-            state.AsciiLive = _asciiAll;
+            state.AsciiLive = state.AsciiSearched = _asciiAll;
             var nextLong = NextLong(text, 0, tables, out var gram);
             var next = NextCandidate(text, 0, tables, out var pair, out var triple, out var quad);
-            var nextAscii = NextAscii(text, 0, maxHits, state);
+            var nextAscii = NextAscii(text, 0, state);
             while (nextLong >= 0 || next >= 0 || nextAscii >= 0)
             {
                 var pos = Earliest(Earliest(nextLong, next), nextAscii);
@@ -214,7 +221,7 @@ internal sealed class LiteralScanner
                 {
                     var first = Lower[text[pos]];
                     Try(text, pos, _asciiIds, _asciiStart[first], _asciiStart[first + 1], maxHits, found, state);
-                    nextAscii = NextAscii(text, pos + 1, maxHits, state);
+                    nextAscii = NextAscii(text, pos + 1, state);
                 }
             }
         }
@@ -227,22 +234,18 @@ internal sealed class LiteralScanner
     private static int Earliest(int a, int b) => a < 0 ? b : b < 0 ? a : Math.Min(a, b);
 
     /// <summary>The next occurrence of a short ASCII literal, or -1 (also once all of them are dead).</summary>
-    private int NextAscii(ReadOnlySpan<char> text, int from, int maxHits, ScanState state)
+    private int NextAscii(ReadOnlySpan<char> text, int from, ScanState state)
     {
+        // The search stops at dead literals too ("news" on a news page, thousands of times): once one dies (Kill takes
+        // it out of the live set), search for the live ones only. Searches by live set are built once and kept (up to a
+        // bound; past it the old one serves).
+        if (state.AsciiLive != state.AsciiSearched)
+        {
+            if (state.AsciiLive == 0) state.Ascii = null;
+            else state.Ascii = SearchFor(state.AsciiLive) ?? state.Ascii;
+            state.AsciiSearched = state.AsciiLive;
+        }
         if (state.Ascii is null || from >= text.Length) return -1;
-        // The search stops at dead literals too ("news" on a news page, thousands of times): once one dies, search for
-        // the live ones only. Searches by live set are built once and kept (up to a bound; past it the old one serves).
-        ulong live = 0;
-        for (var k = 0; k < _asciiIds.Length; k++)
-        {
-            if (state.Hits[_asciiIds[k]] < maxHits) live |= 1UL << (k & 63);
-        }
-        if (live == 0) return -1;
-        if (live != state.AsciiLive && _asciiIds.Length <= 64)
-        {
-            state.AsciiLive = live;
-            state.Ascii = SearchFor(live) ?? state.Ascii;
-        }
         var at = text[from..].IndexOfAny(state.Ascii);
         return at < 0 ? -1 : from + at;
     }
@@ -484,9 +487,13 @@ internal sealed class LiteralScanner
 
         public ulong[][] Tables { get; }
 
-        /// <summary>This scan's search for short ASCII literals, and the set of them it looks for (bit k: the k-th).</summary>
+        /// <summary>
+        /// This scan's search for short ASCII literals, the set of them still live (bit k: the k-th; cleared by
+        /// <see cref="Kill"/>) and the set the search was built for.
+        /// </summary>
         public SearchValues<string>? Ascii { get; set; }
         public ulong AsciiLive { get; set; }
+        public ulong AsciiSearched { get; set; }
         public int[] Hits { get; }
         public List<int> Touched { get; } = [];
 
@@ -501,6 +508,7 @@ internal sealed class LiteralScanner
         public void Kill(int id)
         {
             _killed.Add(id);
+            AsciiLive &= ~_owner._asciiBitOf[id];
             foreach (var (table, slot, group) in _owner._bitsOf[id])
             {
                 if (--_live[group] == 0) Clear(Tables[table], slot);
