@@ -100,6 +100,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<Rescoring.Rescorer>();
         services.AddSingleton<Rescoring.RescoreJob>();
         services.AddSingleton<ScreenSlots>();
+        services.AddSingleton<PageMemory>();
         services.AddSingleton<ScreenBatchProcessor>();
         services.AddSingleton<SubmissionParser>();
         services.AddSingleton<SubmissionService>();

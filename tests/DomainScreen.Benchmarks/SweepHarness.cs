@@ -40,6 +40,7 @@ public static class SweepHarness
         var profile = options.ContainsKey("request-profile") ? new RequestProfile() : null;
         await using var app = LocalRuntime.Build(settings, url,
             configure: profile is null ? null : services => services.AddSingleton<Azure.Core.Pipeline.HttpPipelinePolicy>(profile));
+        Console.Error.WriteLine($"memory: {DomainScreen.Core.Screening.HeapLimit.Apply(app.Configuration)}");
         await app.StartAsync();
         // --workers N: N-1 more processes of the runtime on the same storage and queues (scale-out simulation).
         var workers = new List<Process>();
@@ -170,6 +171,7 @@ public static class SweepHarness
     {
         var options = Args(args);
         await using var app = LocalRuntime.Build(Settings(options, options["storage"]), $"http://127.0.0.1:{FreePorts.Tcp()}");
+        LocalRuntime.LimitHeap(app);
         await app.StartAsync();
         Console.Out.WriteLine("ready");
         await Console.In.ReadToEndAsync();

@@ -35,6 +35,16 @@ public sealed class FetchOptions : IValidatableObject
     [Range(1024, 8 * 1024 * 1024)]
     public int MaxProbeBytes { get; set; } = 256 * 1024;
 
+    /// <summary>
+    /// Budget for fetched bodies held in memory by all screens of this process together, MiB (<see cref="PageMemory"/>):
+    /// each read's first 64 KiB is free, past that a byte of body holds three of budget (the byte and its decoded
+    /// text). A landing page waits for room, a favicon or probe stops where there is none. It bounds what the screens
+    /// in flight hold whatever the pages weigh, which is what lets <c>Screening:HeapLimitMiB</c> cap the heap. Below
+    /// three times <see cref="MaxBodyBytes"/> one large page at a time takes all of it. Default 192.
+    /// </summary>
+    [Range(8, 65536)]
+    public int PageMemoryMiB { get; set; } = 192;
+
     /// <summary>Most probe requests per domain. Default 8.</summary>
     [Range(0, 64)]
     public int MaxProbes { get; set; } = 8;

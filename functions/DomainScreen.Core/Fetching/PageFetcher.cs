@@ -25,7 +25,9 @@ public sealed class PageFetcher(HttpClient http, DomainParser parser, TlsObserva
 
     /// <summary>Fetches the landing page, favicon and probes.</summary>
     /// <param name="planProbes">Given the landing page (HTML, headers, final URL), the paths worth probing; null for none.</param>
-    public async Task<FetchEvidence> FetchAsync(DomainName name, ProbePlanner? planProbes, CancellationToken cancellationToken)
+    /// <param name="memory">The screen's share of the page-memory budget (<see cref="PageMemory"/>); null: not counted
+    /// (a single screen at a terminal). The caller disposes it when it lets the bodies go.</param>
+    public async Task<FetchEvidence> FetchAsync(DomainName name, ProbePlanner? planProbes, CancellationToken cancellationToken, PageMemory.Lease? memory = null)
     {
         var started = Stopwatch.GetTimestamp();
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -35,7 +37,7 @@ public sealed class PageFetcher(HttpClient http, DomainParser parser, TlsObserva
         Page? page = null;
         foreach (var scheme in new[] { "https", "http" })
         {
-            var (attempt, landed) = await FollowAsync(new Uri($"{scheme}://{name.Ascii}/"), name, budget.Token, cancellationToken).ConfigureAwait(false);
+            var (attempt, landed) = await FollowAsync(new Uri($"{scheme}://{name.Ascii}/"), name, memory, budget.Token, cancellationToken).ConfigureAwait(false);
             attempts.Add(attempt);
             if (landed is not null)
             {
@@ -58,9 +60,9 @@ public sealed class PageFetcher(HttpClient http, DomainParser parser, TlsObserva
             };
         }
 
-        var favicon = await FaviconAsync(page, budget.Token, cancellationToken).ConfigureAwait(false);
+        var favicon = await FaviconAsync(page, memory, budget.Token, cancellationToken).ConfigureAwait(false);
         var probePaths = planProbes?.Invoke(page.Text, page.Headers, page.FinalUrl.AbsoluteUri) ?? [];
-        var probes = await ProbesAsync(page.FinalUrl, probePaths, budget.Token, cancellationToken).ConfigureAwait(false);
+        var probes = await ProbesAsync(page.FinalUrl, probePaths, memory, budget.Token, cancellationToken).ConfigureAwait(false);
         var finalHost = page.FinalUrl.IdnHost;
         return new FetchEvidence
         {
@@ -91,7 +93,7 @@ public sealed class PageFetcher(HttpClient http, DomainParser parser, TlsObserva
     private sealed record Page(Uri FinalUrl, int Status, IReadOnlyDictionary<string, string> Headers, string? ContentType, string? Charset,
         ReadOnlyMemory<byte> Bytes, bool Truncated, string Text, string Outcome, string? Error);
 
-    private async Task<(FetchAttempt Attempt, Page? Page)> FollowAsync(Uri start, DomainName origin, CancellationToken budget, CancellationToken caller)
+    private async Task<(FetchAttempt Attempt, Page? Page)> FollowAsync(Uri start, DomainName origin, PageMemory.Lease? memory, CancellationToken budget, CancellationToken caller)
     {
         var hops = new List<FetchHop>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -138,7 +140,7 @@ public sealed class PageFetcher(HttpClient http, DomainParser parser, TlsObserva
                     url = next;
                     continue;
                 }
-                var (bytes, truncated, readError) = await ReadBoundedAsync(response, _o.MaxBodyBytes, budget, caller).ConfigureAwait(false);
+                var (bytes, truncated, readError) = await ReadBoundedAsync(response, _o.MaxBodyBytes, memory, waitForMemory: true, budget, caller).ConfigureAwait(false);
                 hops.Add(new FetchHop(url.AbsoluteUri, status, null, record.Address?.ToString(), crossDomain, Elapsed(hopStarted)));
                 var contentType = response.Content.Headers.ContentType?.ToString();
                 var (text, charset) = TextDecoding.Decode(bytes.Span, TextDecoding.CharsetOf(contentType));
@@ -149,28 +151,28 @@ public sealed class PageFetcher(HttpClient http, DomainParser parser, TlsObserva
         }
     }
 
-    private async Task<(FaviconEvidence? Evidence, ReadOnlyMemory<byte> Bytes)> FaviconAsync(Page page, CancellationToken budget, CancellationToken caller)
+    private async Task<(FaviconEvidence? Evidence, ReadOnlyMemory<byte> Bytes)> FaviconAsync(Page page, PageMemory.Lease? memory, CancellationToken budget, CancellationToken caller)
     {
         var href = HtmlScan.IconHref(page.Text);
         Uri? url = null;
         if (href is not null && !href.StartsWith("data:", StringComparison.OrdinalIgnoreCase)) Uri.TryCreate(page.FinalUrl, href, out url);
         url ??= new Uri(page.FinalUrl, "/favicon.ico");
         if (url.Scheme is not ("http" or "https")) return (null, default);
-        var fetched = await GetSmallAsync(url, _o.MaxFaviconBytes, budget, caller).ConfigureAwait(false);
+        var fetched = await GetSmallAsync(url, _o.MaxFaviconBytes, memory, budget, caller).ConfigureAwait(false);
         var ok = fetched.Outcome == FetchOutcomes.Ok && fetched.Status is >= 200 and < 300 && fetched.Bytes.Length > 0;
         return (new FaviconEvidence(url.AbsoluteUri, fetched.Status, fetched.ContentType, fetched.Bytes.Length,
             ok ? Sha256(fetched.Bytes.Span) : null, ok ? Murmur3.IconHash(fetched.Bytes.Span) : null, fetched.Outcome),
             ok ? fetched.Bytes : default);
     }
 
-    private async Task<IReadOnlyList<ProbeResult>> ProbesAsync(Uri baseUrl, IReadOnlyList<string> paths, CancellationToken budget, CancellationToken caller)
+    private async Task<IReadOnlyList<ProbeResult>> ProbesAsync(Uri baseUrl, IReadOnlyList<string> paths, PageMemory.Lease? memory, CancellationToken budget, CancellationToken caller)
     {
         var results = new List<ProbeResult>();
         foreach (var path in paths.Distinct(StringComparer.Ordinal).Take(_o.MaxProbes))
         {
             if (budget.IsCancellationRequested) break;
             if (!path.StartsWith('/') || path.StartsWith("//", StringComparison.Ordinal)) continue;
-            var fetched = await GetSmallAsync(new Uri(baseUrl, path), _o.MaxProbeBytes, budget, caller).ConfigureAwait(false);
+            var fetched = await GetSmallAsync(new Uri(baseUrl, path), _o.MaxProbeBytes, memory, budget, caller).ConfigureAwait(false);
             var text = fetched.Bytes.Length > 0 ? TextDecoding.Decode(fetched.Bytes.Span, TextDecoding.CharsetOf(fetched.ContentType)).Text : null;
             results.Add(new ProbeResult(path, fetched.Status, fetched.ContentType, fetched.Bytes.Length,
                 fetched.Bytes.Length > 0 ? Sha256(fetched.Bytes.Span) : null, fetched.Outcome,
@@ -182,13 +184,13 @@ public sealed class PageFetcher(HttpClient http, DomainParser parser, TlsObserva
     private sealed record Small(int? Status, string? ContentType, ReadOnlyMemory<byte> Bytes, string Outcome);
 
     /// <summary>One GET, no redirects followed (a favicon or probe that redirects is recorded as such).</summary>
-    private async Task<Small> GetSmallAsync(Uri url, int maxBytes, CancellationToken budget, CancellationToken caller)
+    private async Task<Small> GetSmallAsync(Uri url, int maxBytes, PageMemory.Lease? memory, CancellationToken budget, CancellationToken caller)
     {
         using var request = NewRequest(url, new ConnectionRecord());
         try
         {
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, budget).ConfigureAwait(false);
-            var (bytes, _, error) = await ReadBoundedAsync(response, maxBytes, budget, caller).ConfigureAwait(false);
+            var (bytes, _, error) = await ReadBoundedAsync(response, maxBytes, memory, waitForMemory: false, budget, caller).ConfigureAwait(false);
             return new Small((int)response.StatusCode, response.Content.Headers.ContentType?.ToString(), bytes, error?.Outcome ?? FetchOutcomes.Ok);
         }
         catch (Exception ex) when (!caller.IsCancellationRequested && IsFetchFailure(ex))
@@ -207,11 +209,15 @@ public sealed class PageFetcher(HttpClient http, DomainParser parser, TlsObserva
         return request;
     }
 
-    /// <summary>Reads at most <paramref name="max"/> bytes of the (decompressed) body; a stall or reset keeps what arrived.</summary>
+    /// <summary>
+    /// Reads at most <paramref name="max"/> bytes of the (decompressed) body; a stall or reset keeps what arrived. Past
+    /// its free part the body is held against <paramref name="memory"/>: a landing page waits for its turn (within the
+    /// domain's budget), a favicon or probe stops where the budget has no room (see <see cref="PageMemory"/>).
+    /// </summary>
     private static async Task<(ReadOnlyMemory<byte> Bytes, bool Truncated, (string Outcome, string Error)? Error)> ReadBoundedAsync(
-        HttpResponseMessage response, int max, CancellationToken budget, CancellationToken caller)
+        HttpResponseMessage response, int max, PageMemory.Lease? memory, bool waitForMemory, CancellationToken budget, CancellationToken caller)
     {
-        var buffer = new BoundedBuffer(max, response.Content.Headers.ContentLength);
+        var buffer = new BoundedBuffer(max, response.Content.Headers.ContentLength, memory, waitForMemory);
         try
         {
             await using var stream = await response.Content.ReadAsStreamAsync(budget).ConfigureAwait(false);

@@ -34,7 +34,10 @@ public sealed class DomainScreener(
     private readonly TimeSpan _timeout = TimeSpan.FromSeconds(options.Value.DomainTimeoutSeconds);
 
     /// <summary>Screens one name with the catalog and policy of <paramref name="snapshot"/> (one snapshot per batch).</summary>
-    public async Task<ScreeningResult> ScreenAsync(DomainName name, ScreenRequest request, CatalogSnapshot snapshot, CancellationToken cancellationToken)
+    /// <param name="memory">The screen's share of the page-memory budget, disposed by the caller once it lets the
+    /// result's bodies go; null: not counted.</param>
+    public async Task<ScreeningResult> ScreenAsync(DomainName name, ScreenRequest request, CatalogSnapshot snapshot, CancellationToken cancellationToken,
+        PageMemory.Lease? memory = null)
     {
         var started = Stopwatch.GetTimestamp();
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -54,7 +57,7 @@ public sealed class DomainScreener(
                     var (first, probes) = catalog.RunAndPlanProbes(PageFacts.FromHtml(html, url, headers), fetchOptions.Value.MaxProbes);
                     landing = first;
                     return fetchOptions.Value.ProbePaths.Concat(probes).Distinct(StringComparer.Ordinal).Take(fetchOptions.Value.MaxProbes).ToArray();
-                }, budget.Token).ConfigureAwait(false)
+                }, budget.Token, memory).ConfigureAwait(false)
                 : new FetchEvidence { Outcome = FetchOutcomes.NotAttempted, Error = $"the name does not resolve ({dnsEvidence.Status})" };
             var registrationEvidence = await RegistrationAsync(registrationTask, name, budget.Token).ConfigureAwait(false);
             result = result with { Stage = ScreeningStages.Evidence, Fetch = fetch, Registration = registrationEvidence };

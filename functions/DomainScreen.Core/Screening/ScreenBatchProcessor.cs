@@ -25,6 +25,7 @@ public sealed class ScreenBatchProcessor(
     ReviewAllowlist allowlist,
     Registration.RegistrationLookup registrations,
     ScreenSlots slots,
+    Fetching.PageMemory pageMemory,
     IOptions<ScreeningOptions> options,
     ILogger<ScreenBatchProcessor> logger)
 {
@@ -76,10 +77,12 @@ public sealed class ScreenBatchProcessor(
         {
             ScreeningResult result;
             await slots.WaitAsync(ticket, ct).ConfigureAwait(false);
+            // The screen's bodies count against the page-memory budget until they are let go below.
+            using var memory = pageMemory.Open();
             var slow = false;
             try
             {
-                var screening = screener.ScreenAsync(names[i], request, snapshot, ct);
+                var screening = screener.ScreenAsync(names[i], request, snapshot, ct, memory);
                 slow = await MovedToSlowLaneAsync(screening, ct).ConfigureAwait(false);
                 result = await screening.ConfigureAwait(false);
             }

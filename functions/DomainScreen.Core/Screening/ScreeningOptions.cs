@@ -39,6 +39,16 @@ public sealed class ScreeningOptions
     [Range(0, 4096)]
     public int MaxSlowScreens { get; set; } = 128;
 
+    /// <summary>
+    /// The GC heap limit a screening process sets for itself at start, MiB (<see cref="HeapLimit"/>). Unset: 256 +
+    /// <c>Fetching:PageMemoryMiB</c> (448 with the defaults) — what the screens in flight hold is bounded by that
+    /// budget, and a capped heap is what keeps a long sweep's memory flat instead of growing with the collector's room.
+    /// 0: leave the runtime's own limit (a container's, or none). A lower limit the runtime already has (a container's
+    /// memory limit, <c>DOTNET_GCHeapHardLimit</c>) is kept.
+    /// </summary>
+    [Range(0, 1024 * 1024)]
+    public int? HeapLimitMiB { get; set; }
+
     /// <summary>Upper bound on one domain's whole screen, seconds. Default 30.</summary>
     [Range(1, 600)]
     public int DomainTimeoutSeconds { get; set; } = 30;

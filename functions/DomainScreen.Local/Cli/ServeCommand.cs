@@ -70,6 +70,7 @@ internal static class ServeCommand
         await using var app = LocalRuntime.Build(settings, urls, extraSettingsFile: keysFromState ? state.SettingsPath : null);
         try
         {
+            LocalRuntime.LimitHeap(app);
             app.Services.GetRequiredService<IOptions<HostOptions>>().Value.ShutdownTimeout = TimeSpan.FromSeconds(5);
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
         }

@@ -8,6 +8,7 @@ using Microsoft.Azure.WebJobs.Host;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace DomainScreen.Local.Hosting;
 
@@ -71,6 +72,14 @@ public static class LocalRuntime
         MapRoutes(app);
         return app;
     }
+
+    /// <summary>
+    /// Sets this process's heap limit from <c>Screening:HeapLimitMiB</c> (<see cref="Core.Screening.HeapLimit"/>) and logs
+    /// what was decided. Called by the processes that screen (serve, the harness and its workers), never by tests that
+    /// host several runtimes in one process.
+    /// </summary>
+    public static void LimitHeap(WebApplication app) =>
+        app.Logger.LogInformation("Memory: {HeapLimit}", Core.Screening.HeapLimit.Apply(app.Configuration));
 
     /// <summary>
     /// The same routes as the Functions app: every <c>/api/…</c> request goes through Core's route table (JSON 404

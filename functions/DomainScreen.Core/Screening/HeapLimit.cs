@@ -1,0 +1,79 @@
+using DomainScreen.Core.Fetching;
+using Microsoft.Extensions.Configuration;
+
+namespace DomainScreen.Core.Screening;
+
+/// <summary>
+/// Sets the process's GC heap limit from <see cref="ScreeningOptions.HeapLimitMiB"/> at start, for the processes that
+/// screen (<c>domainscreen serve</c>, <c>sweep-worker</c>, the Functions worker, the benchmark harness).
+/// </summary>
+/// <remarks>
+/// Without a limit the collector on a large machine lets a long sweep's heap grow with its own room — gen0 budgets and
+/// uncompacted gen2 — though the live data stays flat (docs/benchmarks.md: a 100k sweep peaked at 1.37× a 10k sweep
+/// with 113–141 MB live). With a limit it collects to stay under it; <see cref="PageMemory"/> is what makes a fixed
+/// limit safe, by bounding what the screens in flight hold whatever the pages weigh. Applied with
+/// <see cref="GC.RefreshMemoryLimit"/>, and only ever lowering: a runtime that already has a lower limit (a container's
+/// memory limit, <c>DOTNET_GCHeapHardLimit</c>) keeps it, and one configured explicitly keeps its setting.
+/// </remarks>
+public static class HeapLimit
+{
+    /// <summary>What the process holds besides fetched bodies: catalog, caches, messages, results, and room to allocate.</summary>
+    public const int BaseMiB = 256;
+
+    private const long MiB = 1024 * 1024;
+
+    private static readonly string[] RuntimeSettings =
+    [
+        "GCHeapHardLimit", "GCHeapHardLimitPercent", "GCHeapHardLimitSOH", "GCHeapHardLimitLOH", "GCHeapHardLimitPOH",
+    ];
+
+    /// <summary>The limit wanted, bytes; null for none (0 configured).</summary>
+    public static long? Wanted(int? configuredMiB, int pageMemoryMiB) => configuredMiB switch
+    {
+        null => (BaseMiB + (long)pageMemoryMiB) * MiB,
+        0 => null,
+        var n => n.Value * MiB,
+    };
+
+    /// <summary>Whether to set <paramref name="wanted"/>, and why (the sentence logged at start).</summary>
+    public static (bool Apply, string Reason) Decide(long? wanted, long runtimeLimit, string? runtimeSetting)
+    {
+        if (wanted is null) return (false, "Screening:HeapLimitMiB is 0: the runtime's own heap limit applies");
+        if (runtimeSetting is not null) return (false, $"the runtime's {runtimeSetting} setting applies");
+        if (runtimeLimit <= wanted) return (false, $"the runtime's limit of {runtimeLimit / MiB} MiB is already lower than {wanted / MiB} MiB");
+        return (true, $"heap limited to {wanted / MiB} MiB (the runtime allowed {runtimeLimit / MiB} MiB)");
+    }
+
+    /// <summary>Applies the configured limit to this process; returns the sentence to log.</summary>
+    public static string Apply(IConfiguration configuration)
+    {
+        var screening = configuration.GetSection(ScreeningOptions.Section).Get<ScreeningOptions>() ?? new ScreeningOptions();
+        var fetching = configuration.GetSection(FetchOptions.Section).Get<FetchOptions>() ?? new FetchOptions();
+        var wanted = Wanted(screening.HeapLimitMiB, fetching.PageMemoryMiB);
+        var (apply, reason) = Decide(wanted, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, ExplicitRuntimeSetting());
+        if (!apply) return reason;
+        AppContext.SetData("GCHeapHardLimit", (ulong)wanted!.Value);
+        try
+        {
+            GC.RefreshMemoryLimit();
+            return reason;
+        }
+        catch (InvalidOperationException ex)
+        {
+            // More already committed than the limit (set too late, or set too low): run without it rather than fail.
+            AppContext.SetData("GCHeapHardLimit", null);
+            return $"heap limit of {wanted / MiB} MiB not set: {ex.Message}";
+        }
+    }
+
+    private static string? ExplicitRuntimeSetting()
+    {
+        foreach (var name in RuntimeSettings)
+        {
+            if (AppContext.GetData(name) is not null) return name;
+            if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DOTNET_" + name))) return "DOTNET_" + name;
+            if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("COMPlus_" + name))) return "COMPlus_" + name;
+        }
+        return null;
+    }
+}
