@@ -40,10 +40,10 @@ public sealed class FetchOptions : IValidatableObject
     /// each read's first 64 KiB is free, past that a byte of body holds three of budget (the byte and its decoded
     /// text). A landing page waits for room, a favicon or probe stops where there is none. It bounds what the screens
     /// in flight hold whatever the pages weigh, which is what lets <c>Screening:HeapLimitMiB</c> cap the heap. Below
-    /// three times <see cref="MaxBodyBytes"/> one large page at a time takes all of it. Default 192.
+    /// three times <see cref="MaxBodyBytes"/> one large page at a time takes all of it. Default 128 (≈ 21 landing pages of unannounced length read at once, any number of small ones).
     /// </summary>
     [Range(8, 65536)]
-    public int PageMemoryMiB { get; set; } = 192;
+    public int PageMemoryMiB { get; set; } = 128;
 
     /// <summary>Most probe requests per domain. Default 8.</summary>
     [Range(0, 64)]

@@ -41,7 +41,7 @@ public sealed class ScreeningOptions
 
     /// <summary>
     /// The GC heap limit a screening process sets for itself at start, MiB (<see cref="HeapLimit"/>). Unset: 256 +
-    /// <c>Fetching:PageMemoryMiB</c> (448 with the defaults) — what the screens in flight hold is bounded by that
+    /// <c>Fetching:PageMemoryMiB</c> (384 with the defaults) — what the screens in flight hold is bounded by that
     /// budget, and a capped heap is what keeps a long sweep's memory flat instead of growing with the collector's room.
     /// 0: leave the runtime's own limit (a container's, or none). A lower limit the runtime already has (a container's
     /// memory limit, <c>DOTNET_GCHeapHardLimit</c>) is kept.
