@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using DomainScreen.Core.Fetching;
 
 namespace DomainScreen.Core.Fingerprints;
@@ -11,7 +10,7 @@ public sealed record ProbeFact(string Path, int? Status, string? Body);
 /// What the fingerprint engine reads about one page: the decoded HTML, what it declares (title, meta, assets),
 /// response headers and cookies, the favicon hash, probe answers and the embedded Gradio config.
 /// </summary>
-public sealed partial record PageFacts
+public sealed record PageFacts
 {
     public required string Html { get; init; }
     public string? Url { get; init; }
@@ -37,19 +36,14 @@ public sealed partial record PageFacts
     {
         var head = html.Length <= HeadChars ? html : html[..HeadChars];
         var meta = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (Match m in MetaTag().Matches(head))
+        foreach (var (start, length) in HtmlTags.Find(head, "meta", 4000))
         {
-            var tag = m.Value;
+            var tag = head.Substring(start, length);
             var name = HtmlScan.Attribute(tag, "name") ?? HtmlScan.Attribute(tag, "property");
             var content = HtmlScan.Attribute(tag, "content");
             if (name is not null && content is not null && meta.Count < 200) meta.TryAdd(name, WebUtility.HtmlDecode(content));
         }
-        var assets = new List<string>();
-        foreach (Match m in AssetAttribute().Matches(head))
-        {
-            if (assets.Count >= 500) break;
-            assets.Add(WebUtility.HtmlDecode(m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value));
-        }
+        var assets = HtmlTags.AssetUrls(head, 500).ConvertAll(url => WebUtility.HtmlDecode(url));
         var gradio = GradioConfig.Parse(html);
         var title = HtmlScan.Title(html) ?? gradio?.Title ?? meta.GetValueOrDefault("og:title") ?? meta.GetValueOrDefault("twitter:title");
         headers ??= new Dictionary<string, string>();
@@ -70,10 +64,4 @@ public sealed partial record PageFacts
             Gradio = gradio,
         };
     }
-
-    [GeneratedRegex(@"<meta\s[^>]{0,4000}>", RegexOptions.IgnoreCase | RegexOptions.NonBacktracking, 2000)]
-    private static partial Regex MetaTag();
-
-    [GeneratedRegex(@"<(?:script|link|img)\s[^>]{0,2000}?(?:src|href)\s*=\s*(?:""([^""]{1,2000})""|'?([^\s'>]{1,2000}))", RegexOptions.IgnoreCase | RegexOptions.NonBacktracking, 2000)]
-    private static partial Regex AssetAttribute();
 }
