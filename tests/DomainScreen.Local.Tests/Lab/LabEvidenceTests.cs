@@ -65,6 +65,26 @@ public sealed class LabEvidenceTests(LocalWorldFixture world)
         Assert.InRange(result.Fetch.ElapsedMs, budgetMs - 1_000, budgetMs + 3_000);
     }
 
+    /// <summary>
+    /// Through the queue path: a batch with a page read to the 2 MiB cap (far past the free 64 KiB, so it draws on the
+    /// page-memory budget) is screened whole, and every unit its screens held is back once the batch is stored.
+    /// </summary>
+    [Fact]
+    public async Task ABatchWithALargePage_GivesItsPageMemoryBackOnceStored()
+    {
+        var memory = world.App.Services.GetRequiredService<PageMemory>();
+        var processor = world.App.Services.GetRequiredService<ScreenBatchProcessor>();
+        var message = """{"v":1,"requestId":"page-memory","source":"submission","runId":"page-memory","domains":["gzip-bomb.test","news-daily.test","comfy-ui.test"],"requestedAt":"2026-12-02T10:00:00Z"}""";
+
+        var results = await processor.ProcessAsync(message, CancellationToken.None);
+
+        var bomb = results.Single(r => r.Domain == "gzip-bomb.test");
+        Assert.Equal(2 * 1024 * 1024, bomb.Fetch!.BodyBytes);
+        Assert.True(bomb.Fetch.Truncated);
+        Assert.Equal(0, memory.InUse);
+        Assert.Equal(0, memory.Waiting);
+    }
+
     [Fact]
     public async Task GzipBomb_DecompressesOnlyUpToTheCap()
     {
