@@ -27,7 +27,7 @@ internal static partial class HtmlScan
         var head = Head(html);
         foreach (var (start, length) in HtmlTags.Find(head, "link", 2000))
         {
-            var tag = head.Substring(start, length);
+            var tag = head.Slice(start, length).ToString();
             var rel = Attribute(tag, "rel");
             if (rel is null || !rel.Split(' ', StringSplitOptions.RemoveEmptyEntries).Any(r => r.Equals("icon", StringComparison.OrdinalIgnoreCase)))
             {
@@ -41,7 +41,7 @@ internal static partial class HtmlScan
 
     public static string? Attribute(string tag, string name) => HtmlTags.Attribute(tag, name);
 
-    private static string Head(string html) => html.Length <= HeadChars ? html : html[..HeadChars];
+    private static ReadOnlySpan<char> Head(string html) => html.AsSpan(0, Math.Min(html.Length, HeadChars));
 
     [GeneratedRegex(@"\s+", RegexOptions.NonBacktracking, 2000)]
     private static partial Regex WhiteSpace();

@@ -21,16 +21,21 @@ internal static class HtmlTags
 {
     private static readonly SearchValues<char> AttributeStarts = SearchValues.Create("sShH");
 
+    // Where a tag may start, found by the runtime's vectorised search. Ignoring case ordinally also finds a few
+    // non-ASCII spellings ("<ſcript", with U+017F); IsTag, ASCII only, turns those down.
+    private static readonly SearchValues<string> AssetTagStarts = SearchValues.Create(["<script", "<link", "<img"], StringComparison.OrdinalIgnoreCase);
+
     /// <summary>The spans of <c>&lt;name\s[^&gt;]{0,max}&gt;</c>, name compared ignoring ASCII case.</summary>
-    public static List<(int Start, int Length)> Find(string text, string name, int max)
+    public static List<(int Start, int Length)> Find(ReadOnlySpan<char> text, string name, int max)
     {
         var found = new List<(int, int)>();
         var nextGt = -1; // the first '>' at or after the last place asked about (-2: none left)
-        for (var lt = text.IndexOf('<'); lt >= 0; lt = text.IndexOf('<', lt + 1))
+        var start = "<" + name;
+        for (var lt = IndexOf(text, 0, start); lt >= 0; lt = IndexOf(text, lt + 1, start))
         {
             var space = lt + 1 + name.Length;
             if (!IsTag(text, lt, name)) continue;
-            if (nextGt != -2 && nextGt <= space) nextGt = text.IndexOf('>', space + 1) is var g and >= 0 ? g : -2;
+            if (nextGt != -2 && nextGt <= space) nextGt = IndexOf(text, space + 1, '>') is var g and >= 0 ? g : -2;
             if (nextGt == -2) break; // no '>' left: nothing further can match
             if (nextGt - (space + 1) > max) continue;
             found.Add((lt, nextGt - lt + 1));
@@ -44,13 +49,13 @@ internal static class HtmlTags
     /// the first <c>src</c> or <c>href</c> (of any attribute name ending so: <c>data-src</c> too) with a value, as the
     /// regex's group 1 or 2.
     /// </summary>
-    public static List<string> AssetUrls(string text, int limit)
+    public static List<string> AssetUrls(ReadOnlySpan<char> text, int limit)
     {
         const int Window = 2000;
         var urls = new List<string>();
         var failedUpTo = -1; // every place up to here is known not to start "src=…"/"href=…"
         var nextGt = -1;
-        for (var lt = text.IndexOf('<'); lt >= 0 && urls.Count < limit; lt = text.IndexOf('<', lt + 1))
+        for (var lt = IndexOfAny(text, 0, AssetTagStarts); lt >= 0 && urls.Count < limit; lt = IndexOfAny(text, lt + 1, AssetTagStarts))
         {
             int space;
             if (IsTag(text, lt, "script")) space = lt + 7;
@@ -58,12 +63,12 @@ internal static class HtmlTags
             else if (IsTag(text, lt, "img")) space = lt + 4;
             else continue;
             var from = space + 1;
-            if (nextGt != -2 && nextGt < from) nextGt = text.IndexOf('>', from) is var g and >= 0 ? g : -2;
+            if (nextGt != -2 && nextGt < from) nextGt = IndexOf(text, from, '>') is var g and >= 0 ? g : -2;
             // The attribute starts after at most 2000 characters that are not '>' (and so before the next '>').
             var last = Math.Min(from + Window, nextGt == -2 ? text.Length - 1 : nextGt - 1);
             for (var k = Math.Max(from, failedUpTo + 1); k <= last; k++)
             {
-                var next = text.AsSpan(k, last - k + 1).IndexOfAny(AttributeStarts);
+                var next = text.Slice(k, last - k + 1).IndexOfAny(AttributeStarts);
                 if (next < 0)
                 {
                     failedUpTo = last;
@@ -143,27 +148,27 @@ internal static class HtmlTags
     }
 
     /// <summary>Group 1 of the first <c>&lt;title[^&gt;]{0,100}&gt;([^&lt;]{0,2000})&lt;/title</c>, "title" ignoring ASCII case; null if none.</summary>
-    public static string? Title(string text)
+    public static string? Title(ReadOnlySpan<char> text)
     {
-        for (var lt = text.IndexOf('<'); lt >= 0; lt = text.IndexOf('<', lt + 1))
+        for (var lt = IndexOf(text, 0, "<title"); lt >= 0; lt = IndexOf(text, lt + 1, "<title"))
         {
             if (!StartsWith(text, lt + 1, "title")) continue;
             var after = lt + 6;
-            var gt = text.AsSpan(after, Math.Min(101, text.Length - after)).IndexOf('>');
+            var gt = text.Slice(after, Math.Min(101, text.Length - after)).IndexOf('>');
             if (gt < 0) continue;
             var content = after + gt + 1;
-            var close = text.AsSpan(content, Math.Min(2001, text.Length - content)).IndexOf('<');
+            var close = text.Slice(content, Math.Min(2001, text.Length - content)).IndexOf('<');
             if (close >= 0 && text[content + close] == '<' && content + close + 1 < text.Length && text[content + close + 1] == '/'
                 && StartsWith(text, content + close + 2, "title"))
             {
-                return text.Substring(content, close);
+                return text.Slice(content, close).ToString();
             }
         }
         return null;
     }
 
     /// <summary><c>(?:src|href)\s*=\s*(?:"([^"]{1,2000})"|'?([^\s'&gt;]{1,2000}))</c> at <paramref name="at"/>.</summary>
-    private static bool TryAttributeAt(string text, int at, out string url, out int end)
+    private static bool TryAttributeAt(ReadOnlySpan<char> text, int at, out string url, out int end)
     {
         const int MaxValue = 2000;
         url = "";
@@ -178,10 +183,10 @@ internal static class HtmlTags
         if (text[p] == '"')
         {
             // One to 2000 characters that are not '"', then '"'.
-            var close = text.AsSpan(p + 1, Math.Min(MaxValue + 1, text.Length - p - 1)).IndexOf('"');
+            var close = text.Slice(p + 1, Math.Min(MaxValue + 1, text.Length - p - 1)).IndexOf('"');
             if (close >= 1)
             {
-                url = text.Substring(p + 1, close);
+                url = text.Slice(p + 1, close).ToString();
                 end = p + 1 + close + 1;
                 return true;
             }
@@ -190,25 +195,34 @@ internal static class HtmlTags
         var start = text[p] == '\'' ? p + 1 : p;
         var length = UnquotedRun(text, start, MaxValue);
         if (length == 0) return false; // with the "'" given back, the run would have to start with it: no
-        url = text.Substring(start, length);
+        url = text.Slice(start, length).ToString();
         end = start + length;
         return true;
     }
 
-    private static int UnquotedRun(string text, int start, int max)
+    private static int UnquotedRun(ReadOnlySpan<char> text, int start, int max)
     {
         var length = 0;
         while (length < max && start + length < text.Length && text[start + length] is var c && c != '\'' && c != '>' && !char.IsWhiteSpace(c)) length++;
         return length;
     }
 
+    private static int IndexOf(ReadOnlySpan<char> text, int from, string value) =>
+        from >= text.Length ? -1 : text[from..].IndexOf(value, StringComparison.OrdinalIgnoreCase) is var i and >= 0 ? from + i : -1;
+
+    private static int IndexOfAny(ReadOnlySpan<char> text, int from, SearchValues<string> values) =>
+        from >= text.Length ? -1 : text[from..].IndexOfAny(values) is var i and >= 0 ? from + i : -1;
+
+    private static int IndexOf(ReadOnlySpan<char> text, int from, char value) =>
+        from >= text.Length ? -1 : text[from..].IndexOf(value) is var i and >= 0 ? from + i : -1;
+
     /// <summary><c>&lt;name</c> then one white-space character, the name ignoring ASCII case.</summary>
-    private static bool IsTag(string text, int lt, string name)
+    private static bool IsTag(ReadOnlySpan<char> text, int lt, string name)
     {
         var space = lt + 1 + name.Length;
         return space < text.Length && StartsWith(text, lt + 1, name) && char.IsWhiteSpace(text[space]);
     }
 
-    private static bool StartsWith(string text, int at, string asciiLower) =>
-        at + asciiLower.Length <= text.Length && Ascii.EqualsIgnoreCase(text.AsSpan(at, asciiLower.Length), asciiLower);
+    private static bool StartsWith(ReadOnlySpan<char> text, int at, string asciiLower) =>
+        at + asciiLower.Length <= text.Length && Ascii.EqualsIgnoreCase(text.Slice(at, asciiLower.Length), asciiLower);
 }
