@@ -400,14 +400,20 @@ public sealed class CompiledCatalog
     private static readonly SearchValues<char> NegatorStarts = SearchValues.Create(
         Negators.Select(n => char.ToLowerInvariant(n[0])).Concat(Negators.Select(n => char.ToUpperInvariant(n[0]))).Distinct().ToArray());
 
+    // Each negator's first character in both cases: a negator whose first character is not in the window is not
+    // searched for (a case-insensitive LastIndexOf per negator was ≈ 4 % of a 5 KB page's engine run).
+    private static readonly (string Text, char Lower, char Upper)[] NegatorFirsts =
+        Negators.Select(n => (n, char.ToLowerInvariant(n[0]), char.ToUpperInvariant(n[0]))).ToArray();
+
     /// <summary>A negation just before the term (within a few characters): 拒绝刷量, "we never sell accounts".</summary>
-    private static bool Negated(ReadOnlySpan<char> text, int at)
+    internal static bool Negated(ReadOnlySpan<char> text, int at)
     {
         var from = Math.Max(0, at - 12);
         var before = text[from..at];
         if (!before.ContainsAny(NegatorStarts)) return false;
-        foreach (var n in Negators)
+        foreach (var (n, lower, upper) in NegatorFirsts)
         {
+            if (!before.ContainsAny(lower, upper)) continue;
             var i = before.LastIndexOf(n, StringComparison.OrdinalIgnoreCase);
             if (i < 0) continue;
             var gap = before.Length - (i + n.Length);
