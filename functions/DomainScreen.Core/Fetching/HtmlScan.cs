@@ -28,18 +28,16 @@ internal static partial class HtmlScan
         foreach (var (start, length) in HtmlTags.Find(head, "link", 2000))
         {
             var tag = head.Slice(start, length).ToString();
-            var rel = Attribute(tag, "rel");
+            var rel = HtmlTags.Attribute(tag, "rel");
             if (rel is null || !rel.Split(' ', StringSplitOptions.RemoveEmptyEntries).Any(r => r.Equals("icon", StringComparison.OrdinalIgnoreCase)))
             {
                 continue;
             }
-            var href = Attribute(tag, "href");
+            var href = HtmlTags.Attribute(tag, "href");
             if (!string.IsNullOrWhiteSpace(href)) return WebUtility.HtmlDecode(href.Trim());
         }
         return null;
     }
-
-    public static string? Attribute(string tag, string name) => HtmlTags.Attribute(tag, name);
 
     private static ReadOnlySpan<char> Head(string html) => html.AsSpan(0, Math.Min(html.Length, HeadChars));
 

@@ -158,8 +158,8 @@ internal static class HtmlTags
             if (gt < 0) continue;
             var content = after + gt + 1;
             var close = text.Slice(content, Math.Min(2001, text.Length - content)).IndexOf('<');
-            if (close >= 0 && text[content + close] == '<' && content + close + 1 < text.Length && text[content + close + 1] == '/'
-                && StartsWith(text, content + close + 2, "title"))
+            // The first '<' must begin "</title" ("title" in any ASCII case).
+            if (close >= 0 && content + close + 1 < text.Length && text[content + close + 1] == '/' && StartsWith(text, content + close + 2, "title"))
             {
                 return text.Slice(content, close).ToString();
             }

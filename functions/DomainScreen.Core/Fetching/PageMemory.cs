@@ -69,7 +69,6 @@ public sealed class PageMemory
     private Task TakeAsync(long units, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        units = Math.Min(units, Capacity);
         Waiter waiter;
         lock (_gate)
         {
@@ -163,7 +162,10 @@ public sealed class PageMemory
         /// <summary>Units this lease holds now.</summary>
         public long Held => Interlocked.Read(ref _held);
 
-        /// <summary>Waits for <paramref name="units"/> in arrival order; returns the units taken (at most the whole budget).</summary>
+        /// <summary>
+        /// Waits for <paramref name="units"/> in arrival order; returns the units taken: at most the whole budget, so that
+        /// a read larger than it waits for all of it rather than for ever.
+        /// </summary>
         internal async Task<long> TakeAsync(long units, CancellationToken cancellationToken)
         {
             units = Math.Min(units, _memory.Capacity);
@@ -198,6 +200,10 @@ public sealed class PageMemory
             _memory.Return(units);
         }
 
-        public void Dispose() => _memory.Return(Interlocked.Exchange(ref _held, 0));
+        /// <summary>Gives everything back; a lease that took nothing (most screens: pages under 64 KiB) touches no lock.</summary>
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _held, 0) is var held and not 0) _memory.Return(held);
+        }
     }
 }

@@ -39,8 +39,8 @@ public sealed record PageFacts
         foreach (var (start, length) in HtmlTags.Find(head, "meta", 4000))
         {
             var tag = head.Slice(start, length).ToString();
-            var name = HtmlScan.Attribute(tag, "name") ?? HtmlScan.Attribute(tag, "property");
-            var content = HtmlScan.Attribute(tag, "content");
+            var name = HtmlTags.Attribute(tag, "name") ?? HtmlTags.Attribute(tag, "property");
+            var content = HtmlTags.Attribute(tag, "content");
             if (name is not null && content is not null && meta.Count < 200) meta.TryAdd(name, WebUtility.HtmlDecode(content));
         }
         var assets = HtmlTags.AssetUrls(head, 500).ConvertAll(url => WebUtility.HtmlDecode(url));
