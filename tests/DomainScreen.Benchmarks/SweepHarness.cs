@@ -75,8 +75,21 @@ public static class SweepHarness
 
         if (submit)
         {
-            var result = await SubmitOnceAsync(url, names, app, azurite.ProcessId);
+            // --submit K: the names split into K submissions, one after the other in the same process — the first on a
+            // fresh process (start-up JIT included), later ones on a warm one with names it has not seen; each reported.
+            var count = Math.Max(1, int.Parse(options["submit"], CultureInfo.InvariantCulture));
+            var results = new List<Dictionary<string, object>>();
+            for (var k = 0; k < count; k++)
+            {
+                var part = names.Skip(k * names.Count / count).Take((k + 1) * names.Count / count - k * names.Count / count).ToList();
+                lock (durations) durations.Clear();
+                results.Add(await SubmitOnceAsync(url, part, app, azurite.ProcessId, durations,
+                    timeline is null || k == 0 ? timeline : $"{timeline}.sub{k + 1}"));
+            }
             await app.StopAsync();
+            if (profile is not null) await File.WriteAllTextAsync(options["request-profile"], profile.Report());
+            var result = new Dictionary<string, object>(results[0]);
+            if (results.Count > 1) result["submissions"] = results;
             var text = JsonSerializer.Serialize(result);
             Console.WriteLine(text);
             if (options.TryGetValue("out", out var submitOut)) await File.WriteAllTextAsync(submitOut, text);
@@ -203,7 +216,8 @@ public static class SweepHarness
         }
     }
 
-    private static async Task<Dictionary<string, object>> SubmitOnceAsync(string url, List<string> names, WebApplication app, int azuritePid)
+    private static async Task<Dictionary<string, object>> SubmitOnceAsync(string url, List<string> names, WebApplication app, int azuritePid,
+        List<double> durations, string? timeline)
     {
         using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(5) };
         http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "analyst");
@@ -220,6 +234,11 @@ public static class SweepHarness
         if (!posted.IsSuccessStatusCode) throw new InvalidOperationException($"POST /api/submissions: {(int)posted.StatusCode} {created}");
         var id = JsonDocument.Parse(created).RootElement.GetProperty("submissionId").GetString();
         var acceptedAt = clock.Elapsed.TotalSeconds;
+        // --timeline file: a line a second from a sampler of its own (the status poll below can wait seconds on a busy
+        // emulator): screens finished, CPU of this process and Azurite, and the machine's idle share — where a
+        // submission's time goes (start, saturated middle, tail of slow hosts).
+        using var sampling = new CancellationTokenSource();
+        var sampler = timeline is null ? Task.CompletedTask : SampleAsync(timeline, clock, durations, azuritePid, sampling.Token);
         int pending;
         int total;
         do
@@ -232,6 +251,10 @@ public static class SweepHarness
         }
         while (pending > 0);
         clock.Stop();
+        await sampling.CancelAsync();
+        await sampler;
+        double[] sorted;
+        lock (durations) sorted = [.. durations.Order()];
         Console.Error.WriteLine();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
         var azuriteMain = MainThreadCpuSeconds(azuritePid) - azuriteMainBefore;
@@ -241,6 +264,10 @@ public static class SweepHarness
         {
             ["mode"] = "submission (default settings)",
             ["domains"] = total,
+            ["p50Ms"] = Percentile(sorted, 0.50),
+            ["p95Ms"] = Percentile(sorted, 0.95),
+            ["p99Ms"] = Percentile(sorted, 0.99),
+            ["maxMs"] = sorted.Length == 0 ? 0 : Math.Round(sorted[^1], 1),
             ["acceptedSeconds"] = Math.Round(acceptedAt, 2),
             ["elapsedSeconds"] = Math.Round(clock.Elapsed.TotalSeconds, 2),
             ["domainsPerSecond"] = Math.Round(total / clock.Elapsed.TotalSeconds, 1),
@@ -249,6 +276,8 @@ public static class SweepHarness
             ["allocatedMbPerDomain"] = gcAfter.AllocatedMbPerDomain(gcBefore, total),
             ["gcPauseShare"] = gcAfter.PauseShare(gcBefore, clock.Elapsed),
             ["gen2Collections"] = gcAfter.Gen2 - gcBefore.Gen2,
+            ["jitMethods"] = gcAfter.Jit(gcBefore).Methods,
+            ["jitSeconds"] = gcAfter.Jit(gcBefore).Seconds,
             ["harnessPeakRssMb"] = PeakRssMb(Environment.ProcessId),
             ["azuritePeakRssMb"] = PeakRssMb(azuritePid),
             ["azuriteCpuShare"] = Math.Round((CpuSeconds(azuritePid) - azuriteBefore) / clock.Elapsed.TotalSeconds, 2),
@@ -257,6 +286,41 @@ public static class SweepHarness
             ["azuriteBoundDomainsPerSecond"] = Math.Round(Math.Max(1, total) / Math.Max(0.001, azuriteMain), 1),
             ["transactionsPerDomain"] = Math.Round(transactions / (double)Math.Max(1, total), 3),
         };
+    }
+
+    private static async Task SampleAsync(string file, Stopwatch clock, List<double> durations, int azuritePid, CancellationToken cancellationToken)
+    {
+        await File.WriteAllTextAsync(file, "seconds,screensFinished,perSecond,harnessCores,azuriteCores,azuriteMainThread,machineIdle\n", CancellationToken.None);
+        var last = (Time: clock.Elapsed.TotalSeconds, Done: 0, Cpu: Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds,
+            Azurite: CpuSeconds(azuritePid), Main: MainThreadCpuSeconds(azuritePid), Machine: MachineTicks());
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                int done;
+                lock (durations) done = durations.Count;
+                var now = (Time: clock.Elapsed.TotalSeconds, Done: done, Cpu: Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds,
+                    Azurite: CpuSeconds(azuritePid), Main: MainThreadCpuSeconds(azuritePid), Machine: MachineTicks());
+                var dt = Math.Max(0.001, now.Time - last.Time);
+                var ticks = Math.Max(1, now.Machine.Total - last.Machine.Total);
+                await File.AppendAllTextAsync(file, string.Create(CultureInfo.InvariantCulture,
+                    $"{now.Time:0.0},{done},{(done - last.Done) / dt:0},{(now.Cpu - last.Cpu) / dt:0.00},{(now.Azurite - last.Azurite) / dt:0.00},{(now.Main - last.Main) / dt:0.00},{(now.Machine.Idle - last.Machine.Idle) / (double)ticks:0.00}\n"),
+                    CancellationToken.None);
+                last = now;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>All CPUs' ticks and their idle ticks, from the first line of /proc/stat.</summary>
+    private static (long Total, long Idle) MachineTicks()
+    {
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
+            .Select(f => long.Parse(f, CultureInfo.InvariantCulture)).ToArray();
+        return (fields.Sum(), fields[3] + fields[4]);
     }
 
     /// <summary>Domains whose result digest was written since <paramref name="since"/>, counted by lab kind (the name before <c>-N.test</c>).</summary>
@@ -349,6 +413,8 @@ public static class SweepHarness
             ["allocatedMbPerDomain"] = gcAfter.AllocatedMbPerDomain(gcBefore, status.Screened),
             ["gcPauseShare"] = gcAfter.PauseShare(gcBefore, clock.Elapsed),
             ["gen2Collections"] = gcAfter.Gen2 - gcBefore.Gen2,
+            ["jitMethods"] = gcAfter.Jit(gcBefore).Methods,
+            ["jitSeconds"] = gcAfter.Jit(gcBefore).Seconds,
             ["harnessPeakRssMb"] = harnessPeak,
             ["azuritePeakRssMb"] = azuritePeak,
             ["workers"] = 1 + workerIds.Length,
@@ -371,9 +437,13 @@ public static class SweepHarness
     }
 
     /// <summary>What this process's GC had done at one moment: bytes allocated, time paused, gen2 collections.</summary>
-    private readonly record struct GcMark(long Allocated, TimeSpan Paused, int Gen2)
+    private readonly record struct GcMark(long Allocated, TimeSpan Paused, int Gen2, long JitMethods, TimeSpan JitTime)
     {
-        public static GcMark Now() => new(GC.GetTotalAllocatedBytes(), GC.GetTotalPauseDuration(), GC.CollectionCount(2));
+        public static GcMark Now() => new(GC.GetTotalAllocatedBytes(), GC.GetTotalPauseDuration(), GC.CollectionCount(2),
+            System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime());
+
+        /// <summary>Methods the JIT compiled since <paramref name="before"/> (tier 0, instrumented and tier 1 each count) and its thread time.</summary>
+        public (long Methods, double Seconds) Jit(GcMark before) => (JitMethods - before.JitMethods, Math.Round((JitTime - before.JitTime).TotalSeconds, 2));
 
         public double AllocatedMbPerDomain(GcMark before, int domains) => Math.Round((Allocated - before.Allocated) / 1e6 / Math.Max(1, domains), 3);
 

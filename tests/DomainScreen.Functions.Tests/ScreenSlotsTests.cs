@@ -168,3 +168,48 @@ public sealed class SlowLaneTests(AzuriteFixture azurite) : GatedScreensTest(azu
         Assert.Equal((0, 0), (slots.InUse, slots.SlowInUse));
     }
 }
+
+/// <summary>
+/// A result is stored as soon as its screen ends, not when the message's slowest screen does; the message's digests
+/// follow all its results (a digest never claims a result that is not stored).
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class StreamedResultsTests(AzuriteFixture azurite) : GatedScreensTest(azurite, maxSlowScreens: 0)
+{
+    [Fact]
+    public async Task AResult_IsStoredWhileTheMessagesOtherScreenStillRuns_AndDigestsFollowTheLastResult()
+    {
+        await Harness.Storage.EnsureCreatedAsync();
+        var processor = Harness.Get<ScreenBatchProcessor>();
+        var results = Harness.Get<ResultStore>();
+        const string message = """{"v":1,"requestId":"stream-1","source":"sweep","runId":"stream","domains":["fast.slots8.test","s0.slots8.test"],"requestedAt":"2026-12-01T10:00:00Z"}""";
+        async Task<bool> DigestStoredAsync(string domain) =>
+            (await Harness.Storage.Candidates.GetEntityIfExistsAsync<Azure.Data.Tables.TableEntity>("digest", domain)).HasValue;
+
+        var batch = processor.ProcessAsync(message, CancellationToken.None);
+        Assert.True(await Dns.Arrivals.WaitAsync(TimeSpan.FromMinutes(1))); // s0 is held at DNS
+
+        // The fast name's result appears while s0 is still held (and the message therefore unfinished: were results
+        // written only at the end, the loop would run until s0's screen gives up on its budget and ends the message).
+        var guard = Task.Delay(TimeSpan.FromMinutes(1)); // failure guard only
+        ScreeningResult? fast = null;
+        while (fast is null && !batch.IsCompleted && !guard.IsCompleted)
+        {
+            fast = await results.GetLatestAsync("fast.slots8.test", CancellationToken.None);
+            if (fast is null) await Task.WhenAny(Task.Delay(20), batch);
+        }
+        Assert.False(batch.IsCompleted);
+        Assert.NotNull(fast);
+        Assert.Equal("stream-1", fast.RequestId);
+        Assert.Equal(1, Dns.WaitingNow);
+        Assert.Null(await results.GetLatestAsync("s0.slots8.test", CancellationToken.None));
+        Assert.False(await DigestStoredAsync("fast.slots8.test"));
+
+        var end = Task.Delay(TimeSpan.FromMinutes(2)); // a failure guard, not a timing assumption
+        while (!batch.IsCompleted && !end.IsCompleted) await Dns.ReleaseNextAsync(Task.WhenAny(batch, end));
+        Assert.Equal(2, (await batch.WaitAsync(TimeSpan.FromSeconds(1))).Count);
+        Assert.NotNull(await results.GetLatestAsync("s0.slots8.test", CancellationToken.None));
+        Assert.True(await DigestStoredAsync("fast.slots8.test"));
+        Assert.True(await DigestStoredAsync("s0.slots8.test"));
+    }
+}

@@ -73,7 +73,12 @@ public sealed class ScreenBatchProcessor(
         var unchangedAt = new bool[names.Count];
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Value.Parallelism, CancellationToken = cancellationToken };
         var ticket = slots.TicketFor(request.Source);
-        await Parallel.ForAsync(0, names.Count, parallel, async (i, ct) =>
+        // A changed result is written as soon as its screen ends, not after the message's slowest screen: the writes of a
+        // batch spread over its screening instead of reaching storage all at once when its one slow host gives up
+        // (with 5 % slow hosts most 25-name messages hold one). The write does not hold a screen slot or a place in
+        // the message's parallelism; all are awaited below, before the digests.
+        var saves = new List<Task>(names.Count);
+        var loop = Parallel.ForAsync(0, names.Count, parallel, async (i, ct) =>
         {
             ScreeningResult result;
             await slots.WaitAsync(ticket, ct).ConfigureAwait(false);
@@ -103,7 +108,27 @@ public sealed class ScreenBatchProcessor(
                 result = result with { Fetch = fetch.WithoutContent() };
             }
             screened[i] = result;
-        }).ConfigureAwait(false);
+            if (!unchangedAt[i])
+            {
+                // The message's token, not the loop's: the write outlives this iteration.
+                var save = results.SaveAsync(result, request.RequestedAt, cancellationToken);
+                lock (saves) saves.Add(save);
+            }
+        });
+        try
+        {
+            await loop.ConfigureAwait(false);
+        }
+        finally
+        {
+            // Every started write is awaited (and a failed one fails the message, which is then delivered again) even
+            // when a screen failed the loop: none is left running unobserved behind a retry.
+            Task[] started;
+            lock (saves) started = [.. saves];
+            var written = Task.WhenAll(started);
+            if (loop.IsCompletedSuccessfully) await written.ConfigureAwait(false);
+            else await written.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+        }
 
         var unchanged = new HashSet<string>(StringComparer.Ordinal);
         var changed = new List<int>(names.Count);
@@ -112,11 +137,11 @@ public sealed class ScreenBatchProcessor(
             if (unchangedAt[i]) unchanged.Add(screened[i].Domain);
             else changed.Add(i);
         }
-        // Digests before the results they describe: if the process dies in between, the message is delivered again and
-        // compared with the digests it carries (the old ones), so the results are written then.
+        // Digests after the results they describe: a digest never claims a result that is not stored. If the process
+        // dies in between, the redelivered message carries the old digests and writes the results again (the same
+        // keyed rows), then the digests; a message lost to the poison queue leaves old digests, so the next sweep
+        // writes those results again rather than trusting a digest ahead of its result.
         await digests.SetManyAsync(changed.Select(i => (screened[i].Domain, digest[i])).ToList(), time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-        await Parallel.ForEachAsync(changed, parallel, async (i, ct) =>
-            await results.SaveAsync(screened[i], request.RequestedAt, ct).ConfigureAwait(false)).ConfigureAwait(false);
 
         await registrations.FlushAsync(cancellationToken).ConfigureAwait(false);
         // In registration order: progress is registered last, so a batch counts as done only after every other
