@@ -3,6 +3,7 @@ using DomainScreen.Core.Dns;
 using DomainScreen.Core.Screening;
 using DomainScreen.Core.Tests.Dns;
 using DomainScreen.Functions.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace DomainScreen.Functions.Tests;
 
@@ -211,5 +212,57 @@ public sealed class StreamedResultsTests(AzuriteFixture azurite) : GatedScreensT
         Assert.NotNull(await results.GetLatestAsync("s0.slots8.test", CancellationToken.None));
         Assert.True(await DigestStoredAsync("fast.slots8.test"));
         Assert.True(await DigestStoredAsync("s0.slots8.test"));
+    }
+}
+
+/// <summary>
+/// Screening:MaxConcurrentResultWrites bounds the result writes a process has open against storage: six screens that
+/// end at once with a bound of two leave two writes at storage and the other four waiting in the process.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class ResultWritesBoundTests(AzuriteFixture azurite) : IAsyncLifetime
+{
+    private readonly HoldingPolicy _writes = new("ScreeningResults");
+    private FunctionsHarness _harness = null!;
+
+    public Task InitializeAsync()
+    {
+        _harness = new FunctionsHarness(azurite, new FakeDnsResolver(), new Dictionary<string, string?>
+        {
+            ["Screening:Parallelism"] = "6",
+            ["Screening:MaxConcurrentResultWrites"] = "2",
+        }, configure: s => s.AddSingleton<Azure.Core.Pipeline.HttpPipelinePolicy>(_writes));
+        return _harness.InitializeAsync();
+    }
+
+    public Task DisposeAsync() => _harness.DisposeAsync().AsTask();
+
+    [Fact]
+    public async Task ResultWritesInFlight_StayWithinTheBound()
+    {
+        await _harness.Storage.EnsureCreatedAsync();
+        var processor = _harness.Get<ScreenBatchProcessor>();
+        var slots = _harness.Get<ScreenSlots>();
+        var domains = string.Join(",", Enumerable.Range(0, 6).Select(i => $"\"w{i}.writes.test\""));
+        var batch = processor.ProcessAsync(
+            $$"""{"v":1,"requestId":"writes-1","source":"sweep","runId":"writes","domains":[{{domains}}],"requestedAt":"2026-12-01T10:00:00Z"}""",
+            CancellationToken.None);
+
+        // Failure guards only: two writes reach storage and are held there; then every screen of the message has ended
+        // (the other four results are waiting for a place, in the process).
+        var guard = Task.Delay(TimeSpan.FromMinutes(1));
+        while (_writes.Held < 2 && !batch.IsCompleted && !guard.IsCompleted) await Task.WhenAny(Task.Delay(10), batch);
+        while (slots.InUse > 0 && !guard.IsCompleted) await Task.Delay(10);
+        Assert.False(batch.IsCompleted);
+        Assert.Equal(2, _writes.Held);
+
+        var end = Task.Delay(TimeSpan.FromMinutes(1));
+        while (!batch.IsCompleted && !end.IsCompleted)
+        {
+            _writes.ReleaseAll();
+            await Task.WhenAny(Task.Delay(10), batch);
+        }
+        Assert.Equal(6, (await batch.WaitAsync(TimeSpan.FromSeconds(1))).Count);
+        Assert.Equal(2, _writes.MaxHeld);
     }
 }

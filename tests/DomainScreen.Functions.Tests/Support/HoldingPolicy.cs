@@ -1,0 +1,57 @@
+using Azure.Core;
+using Azure.Core.Pipeline;
+
+namespace DomainScreen.Functions.Tests.Support;
+
+/// <summary>
+/// Holds every transaction ($batch) that writes to one table until the test releases it, and remembers the most held
+/// at once: how many such writes a process has open against storage at the same time.
+/// </summary>
+public sealed class HoldingPolicy(string table) : HttpPipelinePolicy
+{
+    private readonly List<TaskCompletionSource> _held = [];
+
+    public int MaxHeld { get; private set; }
+
+    public int Held
+    {
+        get { lock (_held) return _held.Count; }
+    }
+
+    public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
+        ProcessAsync(message, pipeline).AsTask().GetAwaiter().GetResult();
+
+    public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+    {
+        if (WritesTable(message))
+        {
+            var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (_held)
+            {
+                _held.Add(gate);
+                MaxHeld = Math.Max(MaxHeld, _held.Count);
+            }
+            await gate.Task;
+        }
+        await ProcessNextAsync(message, pipeline);
+    }
+
+    /// <summary>Lets every write held now go on.</summary>
+    public void ReleaseAll()
+    {
+        lock (_held)
+        {
+            foreach (var gate in _held) gate.TrySetResult();
+            _held.Clear();
+        }
+    }
+
+    private bool WritesTable(HttpMessage message)
+    {
+        if (message.Request.Method == RequestMethod.Get || !message.Request.Uri.Path.Contains("$batch", StringComparison.Ordinal)) return false;
+        if (message.Request.Content is not { } content) return false;
+        using var buffer = new MemoryStream();
+        content.WriteTo(buffer, CancellationToken.None);
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray()).Contains(table, StringComparison.Ordinal);
+    }
+}
