@@ -23,8 +23,7 @@ public sealed class ScreenSlotsTests(AzuriteFixture azurite) : GatedScreensTest(
             $$"""{"v":1,"requestId":"slots-{{m}}","source":"sweep","runId":"slots","domains":[{{string.Join(",", Enumerable.Range(0, 4).Select(i => $"\"s{m * 4 + i}.slots{m}.test\""))}}],"requestedAt":"2026-12-01T10:00:00Z"}""";
 
         var both = Task.WhenAll(processor.ProcessAsync(Message(0), CancellationToken.None), processor.ProcessAsync(Message(1), CancellationToken.None));
-        var guard = Task.Delay(TimeSpan.FromMinutes(2)); // a failure guard, not a timing assumption
-        while (!both.IsCompleted && !guard.IsCompleted) await Dns.ReleaseNextAsync(Task.WhenAny(both, guard));
+        await Dns.ReleaseUntilAsync(both);
 
         var results = await both.WaitAsync(TimeSpan.FromSeconds(1));
         Assert.Equal(8, results.Sum(r => r.Count));
@@ -81,8 +80,15 @@ internal sealed partial class GatedResolver : IDnsResolver
         return await _inner.QueryAsync(name, type, cancellationToken);
     }
 
-    /// <summary>Waits until some host is waiting, then lets every waiting host through; false when none came.</summary>
-    public async Task ReleaseNextAsync(Task until)
+    /// <summary>Lets waiting hosts through as they arrive until <paramref name="work"/> ends (or a 2-minute failure guard does).</summary>
+    public async Task ReleaseUntilAsync(Task work)
+    {
+        var guard = Task.Delay(TimeSpan.FromMinutes(2)); // a failure guard, not a timing assumption
+        while (!work.IsCompleted && !guard.IsCompleted) await ReleaseNextAsync(Task.WhenAny(work, guard));
+    }
+
+    /// <summary>Waits until some host is waiting (or <paramref name="until"/> ends), then lets every waiting host through.</summary>
+    private async Task ReleaseNextAsync(Task until)
     {
         Task arrived;
         lock (_gates) arrived = _waiting.Count > 0 ? Task.CompletedTask : _arrived.Task;
@@ -162,8 +168,7 @@ public sealed class SlowLaneTests(AzuriteFixture azurite) : GatedScreensTest(azu
         Assert.Equal(2, Dns.WaitingNow); // both slow hosts are still held
         Assert.Equal(2, slots.SlowInUse);
 
-        var guard = Task.Delay(TimeSpan.FromMinutes(2)); // a failure guard, not a timing assumption
-        while (!slowBatch.IsCompleted && !guard.IsCompleted) await Dns.ReleaseNextAsync(Task.WhenAny(slowBatch, guard));
+        await Dns.ReleaseUntilAsync(slowBatch);
         var results = await slowBatch.WaitAsync(TimeSpan.FromSeconds(1));
         Assert.Equal(["s0.slots7.test", "s1.slots7.test"], results.Select(r => r.Domain).Order(StringComparer.Ordinal));
         Assert.Equal((0, 0), (slots.InUse, slots.SlowInUse));
@@ -206,8 +211,7 @@ public sealed class StreamedResultsTests(AzuriteFixture azurite) : GatedScreensT
         Assert.Null(await results.GetLatestAsync("s0.slots8.test", CancellationToken.None));
         Assert.False(await DigestStoredAsync("fast.slots8.test"));
 
-        var end = Task.Delay(TimeSpan.FromMinutes(2)); // a failure guard, not a timing assumption
-        while (!batch.IsCompleted && !end.IsCompleted) await Dns.ReleaseNextAsync(Task.WhenAny(batch, end));
+        await Dns.ReleaseUntilAsync(batch);
         Assert.Equal(2, (await batch.WaitAsync(TimeSpan.FromSeconds(1))).Count);
         Assert.NotNull(await results.GetLatestAsync("s0.slots8.test", CancellationToken.None));
         Assert.True(await DigestStoredAsync("fast.slots8.test"));

@@ -143,11 +143,10 @@ public sealed class ScreenBatchProcessor(
         {
             // Every started write is awaited (and a failed one fails the message, which is then delivered again) even
             // when a screen failed the loop: none is left running unobserved behind a retry.
+            // A failed loop's own exception is the one that surfaces; the writes' are then only observed.
             Task[] started;
             lock (saves) started = [.. saves];
-            var written = Task.WhenAll(started);
-            if (loop.IsCompletedSuccessfully) await written.ConfigureAwait(false);
-            else await written.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+            await Task.WhenAll(started).ConfigureAwait(loop.IsCompletedSuccessfully ? ConfigureAwaitOptions.None : ConfigureAwaitOptions.SuppressThrowing);
         }
 
         var unchanged = new HashSet<string>(StringComparer.Ordinal);

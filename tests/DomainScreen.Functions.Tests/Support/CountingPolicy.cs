@@ -16,13 +16,16 @@ public sealed class CountingPolicy(string table, bool writes) : HttpPipelineSync
     public override void OnSendingRequest(HttpMessage message)
     {
         if ((message.Request.Method == RequestMethod.Get) == writes) return;
-        var target = message.Request.Uri.Path;
-        if (message.Request.Content is { } content && target.Contains("$batch", StringComparison.Ordinal))
-        {
-            using var buffer = new MemoryStream();
-            content.WriteTo(buffer, CancellationToken.None);
-            target = System.Text.Encoding.UTF8.GetString(buffer.ToArray());
-        }
-        if (target.Contains(table, StringComparison.Ordinal)) Interlocked.Increment(ref _count);
+        if (Target(message).Contains(table, StringComparison.Ordinal)) Interlocked.Increment(ref _count);
+    }
+
+    /// <summary>What a request is about: its path, or for a transaction ($batch) its body, which names the table.</summary>
+    internal static string Target(HttpMessage message)
+    {
+        var path = message.Request.Uri.Path;
+        if (message.Request.Content is not { } content || !path.Contains("$batch", StringComparison.Ordinal)) return path;
+        using var buffer = new MemoryStream();
+        content.WriteTo(buffer, CancellationToken.None);
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 }

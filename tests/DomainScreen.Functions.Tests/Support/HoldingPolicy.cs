@@ -46,12 +46,7 @@ public sealed class HoldingPolicy(string table) : HttpPipelinePolicy
         }
     }
 
-    private bool WritesTable(HttpMessage message)
-    {
-        if (message.Request.Method == RequestMethod.Get || !message.Request.Uri.Path.Contains("$batch", StringComparison.Ordinal)) return false;
-        if (message.Request.Content is not { } content) return false;
-        using var buffer = new MemoryStream();
-        content.WriteTo(buffer, CancellationToken.None);
-        return System.Text.Encoding.UTF8.GetString(buffer.ToArray()).Contains(table, StringComparison.Ordinal);
-    }
+    private bool WritesTable(HttpMessage message) =>
+        message.Request.Method != RequestMethod.Get && message.Request.Uri.Path.Contains("$batch", StringComparison.Ordinal)
+        && CountingPolicy.Target(message).Contains(table, StringComparison.Ordinal);
 }
