@@ -135,9 +135,11 @@ if [ "${HARNESS_PUBLISH:-}" = r2r ]; then
   harness=(dotnet "$WORK/harness/DomainScreen.Benchmarks.dll")
 else
   dotnet build -c Release "$ROOT/tests/DomainScreen.Benchmarks" -v q -nologo >/dev/null
-  harness=(dotnet run -c Release --no-build --project tests/DomainScreen.Benchmarks --)
+  harness=(dotnet "$ROOT/tests/DomainScreen.Benchmarks/bin/Release/net10.0/DomainScreen.Benchmarks.dll")
 fi
-( cd "$ROOT" && "${harness[@]}" sweep \
+# HARNESS_ENV: variables for the harness process alone, e.g. "DOTNET_JitDisasmSummary=1 DOTNET_JitStdOutFile=/tmp/jit.txt"
+# to list the methods the JIT compiles (the build above would otherwise write to the same file).
+( cd "$ROOT" && env ${HARNESS_ENV:-} "${harness[@]}" sweep \
     --domains "$WORK/domains.txt" --dns "127.0.0.1:$DNS_PORT" --http-port "$HTTP_PORT" \
     --bootstrap "http://rdap.bench.test/dns.json" --out "$WORK/sweep.json" ${HARNESS_ARGS:-} )
 nginx_rss=$(awk '/VmHWM/ {print $2/1024}' /proc/$(cat "$WORK/nginx/nginx.pid")/status 2>/dev/null || echo 0)
