@@ -135,7 +135,8 @@ if [ "${HARNESS_PUBLISH:-}" = r2r ]; then
   harness=(dotnet "$WORK/harness/DomainScreen.Benchmarks.dll")
 else
   dotnet build -c Release "$ROOT/tests/DomainScreen.Benchmarks" -v q -nologo >/dev/null
-  harness=(dotnet "$ROOT/tests/DomainScreen.Benchmarks/bin/Release/net10.0/DomainScreen.Benchmarks.dll")
+  # The built assembly itself (no `dotnet run` parent process); its path from MSBuild, not spelled out here.
+  harness=(dotnet "$(dotnet msbuild "$ROOT/tests/DomainScreen.Benchmarks" -p:Configuration=Release -getProperty:TargetPath)")
 fi
 # HARNESS_ENV: variables for the harness process alone, e.g. "DOTNET_JitDisasmSummary=1 DOTNET_JitStdOutFile=/tmp/jit.txt"
 # to list the methods the JIT compiles (the build above would otherwise write to the same file).
