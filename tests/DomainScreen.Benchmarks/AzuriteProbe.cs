@@ -13,7 +13,10 @@ public static class AzuriteProbe
     public static async Task<int> RunAsync(string[] args)
     {
         if (args.Length > 0 && args[0] == "scaling") return await ScalingAsync(args[1..]);
+        if (args.Length > 0 && args[0] == "persistence") return await PersistenceAsync(args[1..]);
         var seconds = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 10;
+        // A second argument: the latest row's size in characters (default the same as the history row's).
+        var latestSize = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 6000;
         await using var azurite = await AzuriteProcess.StartAsync();
         var table = new TableServiceClient(azurite.ConnectionString).GetTableClient("Probe");
         await table.CreateIfNotExistsAsync();
@@ -27,7 +30,7 @@ public static class AzuriteProbe
                 var pk = $"d{worker}-{i}";
                 await table.SubmitTransactionAsync(
                 [
-                    new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(pk, "latest") { ["Json0"] = payload }),
+                    new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(pk, "latest|" + pk) { ["Json0"] = payload[..latestSize] }),
                     new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(pk, "h|1") { ["Json0"] = payload }),
                 ], ct);
                 Interlocked.Increment(ref done);
@@ -37,6 +40,52 @@ public static class AzuriteProbe
         Console.WriteLine($"{{\"azuriteTableTransactionsPerSecond\":{rate:0.0},\"azuritePeakRssMb\":{SweepHarness.PeakRssMb(azurite.ProcessId)}}}");
         return 0;
     }
+    /// <summary>
+    /// `azurite persistence [MB] [dir]`: Azurite with its data on disk (as `serve` starts it) filled with MB megabytes of
+    /// table entities (transactions of 100 rows of ~32 KB), then one autosave period later: is it still serving, and how
+    /// large is its table database file? LokiJS saves the whole database as one JSON string every 5 s.
+    /// </summary>
+    private static async Task<int> PersistenceAsync(string[] args)
+    {
+        var megabytes = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 600;
+        var location = args.Length > 1 ? args[1] : Path.Combine(Path.GetTempPath(), "azurite-persistence-probe");
+        if (Directory.Exists(location)) Directory.Delete(location, recursive: true);
+        await using var azurite = await AzuriteProcess.StartAsync(location: location, log: Console.Error.WriteLine);
+        var table = new TableServiceClient(azurite.ConnectionString).GetTableClient("Persistence");
+        await table.CreateIfNotExistsAsync();
+        var payload = new string('x', 32_000);
+        var written = 0L;
+        var clock = Stopwatch.StartNew();
+        for (var t = 0; written < megabytes * 1_000_000L; t++)
+        {
+            var actions = Enumerable.Range(0, 100).Select(j => new TableTransactionAction(TableTransactionActionType.UpsertReplace,
+                new TableEntity($"p{t}", $"r{j}") { ["Json0"] = payload })).ToList();
+            try
+            {
+                await table.SubmitTransactionAsync(actions);
+            }
+            catch (Exception ex) when (ex is Azure.RequestFailedException or HttpRequestException or AggregateException)
+            {
+                Console.WriteLine($"{{\"writtenMb\":{written / 1_000_000},\"failedAfterSeconds\":{clock.Elapsed.TotalSeconds:0.0},\"error\":\"{ex.GetType().Name}\"}}");
+                return 1;
+            }
+            written += 100L * payload.Length;
+        }
+        await Task.Delay(TimeSpan.FromSeconds(12));
+        var file = Path.Combine(location, "__azurite_db_table__.json");
+        var alive = true;
+        try
+        {
+            await table.GetEntityIfExistsAsync<TableEntity>("p0", "r0");
+        }
+        catch (Exception ex) when (ex is Azure.RequestFailedException or HttpRequestException)
+        {
+            alive = false;
+        }
+        Console.WriteLine($"{{\"writtenMb\":{written / 1_000_000},\"seconds\":{clock.Elapsed.TotalSeconds:0.0},\"aliveAfterAutosave\":{(alive ? "true" : "false")},\"tableFileMb\":{(File.Exists(file) ? new FileInfo(file).Length / 1_000_000 : 0)}}}");
+        return alive ? 0 : 1;
+    }
+
     /// <summary>
     /// `azurite scaling [sizes]`: what one request of each kind costs as a table grows (rows of ~2 KB spread over 26
     /// partitions, like the registration cache): a point read, a point upsert, a two-entity transaction and a range query

@@ -31,7 +31,9 @@ public static class SweepHarness
             await File.WriteAllTextAsync(timeline, "seconds,screened,perSecond,harnessRssMb,azuriteRssMb,transactions,azuriteMainThreadShare,queuedMessages,visibleMessages,screensRunning,screensWaiting\n");
         }
         var names = (await File.ReadAllLinesAsync(domainsFile)).Where(l => l.Length > 0).ToList();
-        await using var azurite = await AzuriteProcess.StartAsync(log: Console.Error.WriteLine);
+        // --azurite-location dir: Azurite keeps its data on disk there, as `serve` starts it (default: in memory).
+        var location = options.GetValueOrDefault("azurite-location");
+        await using var azurite = await AzuriteProcess.StartAsync(location: location, log: Console.Error.WriteLine);
         var settings = Settings(options, azurite.ConnectionString);
 
         var submit = options.ContainsKey("submit");
@@ -48,7 +50,7 @@ public static class SweepHarness
         {
             var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardInput = true, RedirectStandardOutput = true };
             start.ArgumentList.Add("sweep-worker");
-            foreach (var (key, value) in options.Where(o => o.Key is not ("domains" or "out" or "timeline" or "request-profile" or "workers" or "repeat")))
+            foreach (var (key, value) in options.Where(o => o.Key is not ("domains" or "out" or "timeline" or "request-profile" or "workers" or "repeat" or "azurite-location")))
             {
                 start.ArgumentList.Add("--" + key);
                 start.ArgumentList.Add(value);
