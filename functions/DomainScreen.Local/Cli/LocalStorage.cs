@@ -15,9 +15,9 @@ internal static class LocalStorage
     /// <summary>
     /// For <c>UseDevelopmentStorage=true</c> (the default) uses Azurite on <paramref name="basePort"/> (blob),
     /// +1 (queue), +2 (table): one already listening there is reused (and said so), otherwise one is started with data
-    /// in <paramref name="dataDirectory"/>. Any other connection setting is used as it is.
+    /// in <paramref name="dataDirectory"/> (null: in memory). Any other connection setting is used as it is.
     /// </summary>
-    public static async Task<Choice> ChooseAsync(string? connection, int basePort, string dataDirectory, CancellationToken cancellationToken)
+    public static async Task<Choice> ChooseAsync(string? connection, int basePort, string? dataDirectory, CancellationToken cancellationToken)
     {
         if (!string.Equals(connection?.Trim().TrimEnd(';'), DevelopmentStorage, StringComparison.OrdinalIgnoreCase))
         {
@@ -31,10 +31,11 @@ internal static class LocalStorage
                 $"an Azurite (or other storage emulator) already listening on 127.0.0.1:{basePort}-{basePort + 2}, not started by this command; its data is wherever it keeps it",
                 null);
         }
-        Console.Error.WriteLine($"Nothing listens on {basePort}-{basePort + 2}: starting Azurite (data in {dataDirectory})");
+        var where = dataDirectory is null ? "data in memory, gone when this command stops" : $"data in {dataDirectory}";
+        Console.Error.WriteLine($"Nothing listens on {basePort}-{basePort + 2}: starting Azurite ({where})");
         var azurite = await AzuriteProcess.StartAsync(basePort, basePort + 1, basePort + 2, dataDirectory, Console.Error.WriteLine, cancellationToken)
             .ConfigureAwait(false);
-        return new Choice(connectionString, $"Azurite started by this command (pid {azurite.ProcessId}, ports {basePort}-{basePort + 2}, data in {dataDirectory})", azurite);
+        return new Choice(connectionString, $"Azurite started by this command (pid {azurite.ProcessId}, ports {basePort}-{basePort + 2}, {where})", azurite);
     }
 
     private static string Describe(string? connection)

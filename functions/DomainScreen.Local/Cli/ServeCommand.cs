@@ -24,23 +24,32 @@ internal static class ServeCommand
             Description = "With UseDevelopmentStorage=true: Azurite's blob port (queue +1, table +2), to run two local stacks side by side.",
             DefaultValueFactory = _ => LocalStorage.DefaultBasePort,
         };
+        var memoryStorage = new Option<bool>("--memory-storage")
+        {
+            Description = "With UseDevelopmentStorage=true and no Azurite listening: start Azurite with its data in memory (gone when serve stops) "
+                + "instead of on disk, where Azurite cannot save more than ≈ 512 MB of tables (≈ 75,000 screened domains).",
+        };
         var command = new Command("serve", "Run the API routes and the queue and timer triggers on this machine (the Functions app's behaviour).")
         {
-            urls, lab, stateDir, basePort,
+            urls, lab, stateDir, basePort, memoryStorage,
         };
         command.SetAction(async (parse, ct) => await RunAsync(parse.GetValue(urls)!, parse.GetValue(lab),
-            parse.GetValue(stateDir) is { } dir ? new LocalState(dir.FullName) : LocalState.Default(), parse.GetValue(basePort), ct).ConfigureAwait(false));
+            parse.GetValue(stateDir) is { } dir ? new LocalState(dir.FullName) : LocalState.Default(), parse.GetValue(basePort), parse.GetValue(memoryStorage), ct)
+            .ConfigureAwait(false));
         return command;
     }
 
-    private static async Task<int> RunAsync(string urls, bool withLab, LocalState state, int basePort, CancellationToken cancellationToken)
+    /// <summary>How often serve looks at the size of the table store of the Azurite it started.</summary>
+    private static readonly TimeSpan CapacityCheck = TimeSpan.FromSeconds(15);
+
+    private static async Task<int> RunAsync(string urls, bool withLab, LocalState state, int basePort, bool memoryStorage, CancellationToken cancellationToken)
     {
         var environment = new ConfigurationBuilder().AddEnvironmentVariables().Build();
         var connection = environment["AzureWebJobsStorage"] ?? LocalRuntime.Defaults["AzureWebJobsStorage"];
         LocalStorage.Choice storage;
         try
         {
-            storage = await LocalStorage.ChooseAsync(connection, basePort, state.AzuriteData, cancellationToken).ConfigureAwait(false);
+            storage = await LocalStorage.ChooseAsync(connection, basePort, memoryStorage ? null : state.AzuriteData, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception or IOException)
         {
@@ -101,18 +110,41 @@ internal static class ServeCommand
         }
         if (world is not null && keysFromState) await RegisterLocalPartnerAsync(app.Services, cancellationToken).ConfigureAwait(false);
         Console.Error.WriteLine($"DomainScreen local runtime on {urls} (Ctrl+C to stop)");
-        try
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, app.Lifetime.ApplicationStopping);
+        // Ctrl+C or SIGTERM ends the wait (a cancelled task, not thrown by WhenAny); so does the Azurite serve started.
+        var stopped = Task.Delay(Timeout.Infinite, stop.Token);
+        var watching = azurite is null ? Task.CompletedTask : WatchCapacityAsync(azurite, stop.Token);
+        var ended = await Task.WhenAny(azurite is null ? [stopped] : [stopped, azurite.Stopped]).ConfigureAwait(false);
+        await stop.CancelAsync().ConfigureAwait(false);
+        await watching.ConfigureAwait(false);
+        if (azurite is not null && ended == azurite.Stopped)
         {
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, app.Lifetime.ApplicationStopping);
-            await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            // Ctrl+C or SIGTERM: fall through to an orderly stop.
+            Console.Error.WriteLine(AzuriteCapacity.Stopped(await azurite.Stopped.ConfigureAwait(false), azurite.TableStoreBytes(), azurite.RecentOutput, azurite.Location));
+            await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            return 1;
         }
         Console.Error.WriteLine("Stopping...");
         await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
         return 0;
+    }
+
+    /// <summary>Warns as the on-disk table store of the Azurite serve started nears what Azurite can save; ends with <paramref name="cancellationToken"/>.</summary>
+    private static async Task WatchCapacityAsync(AzuriteProcess azurite, CancellationToken cancellationToken)
+    {
+        if (azurite.Location is null) return;
+        var warned = 0;
+        using var timer = new PeriodicTimer(CapacityCheck, TimeProvider.System);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (AzuriteCapacity.Warning(azurite.TableStoreBytes(), ref warned) is { } warning) Console.Error.WriteLine(warning);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // serve is stopping.
+        }
     }
 
     /// <summary>With the lab, the local partner key's partner receives every block and deregister (an admin can change it).</summary>

@@ -16,14 +16,55 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
     // The well-known development key, published in Azurite's and the Azure SDK's documentation; not a secret.
     public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
-    private readonly Process _process;
+    /// <summary>
+    /// The most Azurite can keep on disk, bytes: it saves each store (tables, queues, blobs' metadata) as one JSON string
+    /// every 5 s (LokiJS autosave), and Node's longest string is 2^29 − 24 characters; a larger table store makes the
+    /// save throw and the process stop. Measured with the benchmarks' <c>azurite persistence</c> probe (docs/benchmarks.md).
+    /// </summary>
+    public const long DiskStoreLimitBytes = (1L << 29) - 24;
 
-    private AzuriteProcess(Process process, int blobPort, int queuePort, int tablePort)
+    /// <summary>The table store's file in a data directory (the one that grows with screened domains).</summary>
+    public const string TableStoreFile = "__azurite_db_table__.json";
+
+    private readonly Process _process;
+    private readonly List<string> _output;
+    private readonly TaskCompletionSource<int> _exited;
+    private volatile bool _stopping;
+
+    private AzuriteProcess(Process process, int blobPort, int queuePort, int tablePort, string? location, List<string> output, TaskCompletionSource<int> exited)
     {
         _process = process;
         BlobPort = blobPort;
         QueuePort = queuePort;
         TablePort = tablePort;
+        Location = location;
+        _output = output;
+        _exited = exited;
+    }
+
+    /// <summary>The data directory, or null when the data is kept in memory.</summary>
+    public string? Location { get; }
+
+    /// <summary>Completes with the exit code when the process ends on its own (not when this object stops it).</summary>
+    public Task<int> Stopped => _exited.Task;
+
+    /// <summary>Azurite's last lines of output (at most <see cref="OutputLinesKept"/>): what it said before it stopped.</summary>
+    public IReadOnlyList<string> RecentOutput
+    {
+        get
+        {
+            lock (_output) return [.. _output];
+        }
+    }
+
+    private const int OutputLinesKept = 60;
+
+    /// <summary>Size of the table store's file on disk, bytes (0 in memory or before its first save).</summary>
+    public long TableStoreBytes()
+    {
+        if (Location is null) return 0;
+        var file = new FileInfo(Path.Combine(Location, TableStoreFile));
+        return file.Exists ? file.Length : 0;
     }
 
     /// <summary>The Azurite (node) process id, for resource measurements.</summary>
@@ -82,7 +123,8 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
             if (line is null) return;
             lock (output)
             {
-                if (output.Count < 200) output.Add(line);
+                output.Add(line);
+                if (output.Count > OutputLinesKept) output.RemoveAt(0);
                 var match = ListeningLine().Match(line);
                 if (match.Success) ports[match.Groups[1].Value] = int.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
                 if (ports.Count == 3) ready.TrySetResult();
@@ -93,7 +135,10 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         process.EnableRaisingEvents = true;
-        process.Exited += (_, _) => ready.TrySetException(new InvalidOperationException("Azurite exited during start:\n" + string.Join('\n', output)));
+        process.Exited += (_, _) =>
+        {
+            lock (output) ready.TrySetException(new InvalidOperationException("Azurite exited during start:\n" + string.Join('\n', output)));
+        };
 
         try
         {
@@ -105,7 +150,29 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
             throw;
         }
         log?.Invoke($"Azurite listening: blob {ports["Blob"]}, queue {ports["Queue"]}, table {ports["Table"]}");
-        return new AzuriteProcess(process, ports["Blob"], ports["Queue"], ports["Table"]);
+        var exited = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var started = new AzuriteProcess(process, ports["Blob"], ports["Queue"], ports["Table"], location, output, exited);
+        _ = started.WatchAsync();
+        return started;
+    }
+
+    // WaitForExitAsync also waits for the redirected output to be read to its end, so RecentOutput holds the last words.
+    private async Task WatchAsync()
+    {
+        await _process.WaitForExitAsync().ConfigureAwait(false);
+        if (!_stopping) _exited.TrySetResult(ExitCode(_process));
+    }
+
+    private static int ExitCode(Process process)
+    {
+        try
+        {
+            return process.ExitCode;
+        }
+        catch (InvalidOperationException)
+        {
+            return -1;
+        }
     }
 
     /// <summary>
@@ -155,6 +222,7 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _stopping = true;
         Kill(_process);
         await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
         _process.Dispose();

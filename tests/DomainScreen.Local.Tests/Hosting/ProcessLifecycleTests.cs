@@ -55,6 +55,44 @@ public sealed partial class ProcessLifecycleTests : IDisposable
     }
 
     [Fact]
+    public async Task Serve_WhenTheAzuriteItStartedStops_SaysSoAndExitsWithAnError()
+    {
+        var (serve, url) = StartServe(CommandProcess.FreeBasePort());
+        await using var _ = serve;
+        await serve.WaitHealthyAsync(url);
+        var azurite = AzuritePid(await serve.WaitForLineAsync("Storage: "));
+
+        using (var node = System.Diagnostics.Process.GetProcessById(azurite)) node.Kill();
+
+        await serve.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(1, serve.ExitCode);
+        Assert.Contains("error: Azurite (the local storage emulator serve started) stopped", serve.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Stopping...", serve.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Serve_WithMemoryStorage_StartsAzuriteWithNothingOnDisk()
+    {
+        var url = $"http://127.0.0.1:{FreePorts.Tcp()}";
+        await using var serve = CommandProcess.Start(["serve", "--urls", url, "--state-dir", _state, "--memory-storage",
+            "--azurite-base-port", CommandProcess.FreeBasePort().ToString(System.Globalization.CultureInfo.InvariantCulture)],
+            new Dictionary<string, string> { ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true" });
+        await serve.WaitHealthyAsync(url);
+
+        var storage = await serve.WaitForLineAsync("Storage: ");
+        Assert.Contains("data in memory, gone when this command stops", storage, StringComparison.Ordinal);
+        var state = new LocalState(_state);
+        using var http = new HttpClient();
+        http.DefaultRequestHeaders.Authorization = new("Bearer", state.KeyFor("reviewer"));
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync(new Uri(url + "/api/cases"))).StatusCode); // storage answers
+        Assert.False(Directory.Exists(state.AzuriteData));
+
+        serve.Signal(CommandProcess.SigTerm);
+        await serve.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(0, serve.ExitCode);
+    }
+
+    [Fact]
     public async Task Serve_AnAzuriteAlreadyListening_IsReusedAndSaidSo_AndKeysAreCreatedOnce()
     {
         var basePort = CommandProcess.FreeBasePort();
