@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 
 namespace DomainScreen.Local.Hosting;
@@ -220,13 +221,37 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
     /// <summary>Waits for the process to end (after a signal sent by the caller); throws when it is still running at the deadline.</summary>
     public Task WaitForExitAsync(TimeSpan timeout) => _process.WaitForExitAsync().WaitAsync(timeout);
 
+    /// <summary>
+    /// Stops Azurite. With data on disk it is first asked to stop (SIGTERM): Azurite then closes its stores, saving what
+    /// came since its last 5-second save — killed outright, a review decision or audit record written in those seconds
+    /// would be gone at the next start. Killed if it has not ended within <see cref="OrderlyStop"/>.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         _stopping = true;
+        if (Location is not null && !OperatingSystem.IsWindows() && !_process.HasExited && SendSignal(_process.Id, SigTerm) == 0)
+        {
+            try
+            {
+                await _process.WaitForExitAsync().WaitAsync(OrderlyStop).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // Killed below.
+            }
+        }
         Kill(_process);
         await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
         _process.Dispose();
     }
+
+    /// <summary>How long Azurite may take to save and close its stores when asked to stop (a large store takes seconds).</summary>
+    private static readonly TimeSpan OrderlyStop = TimeSpan.FromSeconds(30);
+
+    private const int SigTerm = 15;
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
 
     private static void Kill(Process process)
     {
