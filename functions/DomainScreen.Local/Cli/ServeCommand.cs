@@ -120,8 +120,10 @@ internal static class ServeCommand
         if (azurite is not null && ended == azurite.Stopped)
         {
             Console.Error.WriteLine(AzuriteCapacity.Stopped(await azurite.Stopped.ConfigureAwait(false), azurite.TableStoreBytes(), azurite.RecentOutput, azurite.Location));
-            await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
-            return 1;
+            // No orderly stop: it would hand the messages being screened back to a queue that is gone, and the WebJobs SDK
+            // ends the process on that failure with an unhandled exception. Those messages come back by themselves when
+            // Azurite runs again (their visibility timeout ends); what they wrote is kept as far as Azurite saved it.
+            Environment.Exit(1);
         }
         Console.Error.WriteLine("Stopping...");
         await app.StopAsync(CancellationToken.None).ConfigureAwait(false);

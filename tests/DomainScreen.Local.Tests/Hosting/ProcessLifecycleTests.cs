@@ -55,18 +55,30 @@ public sealed partial class ProcessLifecycleTests : IDisposable
     }
 
     [Fact]
-    public async Task Serve_WhenTheAzuriteItStartedStops_SaysSoAndExitsWithAnError()
+    public async Task Serve_WhenTheAzuriteItStartedStopsMidSubmission_SaysSoAndExitsWithAnError()
     {
-        var (serve, url) = StartServe(CommandProcess.FreeBasePort());
-        await using var _ = serve;
+        var url = $"http://127.0.0.1:{FreePorts.Tcp()}";
+        await using var serve = CommandProcess.Start(["serve", "--lab", "--urls", url, "--state-dir", _state,
+            "--azurite-base-port", CommandProcess.FreeBasePort().ToString(System.Globalization.CultureInfo.InvariantCulture)],
+            new Dictionary<string, string> { ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true" });
         await serve.WaitHealthyAsync(url);
         var azurite = AzuritePid(await serve.WaitForLineAsync("Storage: "));
+        // Messages in flight when storage goes: an orderly stop would hand them back to a queue that is not there.
+        using var http = new HttpClient();
+        http.DefaultRequestHeaders.Authorization = new("Bearer", new LocalState(_state).KeyFor("analyst"));
+        using var names = new StringContent(string.Join('\n', Enumerable.Range(0, 4000).Select(i => $"gone-{i}.test")), System.Text.Encoding.UTF8, "text/plain");
+        using var posted = await http.PostAsync(new Uri(url + "/api/submissions"), names);
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, posted.StatusCode);
+        var id = System.Text.Json.JsonDocument.Parse(await posted.Content.ReadAsStringAsync()).RootElement.GetProperty("submissionId").GetString();
+        await Eventually.Until(async () => System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(new Uri($"{url}/api/submissions/{id}?top=1")))
+            .RootElement.GetProperty("completed").GetInt32(), done => done > 0, TimeSpan.FromSeconds(60), "screening to be under way");
 
         using (var node = System.Diagnostics.Process.GetProcessById(azurite)) node.Kill();
 
         await serve.WaitForExitAsync(TimeSpan.FromSeconds(60));
         Assert.Equal(1, serve.ExitCode);
         Assert.Contains("error: Azurite (the local storage emulator serve started) stopped", serve.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", serve.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("Stopping...", serve.Output, StringComparison.Ordinal);
     }
 
