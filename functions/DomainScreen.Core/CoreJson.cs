@@ -25,6 +25,7 @@ namespace DomainScreen.Core;
 [JsonSerializable(typeof(SubmissionStatus))]
 [JsonSerializable(typeof(DomainReport))]
 [JsonSerializable(typeof(SweepStatus))]
+[JsonSerializable(typeof(SweepStartMessage))]
 [JsonSerializable(typeof(ApiError))]
 [JsonSerializable(typeof(HealthReport))]
 [JsonSerializable(typeof(CallerView))]

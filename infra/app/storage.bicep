@@ -7,7 +7,7 @@ param partnerIds array
 
 var deploymentContainerName = 'app-package-${take(uniqueString(name), 7)}'
 var containers = [deploymentContainerName, 'evidence', 'cache', 'catalog', 'candidate-feeds', 'feed-state']
-var queues = ['screen-requests', 'screen-priority', 'screen-requests-poison', 'screen-priority-poison', 'actions', 'actions-poison']
+var queues = ['screen-requests', 'screen-priority', 'screen-requests-poison', 'screen-priority-poison', 'actions', 'actions-poison', 'sweep-starts', 'sweep-starts-poison']
 var tables = ['Submissions', 'ScreeningResults', 'Candidates', 'Sweeps', 'Registrations', 'Cases', 'Audit', 'Allowlist', 'Partners', 'Actions', 'Feeds', 'CtLogs']
 
 resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {

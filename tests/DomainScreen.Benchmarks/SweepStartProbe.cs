@@ -79,12 +79,30 @@ internal static class SweepStartProbe
             await sampler.ContinueWith(_ => { }, TaskScheduler.Default);
             var queued = (await storage.SweepQueue.GetPropertiesAsync()).Value.ApproximateMessagesCount;
             await storage.SweepQueue.ClearMessagesAsync();
+
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{size,9:N0} candidates (filled in {fill.Elapsed.TotalSeconds:0} s): start queued {status!.Total:N0} names in {status.Batches:N0} batches " +
                 $"({queued:N0} messages) in {clock.Elapsed.TotalSeconds:0.0} s = {status.Batches / clock.Elapsed.TotalSeconds:N0} batches/s, " +
                 $"{status.Total / clock.Elapsed.TotalSeconds:N0} names/s; managed heap peak {peak.Heap / 1e6:0} MB (before {baseline.Heap / 1e6:0} MB), " +
                 $"working set peak {peak.Ws / 1e6:0} MB (before {baseline.Ws / 1e6:0} MB); peers: reading the candidates alone {read.Elapsed.TotalSeconds:0.0} s, " +
                 $"sending {streamed / 25:N0} messages alone {send.Elapsed.TotalSeconds:0.0} s"));
+
+            // The API's way (POST /api/sweeps): the request creates the sweep and sends its start; the sweep-starts
+            // trigger queues the batches. Both timed, on the same candidates.
+            var sweepService = services.GetRequiredService<SweepService>();
+            var request = Stopwatch.StartNew();
+            var requested = await sweepService.RequestManualAsync(CancellationToken.None);
+            request.Stop();
+            var start = (await storage.SweepStartQueue.ReceiveMessageAsync()).Value;
+            var trigger = Stopwatch.StartNew();
+            await sweepService.ProcessStartAsync(start.Body.ToString(), CancellationToken.None);
+            trigger.Stop();
+            await storage.SweepStartQueue.DeleteMessageAsync(start.MessageId, start.PopReceipt);
+            var viaTrigger = (await sweepService.StartAsync(requested.SweepId, SweepService.ManualTrigger, CancellationToken.None))!;
+            await storage.SweepQueue.ClearMessagesAsync();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{size,9:N0} candidates via the API's path: request answered in {request.Elapsed.TotalMilliseconds:0} ms (state {requested.State}), " +
+                $"the sweep-starts trigger then queued {viaTrigger.Total:N0} names in {viaTrigger.Batches:N0} batches in {trigger.Elapsed.TotalSeconds:0.0} s"));
         }
         return 0;
     }

@@ -175,17 +175,7 @@ public sealed class ScreenBatchProcessor(
     /// <summary>Parses and checks a message; throws <see cref="InvalidScreenRequestException"/> with the reason.</summary>
     public static ScreenRequest Read(string message)
     {
-        ScreenRequest? request;
-        try
-        {
-            request = JsonSerializer.Deserialize(message, CoreJson.Default.ScreenRequest);
-        }
-        catch (Exception ex) when (ex is JsonException or ArgumentException or InvalidOperationException)
-        {
-            // Not JSON, or not valid Unicode (a lone surrogate in the message text).
-            throw new InvalidScreenRequestException($"message is not a screen request: {ex.Message.Split('\n')[0]}");
-        }
-        if (request is null) throw new InvalidScreenRequestException("message is empty or null");
+        var request = QueueMessageJson.Read(message, CoreJson.Default.ScreenRequest, "a screen request", reason => new InvalidScreenRequestException(reason));
         if (request.V != 1) throw new InvalidScreenRequestException($"unsupported message version {request.V}");
         if (string.IsNullOrWhiteSpace(request.RequestId) || string.IsNullOrWhiteSpace(request.RunId))
         {

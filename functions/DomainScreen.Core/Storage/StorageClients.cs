@@ -63,6 +63,7 @@ public sealed class StorageClients
         Feeds = Tables.GetTableClient(o.TablePrefix + StorageNames.FeedsTable);
         CtLogs = Tables.GetTableClient(o.TablePrefix + StorageNames.CtLogsTable);
         ActionsQueue = Queues.GetQueueClient(o.ActionsQueue);
+        SweepStartQueue = Queues.GetQueueClient(o.SweepStartQueue);
         Cache = Blobs.GetBlobContainerClient(StorageNames.CacheContainer);
         Evidence = Blobs.GetBlobContainerClient(StorageNames.EvidenceContainer);
         _created = new Lazy<Task>(CreateAllAsync, LazyThreadSafetyMode.ExecutionAndPublication);
@@ -91,6 +92,9 @@ public sealed class StorageClients
     public TableClient Feeds { get; }
     public TableClient CtLogs { get; }
     public QueueClient ActionsQueue { get; }
+
+    /// <summary><c>sweep-starts</c>: a sweep's queueing runs from here, not inside the request or timer that asked for it.</summary>
+    public QueueClient SweepStartQueue { get; }
 
     /// <summary>The queue of one partner (<c>partner-&lt;id&gt;</c>).</summary>
     public QueueClient PartnerQueue(string partnerId) => Queues.GetQueueClient(StorageNames.PartnerQueue(partnerId));
@@ -125,6 +129,8 @@ public sealed class StorageClients
             PriorityQueue.CreateIfNotExistsAsync(),
             Queues.GetQueueClient(StorageNames.PoisonQueue(SweepQueue.Name)).CreateIfNotExistsAsync(),
             Queues.GetQueueClient(StorageNames.PoisonQueue(PriorityQueue.Name)).CreateIfNotExistsAsync(),
+            SweepStartQueue.CreateIfNotExistsAsync(),
+            Queues.GetQueueClient(StorageNames.PoisonQueue(SweepStartQueue.Name)).CreateIfNotExistsAsync(),
             Evidence.CreateIfNotExistsAsync()).ConfigureAwait(false);
     }
 }

@@ -29,6 +29,9 @@ public sealed class StorageOptions
     /// <summary>Queue of partner actions to dispatch. Default <c>actions</c>.</summary>
     public string ActionsQueue { get; set; } = StorageNames.ActionsQueue;
 
+    /// <summary>Queue of sweep starts (the queueing of a sweep's batches). Default <c>sweep-starts</c>.</summary>
+    public string SweepStartQueue { get; set; } = StorageNames.SweepStartQueue;
+
     /// <summary>
     /// Prepended to every table name (letters and digits), so several environments or test runs can share one account.
     /// Default empty.
@@ -71,6 +74,9 @@ public static class StorageNames
     public const string FeedsTable = "Feeds";
     public const string CtLogsTable = "CtLogs";
     public const string ActionsQueue = "actions";
+
+    /// <summary>Requests to queue a sweep's batches (one message per sweep; a redelivery resumes from the sweep's cursor).</summary>
+    public const string SweepStartQueue = "sweep-starts";
 
     /// <summary>A partner's own queue, carrying its signed action messages.</summary>
     public static string PartnerQueue(string partnerId) => "partner-" + partnerId;

@@ -20,6 +20,16 @@ public static class SweepStates
     public const string Queueing = "queueing", Queued = "queued";
 }
 
+/// <summary>
+/// The message on <c>sweep-starts</c> (version 1): queue the batches of this sweep, or resume queueing them. The
+/// sweep's id, trigger and start time travel with it, so whichever of the requester and the queue trigger creates
+/// the sweep's rows first, they are the same.
+/// </summary>
+public sealed record SweepStartMessage(int V, string SweepId, string Trigger, DateTimeOffset StartedAt);
+
+/// <summary>A <c>sweep-starts</c> message that can never succeed (not JSON, wrong version, not a sweep id).</summary>
+public sealed class InvalidSweepStartException(string message) : Exception(message);
+
 /// <summary>What happened to the watched hosts (open, approved and actioned cases) in a sweep.</summary>
 public sealed record WatchOutcomes(int Screened, int StillUp, int Gone, int BlockNotEffective);
 

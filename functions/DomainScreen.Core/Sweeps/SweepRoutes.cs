@@ -49,8 +49,10 @@ internal sealed class SweepRoutes(SweepService service, SweepStore store, SweepR
 
     private async Task<ApiResult> StartAsync(ApiCall call, CancellationToken cancellationToken)
     {
-        var status = (await service.StartManualAsync(cancellationToken).ConfigureAwait(false))!;
-        logger.LogInformation("Sweep {SweepId} started by {Caller}", status.SweepId, call.Caller.Name);
+        // Answers once the sweep exists and its start is queued; the batches are queued by the sweep-starts trigger
+        // (state "queueing" until then, "queued" with its total after).
+        var status = await service.RequestManualAsync(cancellationToken).ConfigureAwait(false);
+        logger.LogInformation("Sweep {SweepId} requested by {Caller}", status.SweepId, call.Caller.Name);
         return ApiResult.Of(202, status, CoreJson.Default.SweepStatus,
             new Dictionary<string, string> { ["Location"] = $"/api/sweeps/{status.SweepId}" });
     }

@@ -30,14 +30,64 @@ public sealed class SweepService(
     /// <summary>The cursor's mark for the watchlist phase (after every candidate name: '~' sorts after any domain).</summary>
     private const string WatchMark = "~watch|";
 
+    public const string ManualTrigger = "manual", TimerTrigger = "timer";
+
     /// <summary>
-    /// Starts the sweep for the schedule occurrence the timer fired for. The id comes from that occurrence, so a
-    /// second firing for it (a restart, a second instance) resumes an unfinished start and otherwise starts nothing.
+    /// Asks for the sweep of the schedule occurrence the timer fired for: one message on <c>sweep-starts</c>, whose
+    /// trigger does the queueing (<see cref="ProcessStartAsync"/>). The id comes from that occurrence, so a second
+    /// firing for it (a restart, a second instance) resumes an unfinished start and asks for nothing once its batches
+    /// are all queued.
     /// </summary>
-    public Task<SweepStatus?> StartScheduledAsync(DateTimeOffset firedAt, CancellationToken cancellationToken)
+    public async Task<SweepStatus?> RequestScheduledAsync(DateTimeOffset firedAt, CancellationToken cancellationToken)
     {
         var occurrence = ScheduledOccurrence(sweepOptions.Value.Schedule, firedAt);
-        return StartAsync("sweep-" + occurrence.UtcDateTime.ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture), "timer", cancellationToken);
+        var sweepId = "sweep-" + occurrence.UtcDateTime.ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture);
+        var existing = await sweeps.GetAsync(sweepId, cancellationToken).ConfigureAwait(false);
+        if (existing is { State: SweepStates.Queued }) return existing;
+        return await RequestAsync(sweepId, TimerTrigger, existing?.StartedAt ?? time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Asks for a sweep now (<c>POST /api/sweeps</c>): creates it and puts its start on <c>sweep-starts</c>, and returns
+    /// at once — queueing a large sweep takes minutes, longer than a client or a front end waits for an answer.
+    /// </summary>
+    public async Task<SweepStatus> RequestManualAsync(CancellationToken cancellationToken) =>
+        (await RequestAsync(NewManualId(), ManualTrigger, time.GetUtcNow(), cancellationToken).ConfigureAwait(false))!;
+
+    private async Task<SweepStatus?> RequestAsync(string sweepId, string trigger, DateTimeOffset startedAt, CancellationToken cancellationToken)
+    {
+        // The message first: a request that fails before it is sent leaves nothing behind, and one that fails after it
+        // still gets its sweep (the queue trigger creates the rows when they are not there yet, with the same values).
+        var message = JsonSerializer.Serialize(new SweepStartMessage(1, sweepId, trigger, startedAt), CoreJson.Default.SweepStartMessage);
+        await storage.SweepStartQueue.SendMessageAsync(message, cancellationToken).ConfigureAwait(false);
+        await sweeps.TryCreateAsync(sweepId, startedAt, trigger, cancellationToken).ConfigureAwait(false);
+        logger.LogInformation("Sweep {SweepId} ({Trigger}) requested", sweepId, trigger);
+        return await sweeps.GetAsync(sweepId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The <c>sweep-starts</c> trigger: queues the sweep's batches, or resumes queueing them where an earlier attempt
+    /// stopped (a redelivered message, a host restart). A message that can never succeed throws
+    /// <see cref="InvalidSweepStartException"/> and ends, after the host's retries, on <c>sweep-starts-poison</c>.
+    /// </summary>
+    public async Task ProcessStartAsync(string message, CancellationToken cancellationToken)
+    {
+        var start = ReadStart(message);
+        await StartAsync(start.SweepId, start.Trigger, start.StartedAt, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Parses and checks a <c>sweep-starts</c> message; throws <see cref="InvalidSweepStartException"/> with the reason.</summary>
+    public static SweepStartMessage ReadStart(string message)
+    {
+        var start = QueueMessageJson.Read(message, CoreJson.Default.SweepStartMessage, "a sweep start", reason => new InvalidSweepStartException(reason));
+        if (start.V != 1) throw new InvalidSweepStartException($"unsupported message version {start.V}");
+        if (start.SweepId is null || !start.SweepId.StartsWith("sweep-", StringComparison.Ordinal) || !Api.Keys.IsId(start.SweepId))
+        {
+            throw new InvalidSweepStartException("message has no valid sweepId (sweep-…, letters, digits and '-')");
+        }
+        if (start.Trigger is not (ManualTrigger or TimerTrigger)) throw new InvalidSweepStartException($"unknown trigger '{start.Trigger}'");
+        if (start.StartedAt == default) throw new InvalidSweepStartException("message has no startedAt");
+        return start;
     }
 
     /// <summary>The latest occurrence of an NCRONTAB schedule at or shortly after <paramref name="firedAt"/>.</summary>
@@ -49,14 +99,19 @@ public sealed class SweepService(
         return cron.GetOccurrences(firedAt.AddDays(-8), firedAt.AddMinutes(1), TimeZoneInfo.Utc).LastOrDefault(firedAt);
     }
 
-    /// <summary>Starts a sweep now (an operator's request).</summary>
-    public Task<SweepStatus?> StartManualAsync(CancellationToken cancellationToken) =>
-        StartAsync("sweep-" + Guid.CreateVersion7(time.GetUtcNow()).ToString("N"), "manual", cancellationToken);
+    /// <summary>Starts a sweep now and queues all of it before returning (tools and benchmarks; the API asks with <see cref="RequestManualAsync"/>).</summary>
+    public Task<SweepStatus?> StartManualAsync(CancellationToken cancellationToken) => StartAsync(NewManualId(), ManualTrigger, cancellationToken);
+
+    private string NewManualId() => "sweep-" + Guid.CreateVersion7(time.GetUtcNow()).ToString("N");
 
     /// <summary>Starts the sweep, or resumes queueing it when an earlier start stopped part-way.</summary>
-    public async Task<SweepStatus?> StartAsync(string sweepId, string trigger, CancellationToken cancellationToken)
+    public Task<SweepStatus?> StartAsync(string sweepId, string trigger, CancellationToken cancellationToken) =>
+        StartAsync(sweepId, trigger, time.GetUtcNow(), cancellationToken);
+
+    /// <summary>Starts the sweep (created with <paramref name="startedAt"/> if it does not exist), or resumes queueing it.</summary>
+    public async Task<SweepStatus?> StartAsync(string sweepId, string trigger, DateTimeOffset startedAt, CancellationToken cancellationToken)
     {
-        if (!await sweeps.TryCreateAsync(sweepId, time.GetUtcNow(), trigger, cancellationToken).ConfigureAwait(false))
+        if (!await sweeps.TryCreateAsync(sweepId, startedAt, trigger, cancellationToken).ConfigureAwait(false))
         {
             logger.LogInformation("Sweep {SweepId} exists; resuming its queueing if unfinished", sweepId);
         }

@@ -122,8 +122,12 @@ internal static class SweepCommands
             var answer = await client.SendAsync(HttpMethod.Post, "api/sweeps", null, null, ct).ConfigureAwait(false);
             if (!answer.Ok) return ApiClient.Fail(answer);
             var s = answer.Json;
+            var sweepId = s.GetProperty("sweepId").GetString();
+            // The API answers before the batches are queued (the sweep-starts trigger queues them): say so, not "0 names".
             Console.WriteLine(parse.GetValue(ApiClient.JsonOption) ? answer.Body
-                : $"{s.GetProperty("sweepId").GetString()}: {s.GetProperty("total").GetInt32()} names in {s.GetProperty("batches").GetInt32()} batches queued");
+                : s.GetProperty("state").GetString() == "queueing"
+                    ? $"{sweepId}: started; its batches are being queued (follow it: domainscreen sweep status {sweepId})"
+                    : $"{sweepId}: {s.GetProperty("total").GetInt32()} names in {s.GetProperty("batches").GetInt32()} batches queued");
             return 0;
         }));
         var id = new Argument<string?>("id") { Description = "The sweep id (default: the latest).", Arity = ArgumentArity.ZeroOrOne };

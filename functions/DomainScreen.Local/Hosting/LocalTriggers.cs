@@ -39,7 +39,11 @@ public sealed class LocalTriggers(ScreenBatchProcessor processor, SweepService s
 
     [FunctionName("NightlySweep")]
     public Task NightlySweep([TimerTrigger("%Sweep:Schedule%", UseMonitor = false)] TimerInfo timer, CancellationToken cancellationToken) =>
-        sweeps.StartScheduledAsync(time.GetUtcNow(), cancellationToken);
+        sweeps.RequestScheduledAsync(time.GetUtcNow(), cancellationToken);
+
+    [FunctionName("StartSweep")]
+    public Task StartSweep([QueueTrigger(StorageNames.SweepStartQueue)] string message, CancellationToken cancellationToken) =>
+        sweeps.ProcessStartAsync(message, cancellationToken);
 
     [FunctionName("DispatchAction")]
     public Task DispatchAction([QueueTrigger(StorageNames.ActionsQueue)] string message, CancellationToken cancellationToken) =>

@@ -38,6 +38,7 @@ public sealed class FunctionsHarness : IAsyncDisposable
             // `extra` to share them, e.g. two partners of one deployment).
             ["Storage:TablePrefix"] = "t" + suffix,
             ["Storage:ActionsQueue"] = "actions-" + suffix,
+            ["Storage:SweepStartQueue"] = "starts-" + suffix,
             ["Auth:Mode"] = AuthOptions.ApiKeysMode,
             ["Domains:ExtraSuffixes:0"] = "test",
             ["Submissions:MaxLines"] = "50",
@@ -118,9 +119,11 @@ public sealed class FunctionsHarness : IAsyncDisposable
         return await Execute(request, await Create<ApiFunctions>().Api(request, CancellationToken.None));
     }
 
-    public async Task<List<QueueMessage>> DrainAsync(bool priority)
+    public Task<List<QueueMessage>> DrainAsync(bool priority) => DrainAsync(priority ? Storage.PriorityQueue : Storage.SweepQueue);
+
+    /// <summary>Takes every message off <paramref name="queue"/> (received and deleted), oldest first.</summary>
+    public static async Task<List<QueueMessage>> DrainAsync(Azure.Storage.Queues.QueueClient queue)
     {
-        var queue = priority ? Storage.PriorityQueue : Storage.SweepQueue;
         var all = new List<QueueMessage>();
         while (true)
         {

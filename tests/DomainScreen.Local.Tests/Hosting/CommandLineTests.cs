@@ -40,6 +40,27 @@ public sealed class CommandLineTests(LocalWorldFixture world)
     }
 
     [Fact]
+    public async Task SweepCli_StartAnswersBeforeQueueing_AndStatusFollowsTheSweepToDone()
+    {
+        string[] api = ["--url", world.BaseAddress.ToString(), "--key", LocalWorldFixture.AdminKey];
+
+        var (startExit, started) = await CommandProcess.RunAsync(["sweep", "start", .. api]);
+        Assert.True(startExit == 0, started);
+        Assert.Contains("started; its batches are being queued", started, StringComparison.Ordinal);
+        var sweepId = started.Split(':')[0].Trim();
+        Assert.StartsWith("sweep-", sweepId, StringComparison.Ordinal);
+
+        // serve's StartSweep trigger queues it and the screen triggers screen it.
+        var done = await Eventually.Until(async () => (await world.Http.GetFromJsonAsync(new Uri($"/api/sweeps/{sweepId}", UriKind.Relative), CoreJson.Default.SweepStatus))!,
+            s => s.Done, TimeSpan.FromSeconds(120), "the sweep");
+        Assert.Equal(("manual", "queued"), (done.Trigger, done.State));
+        var (statusExit, status) = await CommandProcess.RunAsync(["sweep", "status", sweepId, .. api]);
+        Assert.True(statusExit == 0, status);
+        Assert.Contains($"{sweepId}: queued, {done.Screened}/{done.Total} screened", status, StringComparison.Ordinal);
+        Assert.EndsWith(", done", status.TrimEnd(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task CasesCli_ListsShowsAndDecides_AgainstARunningRuntime()
     {
         var submitted = await world.Http.PostAsync(new Uri("/api/submissions", UriKind.Relative),
