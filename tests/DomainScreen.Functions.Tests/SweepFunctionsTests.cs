@@ -68,7 +68,7 @@ public sealed class SweepFunctionsTests(AzuriteFixture azurite) : IAsyncLifetime
 
         var start = SweepService.ReadStart(Assert.Single(await FunctionsHarness.DrainAsync(_harness.Storage.SweepStartQueue)).Body.ToString());
         Assert.Equal((sweep.SweepId, "manual", sweep.StartedAt), (start.SweepId, start.Trigger, start.StartedAt));
-        var message = JsonSerializer.Serialize(start, CoreJson.Default.SweepStartMessage);
+        var message = SweepStartJson(start);
         await _harness.Create<SweepFunctions>().StartSweep(message, CancellationToken.None);
         await _harness.Create<SweepFunctions>().StartSweep(message, CancellationToken.None); // redelivered: queues nothing more
 
@@ -89,6 +89,32 @@ public sealed class SweepFunctionsTests(AzuriteFixture azurite) : IAsyncLifetime
         var status = JsonSerializer.Deserialize((await _harness.Http("GET", "/api/sweeps/sweep-orphan1", key: ReaderKey)).Body, CoreJson.Default.SweepStatus)!;
         Assert.Equal(("manual", startedAt, SweepStates.Queued, 4), (status.Trigger, status.StartedAt, status.State, status.Total));
     }
+
+    [Fact]
+    public async Task Resume_AsksAgainForASweepWhoseStartWasLost_AndRefusesWhatIsQueuedOrUnknown()
+    {
+        var (_, body, _) = await _harness.Http("POST", "/api/sweeps", key: AdminKey);
+        var sweep = JsonSerializer.Deserialize(body, CoreJson.Default.SweepStatus)!;
+        Assert.Single(await FunctionsHarness.DrainAsync(_harness.Storage.SweepStartQueue)); // its start exhausted its retries: gone to poison
+
+        Assert.Equal(403, (await _harness.Http("POST", $"/api/sweeps/{sweep.SweepId}/resume", key: AnalystKey)).Status);
+        var (status, resumedBody, headers) = await _harness.Http("POST", $"/api/sweeps/{sweep.SweepId}/resume", key: AdminKey);
+        Assert.Equal(202, status);
+        Assert.Equal($"/api/sweeps/{sweep.SweepId}", headers["Location"]);
+        Assert.Equal(SweepStates.Queueing, JsonSerializer.Deserialize(resumedBody, CoreJson.Default.SweepStatus)!.State);
+        var start = SweepService.ReadStart(Assert.Single(await FunctionsHarness.DrainAsync(_harness.Storage.SweepStartQueue)).Body.ToString());
+        Assert.Equal((sweep.SweepId, "manual", sweep.StartedAt), (start.SweepId, start.Trigger, start.StartedAt));
+        await _harness.Create<SweepFunctions>().StartSweep(SweepStartJson(start), CancellationToken.None);
+        Assert.Equal(2, (await _harness.DrainAsync(priority: false)).Count);
+
+        var (again, againBody, _) = await _harness.Http("POST", $"/api/sweeps/{sweep.SweepId}/resume", key: AdminKey);
+        Assert.Equal((409, true), (again, againBody.Contains("already-queued", StringComparison.Ordinal)));
+        Assert.Empty(await FunctionsHarness.DrainAsync(_harness.Storage.SweepStartQueue));
+        Assert.Equal(404, (await _harness.Http("POST", "/api/sweeps/sweep-nosuch/resume", key: AdminKey)).Status);
+        Assert.Equal(400, (await _harness.Http("POST", "/api/sweeps/sweep%2Fx/resume", key: AdminKey)).Status);
+    }
+
+    private static string SweepStartJson(SweepStartMessage start) => JsonSerializer.Serialize(start, CoreJson.Default.SweepStartMessage);
 
     [Theory]
     [InlineData("not json", "not a sweep start")]

@@ -9,6 +9,7 @@ internal sealed class SweepRoutes(SweepService service, SweepStore store, SweepR
     public IEnumerable<ApiRoute> Routes =>
     [
         new("sweeps", "POST", "/api/sweeps", Roles.CanOperate, StartAsync),
+        new("sweeps", "POST", "/api/sweeps/{id}/resume", Roles.CanOperate, ResumeAsync),
         new("sweeps", "GET", "/api/sweeps/{id}", Roles.CanRead, GetAsync),
         new("sweeps", "GET", "/api/sweeps/{id}/report", Roles.CanRead, ReportAsync),
         new("sweeps", "GET", "/api/sweeps/latest", Roles.CanRead, LatestAsync),
@@ -55,6 +56,18 @@ internal sealed class SweepRoutes(SweepService service, SweepStore store, SweepR
         logger.LogInformation("Sweep {SweepId} requested by {Caller}", status.SweepId, call.Caller.Name);
         return ApiResult.Of(202, status, CoreJson.Default.SweepStatus,
             new Dictionary<string, string> { ["Location"] = $"/api/sweeps/{status.SweepId}" });
+    }
+
+    /// <summary>POST /api/sweeps/{id}/resume: queue the rest of a sweep whose queueing stopped (its start lies on the poison queue).</summary>
+    private async Task<ApiResult> ResumeAsync(ApiCall call, CancellationToken cancellationToken)
+    {
+        var id = call.Route("id");
+        if (!Keys.IsId(id)) return ApiResult.Error(400, "invalid-id", "Not a sweep id.");
+        var status = await service.ResumeAsync(id, cancellationToken).ConfigureAwait(false);
+        if (status is null) return ApiResult.Error(404, "not-found", $"No sweep {id}.");
+        if (status.State != SweepStates.Queueing) return ApiResult.Error(409, "already-queued", $"Every batch of {id} is queued already.");
+        logger.LogInformation("Sweep {SweepId} resumed by {Caller}", id, call.Caller.Name);
+        return ApiResult.Of(202, status, CoreJson.Default.SweepStatus, new Dictionary<string, string> { ["Location"] = $"/api/sweeps/{id}" });
     }
 
     private async Task<ApiResult> GetAsync(ApiCall call, CancellationToken cancellationToken)

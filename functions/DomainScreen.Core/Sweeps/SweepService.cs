@@ -54,6 +54,19 @@ public sealed class SweepService(
     public async Task<SweepStatus> RequestManualAsync(CancellationToken cancellationToken) =>
         (await RequestAsync(NewManualId(), ManualTrigger, time.GetUtcNow(), cancellationToken).ConfigureAwait(false))!;
 
+    /// <summary>
+    /// Asks again for the queueing of a sweep still in state <c>queueing</c> — one whose start exhausted its retries
+    /// (storage down for minutes) and lies on <c>sweep-starts-poison</c>. Null when there is no such sweep; the status
+    /// unchanged (state <c>queued</c>) when there is nothing left to queue. A second start running beside one already
+    /// under way loses the cursor race and stops, so asking twice does no harm.
+    /// </summary>
+    public async Task<SweepStatus?> ResumeAsync(string sweepId, CancellationToken cancellationToken)
+    {
+        var existing = await sweeps.GetAsync(sweepId, cancellationToken).ConfigureAwait(false);
+        if (existing is not { State: SweepStates.Queueing }) return existing;
+        return await RequestAsync(sweepId, existing.Trigger is TimerTrigger ? TimerTrigger : ManualTrigger, existing.StartedAt, cancellationToken).ConfigureAwait(false);
+    }
+
     private async Task<SweepStatus?> RequestAsync(string sweepId, string trigger, DateTimeOffset startedAt, CancellationToken cancellationToken)
     {
         // The message first: a request that fails before it is sent leaves nothing behind, and one that fails after it

@@ -155,7 +155,22 @@ internal static class SweepCommands
             Console.Write(answer.Body);
             return 0;
         }));
+        var resumeId = new Argument<string>("id") { Description = "The sweep id." };
+        var resume = new Command("resume", "Queue the rest of a sweep whose queueing stopped (its start is on sweep-starts-poison) (admin).")
+        {
+            resumeId, ApiClient.UrlOption, ApiClient.KeyOption, ApiClient.JsonOption,
+        };
+        resume.SetAction((parse, ct) => ApiClient.RunAsync(parse, Roles.Admin, async client =>
+        {
+            var sweepId = parse.GetValue(resumeId)!;
+            var answer = await client.SendAsync(HttpMethod.Post, $"api/sweeps/{ApiClient.Encode(sweepId)}/resume", null, null, ct).ConfigureAwait(false);
+            if (!answer.Ok) return ApiClient.Fail(answer);
+            Console.WriteLine(parse.GetValue(ApiClient.JsonOption) ? answer.Body
+                : $"{sweepId}: resumed; the rest of its batches are being queued (follow it: domainscreen sweep status {sweepId})");
+            return 0;
+        }));
         command.Subcommands.Add(start);
+        command.Subcommands.Add(resume);
         command.Subcommands.Add(status);
         command.Subcommands.Add(report);
         return command;

@@ -58,6 +58,9 @@ public sealed class CommandLineTests(LocalWorldFixture world)
         Assert.True(statusExit == 0, status);
         Assert.Contains($"{sweepId}: queued, {done.Screened}/{done.Total} screened", status, StringComparison.Ordinal);
         Assert.EndsWith(", done", status.TrimEnd(), StringComparison.Ordinal);
+        var (resumeExit, resumed) = await CommandProcess.RunAsync(["sweep", "resume", sweepId, .. api]);
+        Assert.Equal(1, resumeExit);
+        Assert.Contains("409 already-queued", resumed, StringComparison.Ordinal);
     }
 
     [Fact]
