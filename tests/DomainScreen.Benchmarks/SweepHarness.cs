@@ -334,6 +334,7 @@ public static class SweepHarness
         {
             var dash = e.RowKey.LastIndexOf('-');
             var kind = dash > 0 ? e.RowKey[..dash] : e.RowKey;
+            if (kind.Length > 6 && kind[0] == 'h' && kind[5] == '-') kind = kind[6..]; // LAB_NAMES=mixed: h3fa9-slow-17.test
             counts[kind] = counts.GetValueOrDefault(kind) + 1;
         }
         return counts;

@@ -9,6 +9,8 @@
 # answers); runs a sweep through the local runtime's real queues on Azurite (SweepHarness); then WhatWeb over a
 # sample of the same URLs and wrk against nginx, and prints the ratios. Results land in $WORK (default
 # /tmp/domainscreen-bench-N). /etc/hosts gets the WhatWeb sample's names for the run and is restored on exit.
+# LAB_NAMES=mixed puts a random prefix before each name (h3fa9-slow-17.test): in name order the kinds are then mixed,
+# as unseen real names are, instead of every slow host (or every NXDOMAIN) in one block.
 set -euo pipefail
 N=${1:-10000}
 SAMPLE=${2:-300}
@@ -26,9 +28,9 @@ fi
 
 rm -rf "$WORK" && mkdir -p "$WORK/www" "$WORK/knot" "$WORK/nginx"
 cp "$PAGES"/*.html "$PAGES"/ollama.txt "$WORK/www/"
-python3 - "$WORK" "$N" <<'PY'
+python3 - "$WORK" "$N" "${LAB_NAMES:-}" <<'PY'
 import random, sys, json
-work, n = sys.argv[1], int(sys.argv[2])
+work, n, mixed = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "mixed"
 random.seed(20261125)
 # kind -> (page, weight). Names are <kind>-<i>.test; nginx maps the kind back to the page.
 kinds = {
@@ -47,13 +49,14 @@ kinds = {
 names = []
 population = [k for k, w in kinds.items() for _ in range(w)]
 for i in range(n):
-    names.append(f"{random.choice(population)}-{i}.test")
+    prefix = f"h{random.getrandbits(16):04x}-" if mixed else ""
+    names.append(f"{prefix}{random.choice(population)}-{i}.test")
 open(f"{work}/domains.txt", "w").write("\n".join(names) + "\n")
 with open(f"{work}/knot/test.zone", "w") as z:
     z.write("$ORIGIN test.\n$TTL 300\n@ SOA ns1.bench.test. hostmaster.bench.test. 2026112501 7200 900 1209600 300\n@ NS ns1.bench.test.\n")
     z.write("ns1.bench A 127.0.0.1\nrdap.bench A 127.0.0.1\n")
     for name in names:
-        if not name.startswith("gone-"):
+        if not name.startswith("gone-") and "-gone-" not in name:
             z.write(f"{name[:-5]} A 127.0.0.1\n")
 json.dump({"version": "1.0", "services": [[["test"], ["http://rdap.bench.test/rdap/"]]]}, open(f"{work}/www/dns.json", "w"))
 json.dump({"objectClassName": "domain", "ldhName": "BENCH.TEST", "status": ["active"],
@@ -96,11 +99,11 @@ http {
     map_hash_bucket_size 128;
     map \$host \$page {
         default parked.html;
-        ~^(?<kind>[a-z0-9-]+?)-[0-9]+\\.test\$ \$kind.html;
+        ~^(?:h[0-9a-f][0-9a-f][0-9a-f][0-9a-f]-)?(?<kind>[a-z0-9-]+?)-[0-9]+\\.test\$ \$kind.html;
     }
     map \$host \$rate {
         default 0;
-        ~^slow- 2k;
+        ~^(h[0-9a-f][0-9a-f][0-9a-f][0-9a-f]-)?slow- 2k;
     }
     server {
         listen 127.0.0.1:$HTTP_PORT reuseport backlog=4096;
@@ -152,7 +155,7 @@ echo "== wrk against nginx (raw serving limit)"
 wrk -t2 -c64 -d10s -H "Host: news-daily-1.test" "http://127.0.0.1:$HTTP_PORT/" | tee "$WORK/wrk.txt"
 
 echo "== WhatWeb 0.5.5 over $SAMPLE of the same URLs (25 threads)"
-awk -v n="$SAMPLE" '!/^gone-/ && !/^slow-/ && c < n { print; c++ }' "$WORK/domains.txt" > "$WORK/whatweb-hosts.txt"
+awk -v n="$SAMPLE" '!/^(h[0-9a-f][0-9a-f][0-9a-f][0-9a-f]-)?(gone|slow)-/ && c < n { print; c++ }' "$WORK/domains.txt" > "$WORK/whatweb-hosts.txt"
 awk '{print "127.0.0.1 " $1}' "$WORK/whatweb-hosts.txt" >> /etc/hosts
 awk -v p="$HTTP_PORT" '{print "http://" $1 ":" p "/"}' "$WORK/whatweb-hosts.txt" > "$WORK/whatweb-urls.txt"
 start=$(date +%s.%N)
