@@ -334,7 +334,7 @@ public static class SweepHarness
         {
             var dash = e.RowKey.LastIndexOf('-');
             var kind = dash > 0 ? e.RowKey[..dash] : e.RowKey;
-            if (kind.Length > 6 && kind[0] == 'h' && kind[5] == '-') kind = kind[6..]; // LAB_NAMES=mixed: h3fa9-slow-17.test
+            if (kind.Length > 6 && kind[4] == 'q' && kind[5] == '-') kind = kind[6..]; // LAB_NAMES=mixed: k3x9q-slow-17.test
             counts[kind] = counts.GetValueOrDefault(kind) + 1;
         }
         return counts;

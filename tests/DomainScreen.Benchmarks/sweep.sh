@@ -9,8 +9,8 @@
 # answers); runs a sweep through the local runtime's real queues on Azurite (SweepHarness); then WhatWeb over a
 # sample of the same URLs and wrk against nginx, and prints the ratios. Results land in $WORK (default
 # /tmp/domainscreen-bench-N). /etc/hosts gets the WhatWeb sample's names for the run and is restored on exit.
-# LAB_NAMES=mixed puts a random prefix before each name (h3fa9-slow-17.test): in name order the kinds are then mixed,
-# as unseen real names are, instead of every slow host (or every NXDOMAIN) in one block.
+# LAB_NAMES=mixed puts a random prefix before each name (k3x9q-slow-17.test): in name order the kinds are then mixed,
+# and first characters spread, as unseen real names are, instead of every slow host (or every NXDOMAIN) in one block.
 set -euo pipefail
 N=${1:-10000}
 SAMPLE=${2:-300}
@@ -49,7 +49,7 @@ kinds = {
 names = []
 population = [k for k, w in kinds.items() for _ in range(w)]
 for i in range(n):
-    prefix = f"h{random.getrandbits(16):04x}-" if mixed else ""
+    prefix = "".join(random.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(4)) + "q-" if mixed else ""
     names.append(f"{prefix}{random.choice(population)}-{i}.test")
 open(f"{work}/domains.txt", "w").write("\n".join(names) + "\n")
 with open(f"{work}/knot/test.zone", "w") as z:
@@ -99,11 +99,11 @@ http {
     map_hash_bucket_size 128;
     map \$host \$page {
         default parked.html;
-        ~^(?:h[0-9a-f][0-9a-f][0-9a-f][0-9a-f]-)?(?<kind>[a-z0-9-]+?)-[0-9]+\\.test\$ \$kind.html;
+        ~^(?:[a-z0-9][a-z0-9][a-z0-9][a-z0-9]q-)?(?<kind>[a-z0-9-]+?)-[0-9]+\\.test\$ \$kind.html;
     }
     map \$host \$rate {
         default 0;
-        ~^(h[0-9a-f][0-9a-f][0-9a-f][0-9a-f]-)?slow- 2k;
+        ~^([a-z0-9][a-z0-9][a-z0-9][a-z0-9]q-)?slow- 2k;
     }
     server {
         listen 127.0.0.1:$HTTP_PORT reuseport backlog=4096;
@@ -155,7 +155,7 @@ echo "== wrk against nginx (raw serving limit)"
 wrk -t2 -c64 -d10s -H "Host: news-daily-1.test" "http://127.0.0.1:$HTTP_PORT/" | tee "$WORK/wrk.txt"
 
 echo "== WhatWeb 0.5.5 over $SAMPLE of the same URLs (25 threads)"
-awk -v n="$SAMPLE" '!/^(h[0-9a-f][0-9a-f][0-9a-f][0-9a-f]-)?(gone|slow)-/ && c < n { print; c++ }' "$WORK/domains.txt" > "$WORK/whatweb-hosts.txt"
+awk -v n="$SAMPLE" '!/^([a-z0-9][a-z0-9][a-z0-9][a-z0-9]q-)?(gone|slow)-/ && c < n { print; c++ }' "$WORK/domains.txt" > "$WORK/whatweb-hosts.txt"
 awk '{print "127.0.0.1 " $1}' "$WORK/whatweb-hosts.txt" >> /etc/hosts
 awk -v p="$HTTP_PORT" '{print "http://" $1 ":" p "/"}' "$WORK/whatweb-hosts.txt" > "$WORK/whatweb-urls.txt"
 start=$(date +%s.%N)
