@@ -37,6 +37,25 @@ public sealed class SubmissionFunctionsTests(AzuriteFixture azurite) : IAsyncLif
     }
 
     [Fact]
+    public async Task SubmitDomains_AreQueuedInNameOrder_SoAMessageHoldsNeighbours_AndTheStatusKeepsEveryName()
+    {
+        // Input order alternates first characters; in name order each message's names share theirs (the registration
+        // cache's partition), so a message reads and writes that cache once per partition instead of once per name.
+        string[] input = ["b2.test", "a1.test", "b1.test", "a3.test", "b3.test", "a2.test"];
+        var (status, body, _) = await _harness.Http("POST", "/api/submissions", string.Join('\n', input), "text/plain", AnalystKey);
+        Assert.Equal(202, status);
+        var accepted = JsonSerializer.Deserialize(body, CoreJson.Default.SubmissionAccepted)!;
+        Assert.Equal(input, accepted.Accepted.Select(a => a.Domain)); // the answer keeps the caller's order
+
+        var requests = (await _harness.DrainAsync(priority: true)).Select(m => ScreenBatchProcessor.Read(m.Body.ToString()))
+            .OrderBy(r => r.RequestId, StringComparer.Ordinal).ToList();
+        Assert.Equal([["a1.test", "a2.test", "a3.test"], ["b1.test", "b2.test", "b3.test"]], requests.Select(r => r.Domains.ToArray()));
+        var (_, statusBody, _) = await _harness.Http("GET", $"/api/submissions/{accepted.SubmissionId}", key: AnalystKey);
+        var listed = JsonSerializer.Deserialize(statusBody, CoreJson.Default.SubmissionStatus)!;
+        Assert.Equal(input.Order(StringComparer.Ordinal), listed.Domains.Select(d => d.Domain));
+    }
+
+    [Fact]
     public async Task SubmitDomains_ConfusableAndMixedScriptNames_AreAcceptedAndMarked()
     {
         // ex\u0430mple.com: a Cyrillic а, displayed exactly like example.com; d\u0435\u0435pseek.com imitates deepseek.com.
