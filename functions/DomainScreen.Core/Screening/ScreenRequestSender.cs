@@ -14,12 +14,8 @@ public sealed class ScreenRequestSender(StorageClients storage, TimeProvider tim
 {
     private const int SendParallelism = 8;
 
-    /// <summary>
-    /// Returns the number of messages sent. <paramref name="beforeSend"/>, when given, runs for each message's names
-    /// before that message is sent (a submission records its rows there).
-    /// </summary>
-    public async Task<int> EnqueueAsync(string source, string runId, IReadOnlyList<string> domains, bool priority, CancellationToken cancellationToken,
-        Func<IReadOnlyList<string>, CancellationToken, Task>? beforeSend = null)
+    /// <summary>Returns the number of messages sent.</summary>
+    public async Task<int> EnqueueAsync(string source, string runId, IReadOnlyList<string> domains, bool priority, CancellationToken cancellationToken)
     {
         var queue = priority ? storage.PriorityQueue : storage.SweepQueue;
         var requestedAt = time.GetUtcNow();
@@ -27,11 +23,8 @@ public sealed class ScreenRequestSender(StorageClients storage, TimeProvider tim
             .Select((chunk, i) => new ScreenRequest(1, $"{runId}-{i:D5}", source, runId, chunk, requestedAt))
             .ToArray();
         await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = SendParallelism, CancellationToken = cancellationToken },
-            async (batch, ct) =>
-            {
-                if (beforeSend is not null) await beforeSend(batch.Domains, ct).ConfigureAwait(false);
-                await queue.SendMessageAsync(JsonSerializer.Serialize(batch, CoreJson.Default.ScreenRequest), ct).ConfigureAwait(false);
-            }).ConfigureAwait(false);
+            async (batch, ct) => await queue.SendMessageAsync(JsonSerializer.Serialize(batch, CoreJson.Default.ScreenRequest), ct)
+                .ConfigureAwait(false)).ConfigureAwait(false);
         return batches.Length;
     }
 }

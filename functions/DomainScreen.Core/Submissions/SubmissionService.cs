@@ -29,11 +29,9 @@ public sealed class SubmissionService(
         var now = time.GetUtcNow();
         var id = "s" + Guid.CreateVersion7(now).ToString("N");
         var domains = parsed.Accepted.Select(d => d.Ascii).ToArray();
-        // Each message's rows, then the message, several at once: the first screens start while the rest of a long list
-        // is still being recorded (a 10,000-name submission took ≈ 2.7 s to record and queue); the meta row last.
-        var messages = await queue.EnqueueAsync(ScreenRequest.SubmissionSource, id, domains, priority: true, cancellationToken,
-            (names, ct) => store.CreateRowsAsync(id, names, ct)).ConfigureAwait(false);
-        await store.CreateMetaAsync(id, now, submittedBy, domains.Length, parsed.Errors, cancellationToken).ConfigureAwait(false);
+        await store.CreateAsync(id, now, submittedBy, domains, parsed.Errors, cancellationToken).ConfigureAwait(false);
+        var messages = await queue.EnqueueAsync(ScreenRequest.SubmissionSource, id, domains, priority: true, cancellationToken)
+            .ConfigureAwait(false);
         logger.LogInformation("Submission {SubmissionId}: {Accepted} accepted, {Errors} rejected, {Messages} messages queued",
             id, domains.Length, parsed.Errors.Count, messages);
         var names = catalogs.Current.Catalog.Names;

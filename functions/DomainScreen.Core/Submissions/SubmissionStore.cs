@@ -22,13 +22,17 @@ public sealed class SubmissionStore(StorageClients storage)
     /// <summary>Line errors kept with a submission: at most 2,000, and at most this many characters of JSON.</summary>
     internal const int MaxErrorJson = 200_000;
 
-    /// <summary>
-    /// Records some of a submission's domains as queued — before their message is sent, so a result never finds its
-    /// row missing and a row never overwrites a result (<see cref="SubmissionService"/> writes each message's rows, then
-    /// sends it). The submission becomes visible with <see cref="CreateMetaAsync"/>, after every row.
-    /// </summary>
-    public async Task CreateRowsAsync(string id, IReadOnlyList<string> domains, CancellationToken cancellationToken)
+    public async Task CreateAsync(string id, DateTimeOffset createdAt, string? submittedBy, IReadOnlyList<string> domains,
+        IReadOnlyList<SubmissionLineError> errors, CancellationToken cancellationToken)
     {
+        var meta = new TableEntity(id, MetaKey)
+        {
+            ["CreatedAt"] = createdAt,
+            ["SubmittedBy"] = submittedBy,
+            ["Total"] = domains.Count,
+            ["ErrorCount"] = errors.Count,
+        };
+        JsonChunks.Write(meta, BoundedErrors(errors));
         var rows = domains.Select(d => new TableEntity(id, DomainPrefix + d) { ["Status"] = DomainStates.Queued });
         foreach (var chunk in rows.Chunk(MaxBatch))
         {
@@ -36,20 +40,7 @@ public sealed class SubmissionStore(StorageClients storage)
                 chunk.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), cancellationToken)
                 .ConfigureAwait(false);
         }
-    }
-
-    /// <summary>The meta row, last: a submission is visible only once all its rows exist.</summary>
-    public async Task CreateMetaAsync(string id, DateTimeOffset createdAt, string? submittedBy, int total,
-        IReadOnlyList<SubmissionLineError> errors, CancellationToken cancellationToken)
-    {
-        var meta = new TableEntity(id, MetaKey)
-        {
-            ["CreatedAt"] = createdAt,
-            ["SubmittedBy"] = submittedBy,
-            ["Total"] = total,
-            ["ErrorCount"] = errors.Count,
-        };
-        JsonChunks.Write(meta, BoundedErrors(errors));
+        // The meta row last: a submission is visible only once all its rows exist.
         await storage.Submissions.UpsertEntityAsync(meta, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
     }
 
