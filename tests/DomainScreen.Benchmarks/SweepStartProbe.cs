@@ -40,9 +40,11 @@ internal static class SweepStartProbe
             read.Stop();
             var send = Stopwatch.StartNew();
             var message = new string('x', 1200);
-            for (var sent = 0; sent < streamed / 25; sent += 16)
+            var perMessage = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DomainScreen.Core.Screening.ScreeningOptions>>().Value.DomainsPerMessage;
+            var messages = (streamed + perMessage - 1) / perMessage;
+            for (var sent = 0; sent < messages; sent += 16)
             {
-                await Task.WhenAll(Enumerable.Range(0, Math.Min(16, (streamed / 25) - sent)).Select(_ => storage.SweepQueue.SendMessageAsync(message)));
+                await Task.WhenAll(Enumerable.Range(0, Math.Min(16, messages - sent)).Select(_ => storage.SweepQueue.SendMessageAsync(message)));
             }
             send.Stop();
             await storage.SweepQueue.ClearMessagesAsync();
@@ -52,7 +54,7 @@ internal static class SweepStartProbe
             var pending = 0;
             await foreach (var _ in services.GetRequiredService<CandidateStore>().StreamAsync(null, CancellationToken.None))
             {
-                if (++pending < 400) continue;
+                if (++pending < 16 * perMessage) continue;
                 pending = 0;
                 await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => storage.SweepQueue.SendMessageAsync(message)));
             }
@@ -85,7 +87,7 @@ internal static class SweepStartProbe
                 $"({queued:N0} messages) in {clock.Elapsed.TotalSeconds:0.0} s = {status.Batches / clock.Elapsed.TotalSeconds:N0} batches/s, " +
                 $"{status.Total / clock.Elapsed.TotalSeconds:N0} names/s; managed heap peak {peak.Heap / 1e6:0} MB (before {baseline.Heap / 1e6:0} MB), " +
                 $"working set peak {peak.Ws / 1e6:0} MB (before {baseline.Ws / 1e6:0} MB); peers: reading the candidates alone {read.Elapsed.TotalSeconds:0.0} s, " +
-                $"sending {streamed / 25:N0} messages alone {send.Elapsed.TotalSeconds:0.0} s"));
+                $"sending {messages:N0} messages alone {send.Elapsed.TotalSeconds:0.0} s"));
 
             // The API's way (POST /api/sweeps): the request creates the sweep and sends its start; the sweep-starts
             // trigger queues the batches. Both timed, on the same candidates.
@@ -98,7 +100,7 @@ internal static class SweepStartProbe
             await sweepService.ProcessStartAsync(start.Body.ToString(), CancellationToken.None);
             trigger.Stop();
             await storage.SweepStartQueue.DeleteMessageAsync(start.MessageId, start.PopReceipt);
-            var viaTrigger = (await sweepService.StartAsync(requested.SweepId, SweepService.ManualTrigger, CancellationToken.None))!;
+            var viaTrigger = (await services.GetRequiredService<SweepStore>().GetAsync(requested.SweepId, CancellationToken.None))!;
             await storage.SweepQueue.ClearMessagesAsync();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{size,9:N0} candidates via the API's path: request answered in {request.Elapsed.TotalMilliseconds:0} ms (state {requested.State}), " +

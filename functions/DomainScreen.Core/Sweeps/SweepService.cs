@@ -42,8 +42,9 @@ public sealed class SweepService(
     {
         var occurrence = ScheduledOccurrence(sweepOptions.Value.Schedule, firedAt);
         var sweepId = "sweep-" + occurrence.UtcDateTime.ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture);
-        var existing = await sweeps.GetAsync(sweepId, cancellationToken).ConfigureAwait(false);
-        if (existing is { State: SweepStates.Queued }) return existing;
+        // The meta row alone tells whether anything is left to queue (the full status also reads the counters).
+        var existing = await sweeps.GetCursorAsync(sweepId, cancellationToken).ConfigureAwait(false);
+        if (existing is { State: SweepStates.Queued }) return await sweeps.GetAsync(sweepId, cancellationToken).ConfigureAwait(false);
         return await RequestAsync(sweepId, TimerTrigger, existing?.StartedAt ?? time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
     }
 

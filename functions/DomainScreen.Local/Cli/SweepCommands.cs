@@ -125,7 +125,7 @@ internal static class SweepCommands
             var sweepId = s.GetProperty("sweepId").GetString();
             // The API answers before the batches are queued (the sweep-starts trigger queues them): say so, not "0 names".
             Console.WriteLine(parse.GetValue(ApiClient.JsonOption) ? answer.Body
-                : s.GetProperty("state").GetString() == "queueing"
+                : s.GetProperty("state").GetString() == Core.Sweeps.SweepStates.Queueing
                     ? $"{sweepId}: started; its batches are being queued (follow it: domainscreen sweep status {sweepId})"
                     : $"{sweepId}: {s.GetProperty("total").GetInt32()} names in {s.GetProperty("batches").GetInt32()} batches queued");
             return 0;
