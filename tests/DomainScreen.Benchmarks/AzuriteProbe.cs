@@ -14,6 +14,7 @@ public static class AzuriteProbe
     {
         if (args.Length > 0 && args[0] == "scaling") return await ScalingAsync(args[1..]);
         if (args.Length > 0 && args[0] == "persistence") return await PersistenceAsync(args[1..]);
+        if (args.Length > 0 && args[0] == "grouping") return await GroupingAsync(args[1..]);
         var seconds = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 10;
         // A second argument: the latest row's size in characters (default the same as the history row's).
         var latestSize = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 6000;
@@ -91,6 +92,54 @@ public static class AzuriteProbe
     /// partitions, like the registration cache): a point read, a point upsert, a two-entity transaction and a range query
     /// returning 25 rows. A cost that grows with the table is a scan.
     /// </summary>
+    /// <summary>
+    /// `azurite grouping [domains]`: the emulator thread's CPU per domain for result-sized writes (a 3 KB history row and
+    /// a 0.8 KB latest row per domain) sent one domain per transaction (as results are stored today), as single-row
+    /// upserts, and 50 domains per transaction (one partition) — what writing a message's results together would save.
+    /// </summary>
+    private static async Task<int> GroupingAsync(string[] args)
+    {
+        var domains = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 4000;
+        await using var azurite = await AzuriteProcess.StartAsync();
+        var table = new TableServiceClient(azurite.ConnectionString).GetTableClient("Grouping");
+        await table.CreateIfNotExistsAsync();
+        var history = new string('h', 3000);
+        var latest = new string('l', 800);
+        Console.WriteLine("shape,domains,seconds,azuriteThreadMsPerDomain,requests");
+        for (var round = 0; round < 2; round++)
+        {
+            foreach (var (shape, perRequest, parallel) in new[] { ("transaction-per-domain", 1, 64), ("upsert-per-row", 0, 64), ("50-domains-per-transaction", 50, 8), ("10-domains-per-transaction", 10, 32) })
+            {
+                var prefix = $"{shape}-{round}";
+                var units = perRequest == 0 ? domains * 2 : domains / perRequest;
+                var before = SweepHarness.MainThreadCpuSeconds(azurite.ProcessId);
+                var clock = Stopwatch.StartNew();
+                await Parallel.ForAsync(0, units, new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (u, ct) =>
+                {
+                    if (perRequest == 0)
+                    {
+                        var d = $"{prefix}-d{u / 2:D6}.test";
+                        await table.UpsertEntityAsync(new TableEntity(d, u % 2 == 0 ? "h|1" : "latest|" + d) { ["Json0"] = u % 2 == 0 ? history : latest }, TableUpdateMode.Replace, ct);
+                        return;
+                    }
+                    var actions = new List<TableTransactionAction>();
+                    var pk = perRequest == 1 ? $"{prefix}-d{u:D6}.test" : $"{prefix}-g{u:D6}";
+                    for (var j = 0; j < perRequest; j++)
+                    {
+                        var d = $"{prefix}-d{u * perRequest + j:D6}.test";
+                        actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(pk, "h|" + d) { ["Json0"] = history }));
+                        actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(pk, "latest|" + d) { ["Json0"] = latest }));
+                    }
+                    await table.SubmitTransactionAsync(actions, ct);
+                });
+                var cpu = SweepHarness.MainThreadCpuSeconds(azurite.ProcessId) - before;
+                Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"{shape},{domains},{clock.Elapsed.TotalSeconds:0.00},{cpu * 1000 / domains:0.000},{units}"));
+            }
+        }
+        return 0;
+    }
+
     private static async Task<int> ScalingAsync(string[] args)
     {
         var sizes = args.Length > 0 ? args[0].Split(',').Select(int.Parse).ToArray() : [1_000, 10_000, 30_000, 100_000];

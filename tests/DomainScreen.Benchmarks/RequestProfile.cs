@@ -64,6 +64,10 @@ public sealed class RequestProfile : HttpPipelinePolicy
         return $"{request.Method} {name} {kind}";
     }
 
+    /// <summary>Count and wall seconds by kind so far (the harness's timeline takes differences between seconds).</summary>
+    public Dictionary<string, (long Count, double Seconds)> Snapshot() =>
+        _entries.ToDictionary(kv => kv.Key, kv => (Interlocked.Read(ref kv.Value.Count), Interlocked.Read(ref kv.Value.Ticks) / (double)Stopwatch.Frequency), StringComparer.Ordinal);
+
     /// <summary>Starts counting afresh (the harness reports each pass of <c>--repeat</c> on its own).</summary>
     public void Reset() => _entries.Clear();
 

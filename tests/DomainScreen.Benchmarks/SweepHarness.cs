@@ -86,7 +86,7 @@ public static class SweepHarness
                 var part = names.Skip(k * names.Count / count).Take((k + 1) * names.Count / count - k * names.Count / count).ToList();
                 lock (durations) durations.Clear();
                 results.Add(await SubmitOnceAsync(url, part, app, azurite.ProcessId, durations,
-                    timeline is null || k == 0 ? timeline : $"{timeline}.sub{k + 1}"));
+                    timeline is null || k == 0 ? timeline : $"{timeline}.sub{k + 1}", profile));
             }
             await app.StopAsync();
             if (profile is not null) await File.WriteAllTextAsync(options["request-profile"], profile.Report());
@@ -202,7 +202,7 @@ public static class SweepHarness
     /// process's other threads are the GC's and libuv's helpers), so this thread's share of wall time says how close
     /// the emulator is to its own bound: at 1.0 requests queue however fast DomainScreen is.
     /// </summary>
-    private static double MainThreadCpuSeconds(int pid) => CpuSeconds($"/proc/{pid}/task/{pid}/stat");
+    internal static double MainThreadCpuSeconds(int pid) => CpuSeconds($"/proc/{pid}/task/{pid}/stat");
 
     private static double CpuSeconds(string statFile)
     {
@@ -219,7 +219,7 @@ public static class SweepHarness
     }
 
     private static async Task<Dictionary<string, object>> SubmitOnceAsync(string url, List<string> names, WebApplication app, int azuritePid,
-        List<double> durations, string? timeline)
+        List<double> durations, string? timeline, RequestProfile? profile)
     {
         using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(5) };
         http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "analyst");
@@ -240,7 +240,7 @@ public static class SweepHarness
         // emulator): screens finished, CPU of this process and Azurite, and the machine's idle share — where a
         // submission's time goes (start, saturated middle, tail of slow hosts).
         using var sampling = new CancellationTokenSource();
-        var sampler = timeline is null ? Task.CompletedTask : SampleAsync(timeline, clock, durations, azuritePid, sampling.Token);
+        var sampler = timeline is null ? Task.CompletedTask : SampleAsync(timeline, clock, durations, azuritePid, requests, profile, sampling.Token);
         int pending;
         int total;
         do
@@ -290,11 +290,18 @@ public static class SweepHarness
         };
     }
 
-    private static async Task SampleAsync(string file, Stopwatch clock, List<double> durations, int azuritePid, CancellationToken cancellationToken)
+    /// <summary>
+    /// The submission's timeline, a line a second; with <c>--request-profile</c> also the storage requests of each second
+    /// by kind (<c>&lt;file&gt;.requests</c>: the three kinds that took the most wall time).
+    /// </summary>
+    private static async Task SampleAsync(string file, Stopwatch clock, List<double> durations, int azuritePid, StorageRequestCounter requests,
+        RequestProfile? profile, CancellationToken cancellationToken)
     {
-        await File.WriteAllTextAsync(file, "seconds,screensFinished,perSecond,harnessCores,azuriteCores,azuriteMainThread,machineIdle\n", CancellationToken.None);
+        await File.WriteAllTextAsync(file, "seconds,screensFinished,perSecond,harnessCores,azuriteCores,azuriteMainThread,machineIdle,storageRequestsPerSecond\n", CancellationToken.None);
+        if (profile is not null) await File.WriteAllTextAsync(file + ".requests", "seconds,top request kinds (count, wall seconds)\n", CancellationToken.None);
         var last = (Time: clock.Elapsed.TotalSeconds, Done: 0, Cpu: Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds,
-            Azurite: CpuSeconds(azuritePid), Main: MainThreadCpuSeconds(azuritePid), Machine: MachineTicks());
+            Azurite: CpuSeconds(azuritePid), Main: MainThreadCpuSeconds(azuritePid), Machine: MachineTicks(), Requests: requests.Total);
+        var lastProfile = profile?.Snapshot();
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
         try
         {
@@ -303,12 +310,22 @@ public static class SweepHarness
                 int done;
                 lock (durations) done = durations.Count;
                 var now = (Time: clock.Elapsed.TotalSeconds, Done: done, Cpu: Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds,
-                    Azurite: CpuSeconds(azuritePid), Main: MainThreadCpuSeconds(azuritePid), Machine: MachineTicks());
+                    Azurite: CpuSeconds(azuritePid), Main: MainThreadCpuSeconds(azuritePid), Machine: MachineTicks(), Requests: requests.Total);
                 var dt = Math.Max(0.001, now.Time - last.Time);
                 var ticks = Math.Max(1, now.Machine.Total - last.Machine.Total);
                 await File.AppendAllTextAsync(file, string.Create(CultureInfo.InvariantCulture,
-                    $"{now.Time:0.0},{done},{(done - last.Done) / dt:0},{(now.Cpu - last.Cpu) / dt:0.00},{(now.Azurite - last.Azurite) / dt:0.00},{(now.Main - last.Main) / dt:0.00},{(now.Machine.Idle - last.Machine.Idle) / (double)ticks:0.00}\n"),
+                    $"{now.Time:0.0},{done},{(done - last.Done) / dt:0},{(now.Cpu - last.Cpu) / dt:0.00},{(now.Azurite - last.Azurite) / dt:0.00},{(now.Main - last.Main) / dt:0.00},{(now.Machine.Idle - last.Machine.Idle) / (double)ticks:0.00},{(now.Requests - last.Requests) / dt:0}\n"),
                     CancellationToken.None);
+                if (profile is not null)
+                {
+                    var snapshot = profile.Snapshot();
+                    var top = snapshot.Select(kv => (kv.Key, Count: kv.Value.Count - lastProfile!.GetValueOrDefault(kv.Key).Count,
+                            Seconds: kv.Value.Seconds - lastProfile!.GetValueOrDefault(kv.Key).Seconds))
+                        .Where(e => e.Count > 0).OrderByDescending(e => e.Seconds).Take(3)
+                        .Select(e => string.Create(CultureInfo.InvariantCulture, $"{e.Key} ({e.Count}, {e.Seconds:0.0})"));
+                    await File.AppendAllTextAsync(file + ".requests", string.Create(CultureInfo.InvariantCulture, $"{now.Time:0.0},{string.Join("; ", top)}\n"), CancellationToken.None);
+                    lastProfile = snapshot;
+                }
                 last = now;
             }
         }

@@ -11,6 +11,8 @@
 # /tmp/domainscreen-bench-N). /etc/hosts gets the WhatWeb sample's names for the run and is restored on exit.
 # LAB_NAMES=mixed puts a random prefix before each name (k3x9q-slow-17.test): in name order the kinds are then mixed,
 # and first characters spread, as unseen real names are, instead of every slow host (or every NXDOMAIN) in one block.
+# SLOW_PCT / GONE_PCT (default 5 / 5): the share of slow hosts and of NXDOMAIN names (the issue's own measurement used
+# 2 % slow, 5 % NXDOMAIN); the other kinds share the rest in their weights.
 set -euo pipefail
 N=${1:-10000}
 SAMPLE=${2:-300}
@@ -28,9 +30,10 @@ fi
 
 rm -rf "$WORK" && mkdir -p "$WORK/www" "$WORK/knot" "$WORK/nginx"
 cp "$PAGES"/*.html "$PAGES"/ollama.txt "$WORK/www/"
-python3 - "$WORK" "$N" "${LAB_NAMES:-}" <<'PY'
+python3 - "$WORK" "$N" "${LAB_NAMES:-}" "${SLOW_PCT:-5}" "${GONE_PCT:-5}" <<'PY'
 import random, sys, json
 work, n, mixed = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "mixed"
+slow_pct, gone_pct = float(sys.argv[4]), float(sys.argv[5])
 random.seed(20261125)
 # kind -> (page, weight). Names are <kind>-<i>.test; nginx maps the kind back to the page.
 kinds = {
@@ -47,10 +50,17 @@ kinds = {
   "gone": 5, "slow": 5,
 }
 names = []
-population = [k for k, w in kinds.items() for _ in range(w)]
+if (slow_pct, gone_pct) == (5, 5):
+    population = [k for k, w in kinds.items() for _ in range(w)]
+    pick = lambda: random.choice(population)
+else:
+    # Other shares: slow and gone exactly as asked, the other kinds in their weights over the rest.
+    others = {k: w for k, w in kinds.items() if k not in ("gone", "slow")}
+    keys, weights = list(others) + ["slow", "gone"], [w * (100 - slow_pct - gone_pct) / sum(others.values()) for w in others.values()] + [slow_pct, gone_pct]
+    pick = lambda: random.choices(keys, weights)[0]
 for i in range(n):
     prefix = "".join(random.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(4)) + "q-" if mixed else ""
-    names.append(f"{prefix}{random.choice(population)}-{i}.test")
+    names.append(f"{prefix}{pick()}-{i}.test")
 open(f"{work}/domains.txt", "w").write("\n".join(names) + "\n")
 with open(f"{work}/knot/test.zone", "w") as z:
     z.write("$ORIGIN test.\n$TTL 300\n@ SOA ns1.bench.test. hostmaster.bench.test. 2026112501 7200 900 1209600 300\n@ NS ns1.bench.test.\n")
