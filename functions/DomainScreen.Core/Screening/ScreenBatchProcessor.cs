@@ -27,7 +27,7 @@ public sealed class ScreenBatchProcessor(
     ScreenSlots slots,
     Fetching.PageMemory pageMemory,
     IOptions<ScreeningOptions> options,
-    ILogger<ScreenBatchProcessor> logger) : IDisposable
+    ILogger<ScreenBatchProcessor> logger)
 {
     private const int MaxDomainsPerMessage = 500;
 
@@ -43,24 +43,6 @@ public sealed class ScreenBatchProcessor(
         var first = await Task.WhenAny(screening, slowAfter).ConfigureAwait(false);
         await timer.CancelAsync().ConfigureAwait(false);
         return first == slowAfter && slowAfter.IsCompletedSuccessfully && slots.TryMoveToSlowLane();
-    }
-
-    private readonly SemaphoreSlim _writes = new(options.Value.MaxConcurrentResultWrites, options.Value.MaxConcurrentResultWrites);
-
-    public void Dispose() => _writes.Dispose();
-
-    /// <summary>Writes a result once one of the process's <see cref="ScreeningOptions.MaxConcurrentResultWrites"/> places is free.</summary>
-    private async Task SaveBoundedAsync(ScreeningResult result, DateTimeOffset requestedAt, CancellationToken cancellationToken)
-    {
-        await _writes.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await results.SaveAsync(result, requestedAt, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _writes.Release();
-        }
     }
 
     public async Task<IReadOnlyList<ScreeningResult>> ProcessAsync(string message, CancellationToken cancellationToken)
@@ -94,9 +76,9 @@ public sealed class ScreenBatchProcessor(
         // A changed result is written as soon as its screen ends, not after the message's slowest screen: the writes of a
         // batch spread over its screening instead of reaching storage all at once when its one slow host gives up
         // (with 5 % slow hosts most 25-name messages hold one). The write does not hold a screen slot or a place in
-        // the message's parallelism, but waits for one of the process's MaxConcurrentResultWrites places (unbounded,
-        // a 30k first sweep against the emulator fell from ≈ 240 to 170–210 domains/s with ≈ 750 writes open at once);
-        // all are awaited below, before the digests.
+        // the message's parallelism; the store bounds the transactions in flight (MaxConcurrentResultWrites: unbounded,
+        // a 30k first sweep against the emulator fell from ≈ 240 to 170–210 domains/s with ≈ 750 writes open at once)
+        // and writes the results that wait meanwhile together; all are awaited below, before the digests.
         var saves = new List<Task>(names.Count);
         var loop = Parallel.ForAsync(0, names.Count, parallel, async (i, ct) =>
         {
@@ -131,7 +113,7 @@ public sealed class ScreenBatchProcessor(
             if (!unchangedAt[i])
             {
                 // The message's token, not the loop's: the write outlives this iteration.
-                var save = SaveBoundedAsync(result, request.RequestedAt, cancellationToken);
+                var save = results.SaveAsync(result, request.RequestedAt, cancellationToken);
                 lock (saves) saves.Add(save);
             }
         });

@@ -49,14 +49,18 @@ public sealed class ScreeningOptions
     public int MaxSlowScreens { get; set; } = 384;
 
     /// <summary>
-    /// Result writes in flight at once in this process. A result is written as soon as its screen ends; without a bound
-    /// the messages in flight (host.json: 32 + 224, each up to 50 names) could hold thousands of open writes against
-    /// storage — against the emulator that made a first sweep slower and stalled its end (docs/benchmarks.md, "Eleventh
-    /// session"). Writes beyond the bound wait in this process, not on storage. Default 128 (32 measured as fast for a
-    /// sweep and slower for a submission).
+    /// Result transactions in flight at once in this process. A result is written as soon as its screen ends, alone if
+    /// a transaction is free; results that end while all are busy wait in this process, not on storage, and the next
+    /// free transaction takes the waiting results of one partition together (<see cref="ResultStore"/>). Without a
+    /// bound the messages in flight (host.json: 32 + 224, each up to 50 names) could hold thousands of open writes
+    /// against storage — against the emulator that made a first sweep slower and stalled its end (docs/benchmarks.md,
+    /// "Eleventh session"). Default 4: fewer transactions in flight make fuller ones (128: ≈ 0.6 storage requests per
+    /// domain on a first sweep; 4: ≈ 0.42; 1: ≈ 0.35, and the fastest against the emulator), while four at ≈ 20 ms each
+    /// still carry 200 results a second one by one — more than an instance screens — against Azure Storage, where a
+    /// bound of one would make results wait for their partition's turn (docs/benchmarks.md, "Fifteenth session").
     /// </summary>
     [Range(1, 1024)]
-    public int MaxConcurrentResultWrites { get; set; } = 128;
+    public int MaxConcurrentResultWrites { get; set; } = 4;
 
     /// <summary>
     /// The GC heap limit a screening process sets for itself at start, MiB (<see cref="HeapLimit"/>). Unset: 256 +

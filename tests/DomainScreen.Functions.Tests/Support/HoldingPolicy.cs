@@ -13,6 +13,9 @@ public sealed class HoldingPolicy(string table) : HttpPipelinePolicy
 
     public int MaxHeld { get; private set; }
 
+    /// <summary>Every write seen, held or let through, with the table's part of its body.</summary>
+    public List<string> Seen { get; } = [];
+
     public int Held
     {
         get { lock (_held) return _held.Count; }
@@ -26,8 +29,10 @@ public sealed class HoldingPolicy(string table) : HttpPipelinePolicy
         if (WritesTable(message))
         {
             var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var target = CountingPolicy.Target(message);
             lock (_held)
             {
+                Seen.Add(target);
                 _held.Add(gate);
                 MaxHeld = Math.Max(MaxHeld, _held.Count);
             }

@@ -49,7 +49,8 @@ public sealed class UnchangedResultTests(AzuriteFixture azurite) : IAsyncLifetim
     {
         var count = 0;
         await foreach (var _ in _harness.Storage.Results.QueryAsync<TableEntity>(
-            TableClient.CreateQueryFilter($"PartitionKey eq {domain} and RowKey ge {"h|"} and RowKey lt {"h}"}"), select: ["RowKey"]))
+            TableClient.CreateQueryFilter($"PartitionKey eq {ResultStore.PartitionOf(domain)} and RowKey ge {"h|" + domain + "|"} and RowKey lt {"h|" + domain + "}"}"),
+            select: ["RowKey"]))
         {
             count++;
         }
