@@ -90,7 +90,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Fetching__UserAgent: fetchUserAgent
     Fetching__TotalTimeoutSeconds: '15'
     Fetching__MaxBodyBytes: '2097152'
-    Screening__DomainsPerMessage: '25'
+    Screening__DomainsPerMessage: '50'
     Screening__Parallelism: '16'
     Registration__BootstrapUrl: 'https://data.iana.org/rdap/dns.json'
     Registration__RequestsPerSecondPerServer: '2'
