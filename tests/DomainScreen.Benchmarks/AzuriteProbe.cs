@@ -119,7 +119,8 @@ public static class AzuriteProbe
                     if (perRequest == 0)
                     {
                         var d = $"{prefix}-d{u / 2:D6}.test";
-                        await table.UpsertEntityAsync(new TableEntity(d, u % 2 == 0 ? "h|1" : "latest|" + d) { ["Json0"] = u % 2 == 0 ? history : latest }, TableUpdateMode.Replace, ct);
+                        // Row keys name the domain: a key shared by every partition makes each emulator upsert a scan.
+                        await table.UpsertEntityAsync(new TableEntity(d, (u % 2 == 0 ? "h|" : "latest|") + d) { ["Json0"] = u % 2 == 0 ? history : latest }, TableUpdateMode.Replace, ct);
                         return;
                     }
                     var actions = new List<TableTransactionAction>();

@@ -149,6 +149,9 @@ public sealed class ResultStore(StorageClients storage, IOptions<ScreeningOption
 
     private async Task WriteAsync(List<PendingResult> group)
     {
+        // Off the caller's stack: a transaction that completes at once would otherwise start the next one from its own
+        // finally block, one frame deeper each time.
+        await Task.Yield();
         try
         {
             try
