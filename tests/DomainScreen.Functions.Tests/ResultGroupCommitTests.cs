@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using Azure;
 using Azure.Core;
 using Azure.Core.Pipeline;
@@ -149,18 +148,5 @@ public sealed class ResultGroupCommitTests(AzuriteFixture azurite) : IAsyncLifet
             }
             await ProcessNextAsync(message, pipeline);
         }
-    }
-
-    private sealed class RefusedResponse : Response
-    {
-        public override int Status => 400;
-        public override string ReasonPhrase => "Bad Request";
-        public override Stream? ContentStream { get; set; } = new MemoryStream("""{"odata.error":{"code":"InvalidInput","message":{"lang":"en-US","value":"refused by the test"}}}"""u8.ToArray());
-        public override string ClientRequestId { get; set; } = "";
-        public override void Dispose() => ContentStream?.Dispose();
-        protected override bool ContainsHeader(string name) => false;
-        protected override IEnumerable<HttpHeader> EnumerateHeaders() => [];
-        protected override bool TryGetHeader(string name, [NotNullWhen(true)] out string? value) { value = null; return false; }
-        protected override bool TryGetHeaderValues(string name, [NotNullWhen(true)] out IEnumerable<string>? values) { values = null; return false; }
     }
 }
