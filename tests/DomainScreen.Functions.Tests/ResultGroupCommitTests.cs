@@ -1,5 +1,4 @@
 using Azure;
-using Azure.Core;
 using Azure.Core.Pipeline;
 using DomainScreen.Core.Screening;
 using DomainScreen.Core.Tests.Dns;
@@ -126,27 +125,5 @@ public sealed class ResultGroupCommitTests(AzuriteFixture azurite) : IAsyncLifet
         Assert.Equal(91, (await store.GetLatestAsync(good.Domain, CancellationToken.None))!.Verdict!.Score);
         Assert.Equal(93, (await store.GetLatestAsync(good2.Domain, CancellationToken.None))!.Verdict!.Score);
         Assert.Null(await store.GetLatestAsync(bad.Domain, CancellationToken.None));
-    }
-
-    /// <summary>Answers 400 to any transaction whose body holds the marker, as the service does to an entity it will not take.</summary>
-    private sealed class RefusingPolicy(string marker) : HttpPipelinePolicy
-    {
-        private int _refused;
-
-        public int Refused => Volatile.Read(ref _refused);
-
-        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
-            ProcessAsync(message, pipeline).AsTask().GetAwaiter().GetResult();
-
-        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-        {
-            if (message.Request.Uri.Path.Contains("$batch", StringComparison.Ordinal) && CountingPolicy.Target(message).Contains(marker, StringComparison.Ordinal))
-            {
-                Interlocked.Increment(ref _refused);
-                message.Response = new RefusedResponse();
-                return;
-            }
-            await ProcessNextAsync(message, pipeline);
-        }
     }
 }

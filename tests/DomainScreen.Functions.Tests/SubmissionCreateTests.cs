@@ -1,6 +1,8 @@
 using Azure;
-using Azure.Core;
+using Azure.Data.Tables;
 using Azure.Core.Pipeline;
+using DomainScreen.Core.Scoring;
+using DomainScreen.Core.Screening;
 using DomainScreen.Core.Submissions;
 using DomainScreen.Core.Tests.Dns;
 using DomainScreen.Functions.Tests.Support;
@@ -9,13 +11,14 @@ using Microsoft.Extensions.DependencyInjection;
 namespace DomainScreen.Functions.Tests;
 
 /// <summary>
-/// A new submission's rows are written several transactions at once, and its meta row only after all of them: a
-/// submission is visible complete or not at all — one failed row transaction leaves nothing to read.
+/// A new submission's names are packed into list rows and its meta row is written only after them: a submission is
+/// visible complete or not at all — a failed row transaction leaves nothing to read. A status page merges the listed
+/// names with the rows of those already screened; a submission written before the list rows reads as it did.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class SubmissionCreateTests(AzuriteFixture azurite) : IAsyncLifetime
 {
-    private readonly RefuseNth _refuse = new();
+    private readonly RefusingPolicy _refuse = new();
     private FunctionsHarness _harness = null!;
 
     public Task InitializeAsync()
@@ -44,39 +47,94 @@ public sealed class SubmissionCreateTests(AzuriteFixture azurite) : IAsyncLifeti
     }
 
     [Fact]
-    public async Task ARefusedRowTransaction_LeavesNoVisibleSubmission()
+    public async Task ARefusedListTransaction_LeavesNoVisibleSubmission()
     {
         await _harness.Storage.EnsureCreatedAsync();
         var store = _harness.Get<SubmissionStore>();
         var id = "s-refused-" + Guid.NewGuid().ToString("N")[..8];
-        _refuse.Arm(id, nth: 2);
+        _refuse.Arm(id, nth: 1);
 
         await Assert.ThrowsAnyAsync<RequestFailedException>(() =>
             store.CreateAsync(id, DateTimeOffset.UnixEpoch, "analyst", Names("bad"), [], CancellationToken.None));
         Assert.Null(await store.GetAsync(id, 10, null, CancellationToken.None));
     }
 
-    /// <summary>Refuses the nth transaction that writes rows of one submission.</summary>
-    private sealed class RefuseNth : HttpPipelinePolicy
+    [Fact]
+    public async Task LongLists_TakeSeveralRows_AndPageInNameOrder()
     {
-        private string? _id;
-        private int _nth;
-        private int _seen;
+        await _harness.Storage.EnsureCreatedAsync();
+        var store = _harness.Get<SubmissionStore>();
+        var id = "s-long-" + Guid.NewGuid().ToString("N")[..8];
+        // 3,000 names of 40 characters, 41 with the newline: 123,000 characters make five rows of at most 30,000.
+        var names = Enumerable.Range(0, 3000).Select(i => $"{i * 7919 % 3000:D5}-{new string('x', 29)}.test").ToList();
+        await store.CreateAsync(id, DateTimeOffset.UnixEpoch, "analyst", names, [], CancellationToken.None);
+        var listRows = 0;
+        await foreach (var _ in _harness.Storage.Submissions.QueryAsync<TableEntity>($"PartitionKey eq '{id}' and RowKey ge 'l|' and RowKey lt 'l}}'")) listRows++;
+        Assert.Equal(5, listRows);
 
-        public void Arm(string id, int nth) => (_id, _nth) = (id, nth);
-
-        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
-            ProcessAsync(message, pipeline).AsTask().GetAwaiter().GetResult();
-
-        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        var seen = new List<string>();
+        string? after = null;
+        do
         {
-            if (_id is { } id && message.Request.Uri.Path.Contains("$batch", StringComparison.Ordinal)
-                && CountingPolicy.Target(message).Contains(id, StringComparison.Ordinal) && Interlocked.Increment(ref _seen) == _nth)
-            {
-                message.Response = new RefusedResponse();
-                return;
-            }
-            await ProcessNextAsync(message, pipeline);
+            var page = (await store.GetAsync(id, 700, after, CancellationToken.None))!;
+            Assert.Equal(3000, page.Total);
+            Assert.True(page.Domains.Count <= 700);
+            seen.AddRange(page.Domains.Select(d => d.Domain));
+            after = page.ContinuationToken is null ? null : page.Domains[^1].Domain;
         }
+        while (after is not null);
+        Assert.Equal(names.Order(StringComparer.Ordinal), seen);
     }
+
+    [Fact]
+    public async Task APage_MergesScreenedNames_WithTheQueuedOnes()
+    {
+        await _harness.Storage.EnsureCreatedAsync();
+        var store = _harness.Get<SubmissionStore>();
+        var id = "s-mixed-" + Guid.NewGuid().ToString("N")[..8];
+        var names = Names("mix");
+        await store.CreateAsync(id, DateTimeOffset.UnixEpoch, "analyst", names, [], CancellationToken.None);
+        // Screened: every tenth name, one of them failed.
+        var screened = names.Where((_, i) => i % 10 == 0).ToList();
+        await store.RecordAsync(id, id + "-00000", [.. screened.Select((d, i) => Result(d, failed: i == 3))], CancellationToken.None);
+
+        var page = (await store.GetAsync(id, 100, "mix-049.test", CancellationToken.None))!;
+
+        Assert.Equal((350, 35, 34, 1), (page.Pending + page.Completed + page.Failed, page.Completed + page.Failed, page.Completed, page.Failed));
+        Assert.Equal(names.Skip(50).Take(100), page.Domains.Select(d => d.Domain));
+        foreach (var d in page.Domains)
+        {
+            var expected = !screened.Contains(d.Domain) ? "queued" : d.Domain == screened[3] ? "failed" : "completed";
+            Assert.Equal(expected, d.Status);
+            Assert.Equal(expected == "completed" ? "clear" : null, d.Band);
+        }
+        Assert.NotNull(page.ContinuationToken);
+    }
+
+    [Fact]
+    public async Task ASubmissionWrittenBeforeListRows_ReadsAsBefore()
+    {
+        await _harness.Storage.EnsureCreatedAsync();
+        var store = _harness.Get<SubmissionStore>();
+        var id = "s-old-" + Guid.NewGuid().ToString("N")[..8];
+        // The previous layout: a queued d| row per name, meta without ListRows.
+        var table = _harness.Storage.Submissions;
+        foreach (var name in new[] { "a.test", "b.test", "c.test" })
+        {
+            await table.UpsertEntityAsync(new TableEntity(id, "d|" + name) { ["Status"] = "queued" });
+        }
+        await table.UpsertEntityAsync(new TableEntity(id, "meta") { ["CreatedAt"] = DateTimeOffset.UnixEpoch, ["Total"] = 3, ["ErrorCount"] = 0 });
+        await store.RecordAsync(id, id + "-00000", [Result("b.test")], CancellationToken.None);
+
+        var page = (await store.GetAsync(id, 2, null, CancellationToken.None))!;
+
+        Assert.Equal((3, 2, 1), (page.Total, page.Pending, page.Completed));
+        Assert.Equal([("a.test", "queued"), ("b.test", "completed")], page.Domains.Select(d => (d.Domain, d.Status)));
+        Assert.NotNull(page.ContinuationToken);
+    }
+
+    private static ScreeningResult Result(string domain, bool failed = false) =>
+        new(domain, domain, domain, ScreeningStages.Scored, failed ? ScreeningResult.Failed : ScreeningResult.Completed, failed ? "dns: refused" : null,
+            DateTimeOffset.UnixEpoch, 10, "r", ScreenRequest.SubmissionSource, "s", null,
+            Verdict: failed ? null : new Verdict(0, "clear", [], [], [], [], [], "c1", "p1"));
 }
