@@ -3,7 +3,12 @@ using DomainScreen.Core.Storage;
 
 namespace DomainScreen.Core.Api;
 
-/// <summary>GET /api/health: anonymous; checks storage answers.</summary>
+/// <summary>
+/// GET /api/health: anonymous; checks storage answers (503 when it does not) and whether messages wait on a poison queue
+/// (<c>screen-requests-poison</c>, <c>screen-priority-poison</c>, <c>actions-poison</c>, <c>sweep-starts-poison</c>):
+/// the service is up but someone must look — status <c>attention</c>, still 200, so that a platform probe does not
+/// restart an instance that restarting cannot help.
+/// </summary>
 internal sealed class HealthRoutes(StorageClients storage, StorageRecovery recovery, TimeProvider time) : IApiRoutes
 {
     private static readonly string Version =
@@ -29,7 +34,33 @@ internal sealed class HealthRoutes(StorageClients storage, StorageRecovery recov
                 : "unreachable: " + ex.Message.Split('\n')[0];
         }
         var healthy = checks.Values.All(v => v == "ok");
-        return ApiResult.Of(healthy ? 200 : 503, new HealthReport(healthy ? "healthy" : "degraded", Version, time.GetUtcNow(), checks),
+        var poisoned = false;
+        if (healthy)
+        {
+            checks["poison"] = await PoisonAsync(cancellationToken).ConfigureAwait(false) is { Length: > 0 } waiting ? waiting : "none";
+            poisoned = checks["poison"] != "none";
+        }
+        return ApiResult.Of(healthy ? 200 : 503,
+            new HealthReport(!healthy ? "degraded" : poisoned ? "attention" : "healthy", Version, time.GetUtcNow(), checks),
             CoreJson.Default.HealthReport);
+    }
+
+    /// <summary>"queue: N messages" for each poison queue that holds any (approximate counts; a missing queue holds none).</summary>
+    private async Task<string> PoisonAsync(CancellationToken cancellationToken)
+    {
+        var queues = new[] { storage.SweepQueue, storage.PriorityQueue, storage.ActionsQueue, storage.SweepStartQueue }
+            .Select(q => storage.Queues.GetQueueClient(StorageNames.PoisonQueue(q.Name)));
+        var counts = await Task.WhenAll(queues.Select(async q =>
+        {
+            try
+            {
+                return (q.Name, Count: (await q.GetPropertiesAsync(cancellationToken).ConfigureAwait(false)).Value.ApproximateMessagesCount);
+            }
+            catch (Azure.RequestFailedException ex) when (ex.Status == 404)
+            {
+                return (q.Name, Count: 0);
+            }
+        })).ConfigureAwait(false);
+        return string.Join(", ", counts.Where(c => c.Count > 0).Select(c => $"{c.Name}: {c.Count} message{(c.Count == 1 ? "" : "s")}"));
     }
 }
