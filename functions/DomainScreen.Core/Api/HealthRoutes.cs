@@ -45,22 +45,32 @@ internal sealed class HealthRoutes(StorageClients storage, StorageRecovery recov
             CoreJson.Default.HealthReport);
     }
 
-    /// <summary>"queue: N messages" for each poison queue that holds any (approximate counts; a missing queue holds none).</summary>
+    /// <summary>
+    /// "queue: N messages" for each poison queue that holds any (approximate counts; a missing queue holds none), and
+    /// "queue: unreadable (…)" for one that did not answer within 5 s — never an exception out of the health answer.
+    /// </summary>
     private async Task<string> PoisonAsync(CancellationToken cancellationToken)
     {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(5));
         var queues = new[] { storage.SweepQueue, storage.PriorityQueue, storage.ActionsQueue, storage.SweepStartQueue }
             .Select(q => storage.Queues.GetQueueClient(StorageNames.PoisonQueue(q.Name)));
-        var counts = await Task.WhenAll(queues.Select(async q =>
+        var found = await Task.WhenAll(queues.Select(async q =>
         {
             try
             {
-                return (q.Name, Count: (await q.GetPropertiesAsync(cancellationToken).ConfigureAwait(false)).Value.ApproximateMessagesCount);
+                var count = (await q.GetPropertiesAsync(timeout.Token).ConfigureAwait(false)).Value.ApproximateMessagesCount;
+                return count > 0 ? $"{q.Name}: {count} message{(count == 1 ? "" : "s")}" : null;
             }
             catch (Azure.RequestFailedException ex) when (ex.Status == 404)
             {
-                return (q.Name, Count: 0);
+                return null;
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is Azure.RequestFailedException or OperationCanceledException)
+            {
+                return $"{q.Name}: unreadable ({ex.Message.Split('\n')[0]})";
             }
         })).ConfigureAwait(false);
-        return string.Join(", ", counts.Where(c => c.Count > 0).Select(c => $"{c.Name}: {c.Count} message{(c.Count == 1 ? "" : "s")}"));
+        return string.Join(", ", found.OfType<string>());
     }
 }
