@@ -1,10 +1,10 @@
 using Azure;
 using Azure.Data.Tables;
 using Azure.Core.Pipeline;
-using DomainScreen.Core.Scoring;
 using DomainScreen.Core.Screening;
 using DomainScreen.Core.Submissions;
 using DomainScreen.Core.Tests.Dns;
+using DomainScreen.Functions.Tests.Review;
 using DomainScreen.Functions.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -134,7 +134,7 @@ public sealed class SubmissionCreateTests(AzuriteFixture azurite) : IAsyncLifeti
     }
 
     private static ScreeningResult Result(string domain, bool failed = false) =>
-        new(domain, domain, domain, ScreeningStages.Scored, failed ? ScreeningResult.Failed : ScreeningResult.Completed, failed ? "dns: refused" : null,
-            DateTimeOffset.UnixEpoch, 10, "r", ScreenRequest.SubmissionSource, "s", null,
-            Verdict: failed ? null : new Verdict(0, "clear", [], [], [], [], [], "c1", "p1"));
+        failed
+            ? ReviewHarness.Result(domain, "clear", 0) with { Status = ScreeningResult.Failed, Error = "dns: refused", Verdict = null }
+            : ReviewHarness.Result(domain, "clear", 0);
 }

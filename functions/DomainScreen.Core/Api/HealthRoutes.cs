@@ -33,15 +33,13 @@ internal sealed class HealthRoutes(StorageClients storage, StorageRecovery recov
                 ? "recreated: " + ex.Message.Split('\n')[0]
                 : "unreachable: " + ex.Message.Split('\n')[0];
         }
-        var healthy = checks.Values.All(v => v == "ok");
-        var poisoned = false;
-        if (healthy)
+        if (checks.Values.Any(v => v != "ok"))
         {
-            checks["poison"] = await PoisonAsync(cancellationToken).ConfigureAwait(false) is { Length: > 0 } waiting ? waiting : "none";
-            poisoned = checks["poison"] != "none";
+            return ApiResult.Of(503, new HealthReport("degraded", Version, time.GetUtcNow(), checks), CoreJson.Default.HealthReport);
         }
-        return ApiResult.Of(healthy ? 200 : 503,
-            new HealthReport(!healthy ? "degraded" : poisoned ? "attention" : "healthy", Version, time.GetUtcNow(), checks),
+        var poison = await PoisonAsync(cancellationToken).ConfigureAwait(false);
+        checks["poison"] = poison.Length > 0 ? poison : "none";
+        return ApiResult.Of(200, new HealthReport(poison.Length > 0 ? "attention" : "healthy", Version, time.GetUtcNow(), checks),
             CoreJson.Default.HealthReport);
     }
 
@@ -53,9 +51,7 @@ internal sealed class HealthRoutes(StorageClients storage, StorageRecovery recov
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(5));
-        var queues = new[] { storage.SweepQueue, storage.PriorityQueue, storage.ActionsQueue, storage.SweepStartQueue }
-            .Select(q => storage.Queues.GetQueueClient(StorageNames.PoisonQueue(q.Name)));
-        var found = await Task.WhenAll(queues.Select(async q =>
+        var found = await Task.WhenAll(storage.PoisonQueues.Select(async q =>
         {
             try
             {

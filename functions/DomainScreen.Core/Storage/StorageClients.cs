@@ -96,6 +96,14 @@ public sealed class StorageClients
     /// <summary><c>sweep-starts</c>: a sweep's queueing runs from here, not inside the request or timer that asked for it.</summary>
     public QueueClient SweepStartQueue { get; }
 
+    /// <summary>
+    /// The poison queues of the queues this app listens to (<c>screen-requests</c>, <c>screen-priority</c>,
+    /// <c>actions</c>, <c>sweep-starts</c>): where a message ends after every retry failed. Created with the rest;
+    /// counted by <c>GET /api/health</c>.
+    /// </summary>
+    public IReadOnlyList<QueueClient> PoisonQueues =>
+        [.. new[] { SweepQueue, PriorityQueue, ActionsQueue, SweepStartQueue }.Select(q => Queues.GetQueueClient(StorageNames.PoisonQueue(q.Name)))];
+
     /// <summary>The queue of one partner (<c>partner-&lt;id&gt;</c>).</summary>
     public QueueClient PartnerQueue(string partnerId) => Queues.GetQueueClient(StorageNames.PartnerQueue(partnerId));
     public BlobContainerClient Cache { get; }
@@ -123,14 +131,11 @@ public sealed class StorageClients
             Feeds.CreateIfNotExistsAsync(),
             CtLogs.CreateIfNotExistsAsync(),
             ActionsQueue.CreateIfNotExistsAsync(),
-            Queues.GetQueueClient(StorageNames.PoisonQueue(ActionsQueue.Name)).CreateIfNotExistsAsync(),
             Cache.CreateIfNotExistsAsync(),
             SweepQueue.CreateIfNotExistsAsync(),
             PriorityQueue.CreateIfNotExistsAsync(),
-            Queues.GetQueueClient(StorageNames.PoisonQueue(SweepQueue.Name)).CreateIfNotExistsAsync(),
-            Queues.GetQueueClient(StorageNames.PoisonQueue(PriorityQueue.Name)).CreateIfNotExistsAsync(),
             SweepStartQueue.CreateIfNotExistsAsync(),
-            Queues.GetQueueClient(StorageNames.PoisonQueue(SweepStartQueue.Name)).CreateIfNotExistsAsync(),
             Evidence.CreateIfNotExistsAsync()).ConfigureAwait(false);
+        await Task.WhenAll(PoisonQueues.Select(q => q.CreateIfNotExistsAsync())).ConfigureAwait(false);
     }
 }

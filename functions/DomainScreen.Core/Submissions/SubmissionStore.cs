@@ -35,9 +35,6 @@ public sealed class SubmissionStore(StorageClients storage)
     /// <summary>List rows per transaction: 50 rows of at most 60 KB stay under a transaction's 4 MiB.</summary>
     private const int ListRowsPerTransaction = 50;
 
-    /// <summary>List-row transactions of one new submission in flight at once (only lists of 60,000 names and more have two).</summary>
-    private const int CreateParallelism = 4;
-
     /// <summary>Line errors kept with a submission: at most 2,000, and at most this many characters of JSON.</summary>
     internal const int MaxErrorJson = 200_000;
 
@@ -54,11 +51,13 @@ public sealed class SubmissionStore(StorageClients storage)
         JsonChunks.Write(meta, BoundedErrors(errors));
         var listRows = ListRows(id, domains);
         meta["ListRows"] = listRows.Count;
-        // A failed transaction stops the rest and the meta row is not written.
-        await Parallel.ForEachAsync(listRows.Chunk(ListRowsPerTransaction), new ParallelOptions { MaxDegreeOfParallelism = CreateParallelism, CancellationToken = cancellationToken },
-            async (chunk, ct) => await storage.Submissions.SubmitTransactionAsync(
-                chunk.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), ct).ConfigureAwait(false))
-            .ConfigureAwait(false);
+        // One transaction up to ≈ 60,000 names (two at the 100,000-line limit); a failed one stops the rest and the meta
+        // row is not written.
+        foreach (var chunk in listRows.Chunk(ListRowsPerTransaction))
+        {
+            await storage.Submissions.SubmitTransactionAsync(
+                chunk.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), cancellationToken).ConfigureAwait(false);
+        }
         // The meta row last: a submission is visible only once all its rows exist.
         await storage.Submissions.UpsertEntityAsync(meta, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
     }
