@@ -15,7 +15,60 @@ public sealed class CompiledCatalog
 {
     private const int MaxHitsPerLiteral = 1;
 
-    private sealed record Rule(int Signature, RuleSpec Spec, Regex? Regex, FrozenSet<int>? Hashes);
+    private sealed record Rule(int Signature, RuleSpec Spec, Regex? Regex, FrozenSet<int>? Hashes)
+    {
+        // Read from the spec's strings once, not per page (a string switch and "meta:…" built per rule per page were a
+        // fifth of a small page's run).
+        public FieldKind Field { get; } = FieldOf(Spec.Field);
+        public MatchKind Match { get; } = MatchOf(Spec.Match);
+
+        /// <summary>The field a hit reports: <c>meta:name</c>, <c>header:name</c>, <c>probe:/path</c>, or the rule's field.</summary>
+        public string HitField { get; } = Spec.Field switch
+        {
+            Fields.Meta => $"meta:{Spec.Name}",
+            Fields.Header => $"header:{Spec.Name}",
+            Fields.Probe => $"probe:{Spec.Path}",
+            _ => Spec.Field ?? "",
+        };
+
+        /// <summary>Header names are kept lower-cased in <see cref="PageFacts.Headers"/>.</summary>
+        public string? HeaderKey { get; } = Spec.Name?.ToLowerInvariant();
+    }
+
+    private enum FieldKind { Other, Title, Url, Html, GradioText, GradioTitle, GradioVersion, Meta, Header, GradioElemId, Asset, Cookie, Favicon, Probe }
+
+    private enum MatchKind { Other, Exists, Equals, Prefix, Contains, Regex, Mmh3, JsonKeys, Status }
+
+    private static FieldKind FieldOf(string? field) => field switch
+    {
+        Fields.Title => FieldKind.Title,
+        Fields.Url => FieldKind.Url,
+        Fields.Html => FieldKind.Html,
+        Fields.GradioText => FieldKind.GradioText,
+        Fields.GradioTitle => FieldKind.GradioTitle,
+        Fields.GradioVersion => FieldKind.GradioVersion,
+        Fields.Meta => FieldKind.Meta,
+        Fields.Header => FieldKind.Header,
+        Fields.GradioElemId => FieldKind.GradioElemId,
+        Fields.Asset => FieldKind.Asset,
+        Fields.Cookie => FieldKind.Cookie,
+        Fields.Favicon => FieldKind.Favicon,
+        Fields.Probe => FieldKind.Probe,
+        _ => FieldKind.Other,
+    };
+
+    private static MatchKind MatchOf(string? match) => match switch
+    {
+        "exists" => MatchKind.Exists,
+        "equals" => MatchKind.Equals,
+        "prefix" => MatchKind.Prefix,
+        "contains" => MatchKind.Contains,
+        "regex" => MatchKind.Regex,
+        "mmh3" => MatchKind.Mmh3,
+        "jsonKeys" => MatchKind.JsonKeys,
+        "status" => MatchKind.Status,
+        _ => MatchKind.Other,
+    };
     private sealed record Term(TermSpec Spec, string Category, bool AsciiWord, Regex? Pattern)
     {
         public bool IsCue { get; } = !Categories.All.Contains(Category);
@@ -34,7 +87,8 @@ public sealed class CompiledCatalog
     private readonly bool[] _regexOnly;
     // Rules by when they run: literals (found by the scan), cheap tests of the page's small fields, and regexes over
     // the page or the Gradio text (only for signatures with evidence). Indices into _rules, in catalog order.
-    private readonly int[] _literalRules, _cheapRules, _expensiveRules;
+    private readonly int[] _literalRules, _expensiveRules;
+    private readonly (FieldKind Field, int[] Rules)[] _cheapRulesByField;
     private readonly int[] _firstRule; // by signature, then the rule count
     private readonly Dictionary<string, SignatureSpec> _signaturesById;
     private readonly FrozenSet<int> _faviconHashes;
@@ -86,7 +140,7 @@ public sealed class CompiledCatalog
         _regexOnly = Enumerable.Range(0, signatures.Count)
             .Select(sig => Enumerable.Range(_firstRule[sig], _firstRule[sig + 1] - _firstRule[sig]).All(i => KindOf(_rules[i]) == RuleKind.Expensive)).ToArray();
         _literalRules = byKind[RuleKind.Literal].ToArray();
-        _cheapRules = byKind[RuleKind.Cheap].ToArray();
+        _cheapRulesByField = byKind[RuleKind.Cheap].GroupBy(i => _rules[i].Field).Select(g => (g.Key, g.ToArray())).ToArray();
         _expensiveRules = byKind[RuleKind.Expensive].ToArray();
         var leadings = _patternTerms.Select(i => _terms[i].Leading).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
         _leadings = leadings.Length > 0 ? SearchValues.Create(leadings, StringComparison.OrdinalIgnoreCase) : null;
@@ -99,8 +153,8 @@ public sealed class CompiledCatalog
     private enum RuleKind { Literal, Cheap, Expensive }
 
     private static RuleKind KindOf(Rule rule) =>
-        rule.Spec.Field is Fields.Html or Fields.GradioText
-            ? rule.Spec.Match == "contains" ? RuleKind.Literal : rule.Regex is not null ? RuleKind.Expensive : RuleKind.Cheap
+        rule.Field is FieldKind.Html or FieldKind.GradioText
+            ? rule.Match == MatchKind.Contains ? RuleKind.Literal : rule.Regex is not null ? RuleKind.Expensive : RuleKind.Cheap
             : RuleKind.Cheap;
 
     /// <summary>The brand registry (brands.json).</summary>
@@ -209,7 +263,11 @@ public sealed class CompiledCatalog
         {
             if (ruleHits[i] is { Count: > 0 }) hasEvidence[_rules[i].Signature] = true;
         }
-        foreach (var i in _cheapRules) EvaluateInto(i, page, ruleHits, hasEvidence, warnings);
+        foreach (var (field, rules) in _cheapRulesByField)
+        {
+            if (!Present(field, page)) continue; // no probes on a landing page, no favicon, no Gradio app: their rules cannot hold
+            foreach (var i in rules) EvaluateInto(i, page, ruleHits, hasEvidence, warnings);
+        }
         foreach (var i in _expensiveRules)
         {
             var signature = _rules[i].Signature;
@@ -217,7 +275,7 @@ public sealed class CompiledCatalog
         }
 
         // Pattern terms (prices) are cues: they only matter on a page that already names a category or a tool.
-        if (_patternTerms.Count > 0 && (termHits.Values.Any(t => !Categories.Cues.Contains(t.Category)) || ruleHits.Any(h => h is { Count: > 0 }))) ScanPatterns(page.Html, termHits, warnings);
+        if (_patternTerms.Count > 0 && (Array.IndexOf(hasEvidence, true) >= 0 || termHits.Values.Any(t => !Categories.Cues.Contains(t.Category)))) ScanPatterns(page.Html, termHits, warnings);
 
         var products = new List<ProductMatch>();
         for (var s = 0; s < _signatures.Count; s++)
@@ -234,8 +292,7 @@ public sealed class CompiledCatalog
             products.Add(new ProductMatch(spec.Id!, spec.Product!, spec.Categories, evidence, spec.Risk, hits, spec.Copy, spec.Functions));
         }
         var filings = Compliance.Find(page.Html);
-        var terms = termHits.Values.Select(t => t.Field == Fields.GradioText && page.Gradio?.FileOffset(t.Matched, t.Offset) is { } at ? t with { Offset = at } : t)
-            .OrderBy(t => t.Offset).ToArray();
+        var terms = SortedByOffset(termHits.Values.Select(t => t.Field == Fields.GradioText && page.Gradio?.FileOffset(t.Matched, t.Offset) is { } at ? t with { Offset = at } : t), termHits.Count);
         if (page.Gradio is { } config)
         {
             // Offsets of text read from the embedded Gradio config point into the page file, like every other html offset.
@@ -247,6 +304,21 @@ public sealed class CompiledCatalog
         var all = new FingerprintResult(products, terms, filings, Version, warnings) { Brands = FindBrandClaims(page) };
         return reportAll ? all : Finalise(all);
     }
+
+    /// <summary>False when the page has nothing a rule over this field could test.</summary>
+    private static bool Present(FieldKind field, PageFacts page) => field switch
+    {
+        FieldKind.Title => page.Title is not null || page.Gradio?.Title is not null,
+        FieldKind.Url => page.Url is not null,
+        FieldKind.GradioText or FieldKind.GradioTitle or FieldKind.GradioVersion or FieldKind.GradioElemId => page.Gradio is not null,
+        FieldKind.Meta => page.Meta.Count > 0,
+        FieldKind.Header => page.Headers.Count > 0,
+        FieldKind.Asset => page.Assets.Count > 0,
+        FieldKind.Cookie => page.Cookies.Count > 0,
+        FieldKind.Favicon => page.FaviconMmh3 is not null,
+        FieldKind.Probe => page.Probes.Count > 0,
+        _ => true,
+    };
 
     private void EvaluateInto(int i, PageFacts page, List<RuleHit>?[] ruleHits, bool[] hasEvidence, List<string> warnings)
     {
@@ -265,9 +337,26 @@ public sealed class CompiledCatalog
         }
     }
 
+    /// <summary>Terms in page order, ties in the order found (a stable insertion sort for the usual few dozen).</summary>
+    private static TermHit[] SortedByOffset(IEnumerable<TermHit> hits, int count)
+    {
+        if (count == 0) return [];
+        if (count > 64) return hits.OrderBy(t => t.Offset).ToArray(); // a page naming hundreds of terms: no quadratic sort
+        var sorted = new TermHit[count];
+        var n = 0;
+        foreach (var hit in hits)
+        {
+            var i = n++;
+            for (; i > 0 && sorted[i - 1].Offset > hit.Offset; i--) sorted[i] = sorted[i - 1];
+            sorted[i] = hit;
+        }
+        return sorted;
+    }
+
     // Keeps products that reached their threshold; a specific product (FaceFusion) replaces the generic one it refines (Gradio).
     private FingerprintResult Finalise(FingerprintResult all)
     {
+        if (all.Products.Count == 0) return all;
         var products = all.Products.Where(p => p.Evidence >= Signature(p.Id).Threshold).ToList();
         var refined = products.SelectMany(p => Signature(p.Id).Refines).ToHashSet(StringComparer.Ordinal);
         products.RemoveAll(p => refined.Contains(p.Id));
@@ -436,39 +525,39 @@ public sealed class CompiledCatalog
         RuleHit Hit(string field, string matched, int offset) => new(spec.Id!, field, spec.Weight, matched.Length <= 200 ? matched : matched[..200], offset);
         RuleHit? Test(string field, string? value) => value is not null && Matches(rule, value, out var m, out var o) ? Hit(field, m, o) : null;
 
-        switch (spec.Field)
+        switch (rule.Field)
         {
-            case Fields.Title: return Test(Fields.Title, page.Title) ?? Test(Fields.Title, page.Gradio?.Title);
-            case Fields.Url: return Test(Fields.Url, page.Url);
-            case Fields.Html: return Test(Fields.Html, page.Html);
-            case Fields.GradioText: return Test(Fields.GradioText, page.Gradio?.Text);
-            case Fields.GradioTitle: return Test(Fields.GradioTitle, page.Gradio?.Title);
-            case Fields.GradioVersion: return Test(Fields.GradioVersion, page.Gradio?.Version);
-            case Fields.Meta: return Test($"meta:{spec.Name}", page.Meta.GetValueOrDefault(spec.Name!));
-            case Fields.Header:
-                return page.Headers.TryGetValue(spec.Name!.ToLowerInvariant(), out var header) ? Test($"header:{spec.Name}", header) : null;
-            case Fields.GradioElemId:
+            case FieldKind.Title: return Test(Fields.Title, page.Title) ?? Test(Fields.Title, page.Gradio?.Title);
+            case FieldKind.Url: return Test(Fields.Url, page.Url);
+            case FieldKind.Html: return Test(Fields.Html, page.Html);
+            case FieldKind.GradioText: return Test(Fields.GradioText, page.Gradio?.Text);
+            case FieldKind.GradioTitle: return Test(Fields.GradioTitle, page.Gradio?.Title);
+            case FieldKind.GradioVersion: return Test(Fields.GradioVersion, page.Gradio?.Version);
+            case FieldKind.Meta: return page.Meta.Count == 0 ? null : Test(rule.HitField, page.Meta.GetValueOrDefault(spec.Name!));
+            case FieldKind.Header:
+                return page.Headers.Count > 0 && page.Headers.TryGetValue(rule.HeaderKey!, out var header) ? Test(rule.HitField, header) : null;
+            case FieldKind.GradioElemId:
                 if (page.Gradio is null) return null;
                 foreach (var id in page.Gradio.ElemIds)
                 {
                     if (Matches(rule, id, out _, out _)) return Hit(Fields.GradioElemId, id, 0);
                 }
                 return null;
-            case Fields.Asset:
+            case FieldKind.Asset:
                 for (var i = 0; i < page.Assets.Count; i++)
                 {
                     if (Matches(rule, page.Assets[i], out var m, out _)) return Hit(Fields.Asset, m, i);
                 }
                 return null;
-            case Fields.Cookie:
+            case FieldKind.Cookie:
                 foreach (var cookie in page.Cookies)
                 {
                     if (Matches(rule, cookie, out _, out _)) return Hit(Fields.Cookie, cookie, 0);
                 }
                 return null;
-            case Fields.Favicon:
+            case FieldKind.Favicon:
                 return page.FaviconMmh3 is { } mmh3 && rule.Hashes!.Contains(mmh3) ? Hit(Fields.Favicon, mmh3.ToString(System.Globalization.CultureInfo.InvariantCulture), 0) : null;
-            case Fields.Probe:
+            case FieldKind.Probe:
                 ProbeFact? probe = null;
                 foreach (var p in page.Probes)
                 {
@@ -479,10 +568,10 @@ public sealed class CompiledCatalog
                     }
                 }
                 if (probe is null) return null;
-                if (spec.Match == "status") return probe.Status?.ToString(System.Globalization.CultureInfo.InvariantCulture) == spec.Value ? Hit($"probe:{spec.Path}", spec.Value!, 0) : null;
-                if (probe.Status is not (>= 200 and < 300) && spec.Match != "contains") return null;
-                if (spec.Match == "jsonKeys") return HasJsonKeys(probe.Body, spec.Values) ? Hit($"probe:{spec.Path}", string.Join(",", spec.Values), 0) : null;
-                return Test($"probe:{spec.Path}", probe.Body);
+                if (rule.Match == MatchKind.Status) return probe.Status?.ToString(System.Globalization.CultureInfo.InvariantCulture) == spec.Value ? Hit(rule.HitField, spec.Value!, 0) : null;
+                if (probe.Status is not (>= 200 and < 300) && rule.Match != MatchKind.Contains) return null;
+                if (rule.Match == MatchKind.JsonKeys) return HasJsonKeys(probe.Body, spec.Values) ? Hit(rule.HitField, string.Join(",", spec.Values), 0) : null;
+                return Test(rule.HitField, probe.Body);
             default:
                 return null;
         }
@@ -493,22 +582,25 @@ public sealed class CompiledCatalog
         var spec = rule.Spec;
         matched = value;
         offset = 0;
-        switch (spec.Match)
+        switch (rule.Match)
         {
-            case "exists": return true;
+            case MatchKind.Exists: return true;
             // Span trims: the value may be a whole page, and Trim() would copy it.
-            case "equals": return value.AsSpan().Trim().Equals(spec.Value, StringComparison.OrdinalIgnoreCase);
-            case "prefix": return value.AsSpan().TrimStart().StartsWith(spec.Value, StringComparison.OrdinalIgnoreCase);
-            case "contains":
+            case MatchKind.Equals: return value.AsSpan().Trim().Equals(spec.Value, StringComparison.OrdinalIgnoreCase);
+            case MatchKind.Prefix: return value.AsSpan().TrimStart().StartsWith(spec.Value, StringComparison.OrdinalIgnoreCase);
+            case MatchKind.Contains:
                 offset = value.IndexOf(spec.Value!, StringComparison.OrdinalIgnoreCase);
                 if (offset < 0) return false;
                 matched = value.Substring(offset, spec.Value!.Length);
                 return true;
-            case "regex":
-                var m = rule.Regex!.Match(value);
-                if (!m.Success) return false;
-                (matched, offset) = (m.Value, m.Index);
-                return true;
+            case MatchKind.Regex:
+                // The first match without a Match object (most tests fail; a failed Match still cost one).
+                foreach (var m in rule.Regex!.EnumerateMatches(value))
+                {
+                    (matched, offset) = (value.Substring(m.Index, m.Length), m.Index);
+                    return true;
+                }
+                return false;
             default: return false;
         }
     }

@@ -1,0 +1,89 @@
+using DomainScreen.Core.Fingerprints;
+
+namespace DomainScreen.Core.Tests.Fingerprints;
+
+/// <summary>
+/// Every rule field read from the page facts it names, and reported under the field a reviewer sees
+/// (<c>header:x-powered-by</c>, <c>meta:generator</c>, <c>probe:/config</c>); a rule whose field the page does not have
+/// holds nowhere. One signature per rule, each identified by that rule alone.
+/// </summary>
+public sealed class RuleFieldTests
+{
+    private static readonly CompiledCatalog Catalog = CatalogLoader.Compile([("fields.json", """
+        { "version": "t1", "signatures": [
+          { "id": "by-title", "product": "T", "categories": ["genai-service"], "threshold": 10, "rules": [ { "id": "t", "field": "title", "match": "regex", "value": "^Studio [0-9]", "weight": 10 } ] },
+          { "id": "by-url", "product": "U", "categories": ["genai-service"], "threshold": 10, "rules": [ { "id": "u", "field": "url", "match": "contains", "value": "/studio/", "weight": 10 } ] },
+          { "id": "by-meta", "product": "M", "categories": ["genai-service"], "threshold": 10, "rules": [ { "id": "m", "field": "meta", "name": "generator", "match": "prefix", "value": "StudioKit", "weight": 10 } ] },
+          { "id": "by-header", "product": "H", "categories": ["genai-service"], "threshold": 10, "rules": [ { "id": "h", "field": "header", "name": "X-Studio-Build", "match": "exists", "weight": 10 } ] },
+          { "id": "by-cookie", "product": "C", "categories": ["genai-service"], "threshold": 10, "rules": [ { "id": "c", "field": "cookie", "match": "regex", "value": "^studio_sess=", "weight": 10 } ] },
+          { "id": "by-asset", "product": "A", "categories": ["genai-service"], "threshold": 10, "rules": [ { "id": "a", "field": "asset", "match": "regex", "value": "/studio-bundle\\.js$", "weight": 10 } ] },
+          { "id": "by-favicon", "product": "F", "categories": ["genai-service"], "threshold": 10, "rules": [ { "id": "f", "field": "favicon", "match": "mmh3", "values": ["-1234567"], "weight": 10 } ] },
+          { "id": "by-probe", "product": "P", "categories": ["genai-service"], "threshold": 10, "rules": [ { "id": "p", "field": "probe", "path": "/config", "match": "jsonKeys", "values": ["studio.version"], "weight": 10 } ] },
+          { "id": "by-gradio-title", "product": "G", "categories": ["genai-service"], "threshold": 10, "rules": [ { "id": "g", "field": "gradio.title", "match": "equals", "value": "Studio UI", "weight": 10 } ] }
+        ] }
+        """)]);
+
+    private static readonly PageFacts Bare = PageFacts.FromHtml("<html><body><p>nothing here</p></body></html>");
+
+    public static TheoryData<string, string, string> EachField() => new()
+    {
+        { "by-title", "title", "Studio 3" },
+        { "by-url", "url", "/studio/" },
+        { "by-meta", "meta:generator", "StudioKit 2.1" },
+        { "by-header", "header:X-Studio-Build", "41" },
+        { "by-cookie", "cookie", "studio_sess=abc" },
+        { "by-asset", "asset", "/studio-bundle.js" },
+        { "by-favicon", "favicon", "-1234567" },
+        { "by-probe", "probe:/config", "studio.version" },
+        { "by-gradio-title", "gradio.title", "Studio UI" },
+    };
+
+    private static PageFacts With(string signature) => signature switch
+    {
+        "by-title" => Bare with { Title = "Studio 3 - make images" },
+        "by-url" => Bare with { Url = "https://example.com/studio/" },
+        "by-meta" => Bare with { Meta = new Dictionary<string, string> { ["generator"] = "StudioKit 2.1" } },
+        "by-header" => Bare with { Headers = new Dictionary<string, string> { ["x-studio-build"] = "41" } },
+        "by-cookie" => Bare with { Cookies = ["studio_sess=abc; Path=/"] },
+        "by-asset" => Bare with { Assets = ["/static/app.css", "/static/studio-bundle.js"] },
+        "by-favicon" => Bare with { FaviconMmh3 = -1234567 },
+        "by-probe" => Bare with { Probes = [new ProbeFact("/config", 200, """{"studio":{"version":"1.2"}}""")] },
+        "by-gradio-title" => PageFacts.FromHtml("""<html><head><script>window.gradio_config = {"version":"4.44.1","mode":"blocks","title":"Studio UI","components":[]};</script></head><body><gradio-app></gradio-app></body></html>"""),
+        _ => throw new ArgumentOutOfRangeException(nameof(signature)),
+    };
+
+    [Theory]
+    [MemberData(nameof(EachField))]
+    public void RuleOverAField_HoldsWhenThePageHasIt_AndIsReportedUnderThatField(string signature, string field, string matched)
+    {
+        var result = Catalog.Run(With(signature));
+
+        var product = Assert.Single(result.Products);
+        Assert.Equal(signature, product.Id);
+        var hit = Assert.Single(product.Hits);
+        Assert.Equal(field, hit.Field);
+        Assert.Contains(matched, hit.Matched, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PageWithoutThoseFields_MatchesNoRule()
+    {
+        Assert.Empty(Catalog.Run(Bare).Products);
+    }
+
+    [Fact]
+    public void TitleRule_AlsoReadsTheGradioAppsTitle()
+    {
+        var page = PageFacts.FromHtml("""<html><head><script>window.gradio_config = {"version":"4.44.1","mode":"blocks","title":"Studio 7","components":[]};</script></head><body><gradio-app></gradio-app></body></html>""") with { Title = null };
+
+        Assert.Equal("Studio 7", page.Gradio?.Title);
+        Assert.Contains(Catalog.Run(page).Products, p => p.Id == "by-title");
+    }
+
+    [Fact]
+    public void ProbeRule_IsNotHeldByAnotherPathOrAFailedProbe()
+    {
+        Assert.Empty(Catalog.Run(Bare with { Probes = [new ProbeFact("/other", 200, """{"studio":{"version":"1.2"}}""")] }).Products);
+        Assert.Empty(Catalog.Run(Bare with { Probes = [new ProbeFact("/config", 404, """{"studio":{"version":"1.2"}}""")] }).Products);
+    }
+}
