@@ -246,11 +246,17 @@ public sealed class CompiledCatalog
     /// <summary>Runs every rule and term over the page.</summary>
     public FingerprintResult Run(PageFacts page) => Run(page, reportAll: false);
 
+    [ThreadStatic] private static RuleHit?[]? t_ruleHits;
+    [ThreadStatic] private static Dictionary<int, TermHit>? t_termHits;
+
     private FingerprintResult Run(PageFacts page, bool reportAll)
     {
         var warnings = new List<string>();
-        var ruleHits = new List<RuleHit>?[_rules.Count];
-        var termHits = new Dictionary<int, TermHit>();
+        // Each rule's first hit (the only one a product reports); the array is this thread's, cleared when the run ends.
+        var ruleHits = t_ruleHits is { } cached && cached.Length == _rules.Count ? cached : new RuleHit?[_rules.Count];
+        t_ruleHits = null;
+        var termHits = t_termHits ?? new Dictionary<int, TermHit>(); // this thread's too, emptied when the run ends
+        t_termHits = null;
 
         ScanLiterals(page.Html, Fields.Html, ruleHits, termHits);
         if (page.Gradio is { } gradio) ScanLiterals(gradio.Text, Fields.GradioText, ruleHits, termHits);
@@ -261,7 +267,7 @@ public sealed class CompiledCatalog
         var hasEvidence = new bool[_signatures.Count];
         foreach (var i in _literalRules)
         {
-            if (ruleHits[i] is { Count: > 0 }) hasEvidence[_rules[i].Signature] = true;
+            if (ruleHits[i] is not null) hasEvidence[_rules[i].Signature] = true;
         }
         foreach (var (field, rules) in _cheapRulesByField)
         {
@@ -284,15 +290,19 @@ public sealed class CompiledCatalog
             List<RuleHit>? hits = null;
             for (var i = _firstRule[s]; i < _firstRule[s + 1]; i++)
             {
-                if (ruleHits[i] is { Count: > 0 } h) (hits ??= []).Add(h[0]);
+                if (ruleHits[i] is { } h) (hits ??= []).Add(h);
             }
             if (hits is null) continue;
             var evidence = hits.Sum(h => h.Weight);
             var spec = _signatures[s];
             products.Add(new ProductMatch(spec.Id!, spec.Product!, spec.Categories, evidence, spec.Risk, hits, spec.Copy, spec.Functions));
         }
+        Array.Clear(ruleHits);
+        t_ruleHits = ruleHits;
         var filings = Compliance.Find(page.Html);
         var terms = SortedByOffset(termHits.Values.Select(t => t.Field == Fields.GradioText && page.Gradio?.FileOffset(t.Matched, t.Offset) is { } at ? t with { Offset = at } : t), termHits.Count);
+        termHits.Clear();
+        t_termHits = termHits;
         if (page.Gradio is { } config)
         {
             // Offsets of text read from the embedded Gradio config point into the page file, like every other html offset.
@@ -320,14 +330,14 @@ public sealed class CompiledCatalog
         _ => true,
     };
 
-    private void EvaluateInto(int i, PageFacts page, List<RuleHit>?[] ruleHits, bool[] hasEvidence, List<string> warnings)
+    private void EvaluateInto(int i, PageFacts page, RuleHit?[] ruleHits, bool[] hasEvidence, List<string> warnings)
     {
         var rule = _rules[i];
         try
         {
             if (Evaluate(rule, page) is { } hit)
             {
-                (ruleHits[i] ??= []).Add(hit);
+                ruleHits[i] ??= hit;
                 hasEvidence[rule.Signature] = true;
             }
         }
@@ -365,11 +375,13 @@ public sealed class CompiledCatalog
 
     private SignatureSpec Signature(string id) => _signaturesById[id];
 
-    private void ScanLiterals(string text, string field, List<RuleHit>?[] ruleHits, Dictionary<int, TermHit> termHits)
+    private void ScanLiterals(string text, string field, RuleHit?[] ruleHits, Dictionary<int, TermHit> termHits)
     {
         _scanner.Scan(text, MaxHitsPerLiteral, (literal, at) =>
         {
             var length = _scanner[literal].Length;
+            // The page's own spelling; most pages spell a term as the catalog does, and then the catalog's string serves.
+            string Spelled() => text.AsSpan(at, length).SequenceEqual(_scanner[literal]) ? _scanner[literal] : text.Substring(at, length);
             string? matched = null; // the page's own spelling, cut once per match and only when used
             var negated = false;
             foreach (var target in _targetsOf[literal])
@@ -377,9 +389,8 @@ public sealed class CompiledCatalog
                 if (target >= 0)
                 {
                     // A rule over the Gradio UI text holds only there, not wherever the page repeats the words.
-                    if (_rules[target].Spec.Field != field) continue;
-                    (ruleHits[target] ??= []).Add(new RuleHit(_rules[target].Spec.Id!, field, _rules[target].Spec.Weight,
-                        matched ??= text.Substring(at, length), at));
+                    if (_rules[target].Spec.Field != field || ruleHits[target] is not null) continue;
+                    ruleHits[target] = new RuleHit(_rules[target].Spec.Id!, field, _rules[target].Spec.Weight, matched ??= Spelled(), at);
                     continue;
                 }
                 var index = -target - 1;
@@ -391,7 +402,7 @@ public sealed class CompiledCatalog
                     negated = true;
                     continue;
                 }
-                termHits.Add(index, new TermHit(term.Spec.Id!, term.Category, term.Spec.Kind, term.Spec.Weight, field, matched ??= text.Substring(at, length), at));
+                termHits.Add(index, new TermHit(term.Spec.Id!, term.Category, term.Spec.Kind, term.Spec.Weight, field, matched ??= Spelled(), at));
             }
             return !negated;
         });

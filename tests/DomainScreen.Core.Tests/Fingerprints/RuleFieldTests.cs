@@ -87,3 +87,39 @@ public sealed class RuleFieldTests
         Assert.Empty(Catalog.Run(Bare with { Probes = [new ProbeFact("/config", 404, """{"studio":{"version":"1.2"}}""")] }).Products);
     }
 }
+
+/// <summary>A run keeps per-thread scratch state between pages: nothing of one page may reach the next one's result.</summary>
+public sealed class RunIsolationTests
+{
+    private static readonly CompiledCatalog Catalog = CatalogLoader.Compile(CatalogProvider.BuiltInFiles());
+
+    [Fact]
+    public void PageAfterAnAbusivePage_CarriesNoneOfItsHits()
+    {
+        const string abusive = "<html><head><title>换脸大师 - 一键AI换脸</title></head><body><p>一键换脸，视频换脸，声音克隆</p>" +
+            "<script>window.gradio_config = {\"version\":\"4.44.1\",\"mode\":\"blocks\",\"title\":\"FaceFusion 3.0.0\",\"components\":[]};</script></body></html>";
+        const string plain = "<html><head><title>Weather</title></head><body><p>Sunny, then rain.</p></body></html>";
+
+        var first = Catalog.Run(PageFacts.FromHtml(abusive));
+        var second = Catalog.Run(PageFacts.FromHtml(plain));
+        var again = Catalog.Run(PageFacts.FromHtml(abusive));
+
+        Assert.NotEmpty(first.Terms);
+        Assert.NotEmpty(first.Products);
+        Assert.Empty(second.Terms);
+        Assert.Empty(second.Products);
+        Assert.Equal(first.Terms.Select(t => (t.TermId, t.Offset)), again.Terms.Select(t => (t.TermId, t.Offset)));
+        Assert.Equal(first.Products.Select(p => (p.Id, p.Evidence)), again.Products.Select(p => (p.Id, p.Evidence)));
+    }
+
+    [Fact]
+    public void MatchedText_IsThePagesOwnSpelling()
+    {
+        var lower = Catalog.Run(PageFacts.FromHtml("<p>Try our ai换脸 app</p>")).Terms;
+        var upper = Catalog.Run(PageFacts.FromHtml("<p>Try our AI换脸 app</p>")).Terms;
+
+        Assert.Contains(lower, t => t.Matched == "ai换脸");
+        Assert.Contains(upper, t => t.Matched == "AI换脸");
+        Assert.DoesNotContain(lower, t => t.Matched == "AI换脸");
+    }
+}
