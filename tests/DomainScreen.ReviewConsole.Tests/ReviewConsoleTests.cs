@@ -225,9 +225,12 @@ public sealed partial class ReviewConsoleTests(ConsoleWorld world)
         await ConsoleWorld.SignInAsync(page, ConsoleWorld.ReviewerKey);
         await page.GetByLabel("类别").SelectOptionAsync(new SelectOptionValue { Label = "大模型账号/接口倒卖" });
         await page.GetByRole(AriaRole.Button, new() { Name = "应用筛选" }).ClickAsync();
-        var rows = page.Locator("table.queue tbody tr");
+        // The table is busy from the click until the filtered rows are in; counting earlier
+        // counts the unfiltered table, or the new one before its rows arrive.
+        var rows = page.Locator("table.queue[aria-busy=false] tbody tr");
         await Expect(rows.First).ToBeVisibleAsync();
         var count = await rows.CountAsync();
+        Assert.Equal(count, await rows.Filter(new() { HasText = "大模型账号/接口倒卖" }).CountAsync());
         Assert.True(count >= 2, $"{count} LLM-resale cases in the lab queue");
         var domains = (await page.Locator("table.queue tbody tr td:nth-child(2) .domain-unicode").AllInnerTextsAsync()).Take(2).ToList();
 

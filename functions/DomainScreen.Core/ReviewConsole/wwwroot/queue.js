@@ -78,6 +78,8 @@ export async function render(main, ctx) {
       h('button', { type: 'button', onclick: () => ctx.navigate('#/queue') }, t('queue.reset'))));
   form.addEventListener('submit', (event) => {
     event.preventDefault();
+    // The rows on screen no longer answer the filters: say so until the new ones arrive.
+    tableEl.setAttribute('aria-busy', 'true');
     const data = new FormData(form);
     const next = {};
     for (const name of FILTERS) if (data.get(name)) next[name] = String(data.get(name)).trim();
@@ -95,7 +97,7 @@ export async function render(main, ctx) {
     paintSelection();
   } }) : null;
 
-  const tableEl = h('table', { class: 'queue' },
+  const tableEl = h('table', { class: 'queue', 'aria-busy': 'true' },
     h('caption', { class: 'visually-hidden' }, t('queue.title')),
     h('thead', {}, h('tr', {},
       canDecide ? h('th', { scope: 'col' }, selectAll) : null,
@@ -151,6 +153,7 @@ export async function render(main, ctx) {
 
   async function load(reset) {
     status.textContent = t('common.loading');
+    tableEl.setAttribute('aria-busy', 'true');
     try {
       const q = { ...params, top: 50, continuationToken: reset ? undefined : token };
       const body = (await api(`/api/cases${query(q)}`)).body;
@@ -169,6 +172,8 @@ export async function render(main, ctx) {
       paintSelection();
     } catch (error) {
       status.textContent = t('common.error', { message: error.message });
+    } finally {
+      tableEl.setAttribute('aria-busy', 'false');
     }
   }
 
