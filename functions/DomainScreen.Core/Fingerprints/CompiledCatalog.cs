@@ -33,7 +33,17 @@ public sealed class CompiledCatalog
 
         /// <summary>Header names are kept lower-cased in <see cref="PageFacts.Headers"/>.</summary>
         public string? HeaderKey { get; } = Spec.Name?.ToLowerInvariant();
+
+        /// <summary>For a regex rule, texts one of which every match contains (catalog regexes ignore case), or null.</summary>
+        public string[]? Required { get; } = Regex is null ? null : LeadingLiteral.RequiredAnyOf(Spec.Value ?? "", ignoreCase: true);
     }
+
+    /// <summary>
+    /// Values up to this long are first searched for a regex's required text: on a title or a header that lacks it the
+    /// search costs a few nanoseconds, starting the regex engine over ten times that. Longer values (a page, a probe's
+    /// body) go straight to the regex, whose own search for its leading characters is as fast.
+    /// </summary>
+    private const int RequiredTextCheckMaxLength = 1024;
 
     private enum FieldKind { Other, Title, Url, Html, GradioText, GradioTitle, GradioVersion, Meta, Header, GradioElemId, Asset, Cookie, Favicon, Probe }
 
@@ -605,6 +615,7 @@ public sealed class CompiledCatalog
                 matched = value.Substring(offset, spec.Value!.Length);
                 return true;
             case MatchKind.Regex:
+                if (rule.Required is { } required && value.Length <= RequiredTextCheckMaxLength && !ContainsAny(value, required)) return false;
                 // The first match without a Match object (most tests fail; a failed Match still cost one).
                 foreach (var m in rule.Regex!.EnumerateMatches(value))
                 {
@@ -614,6 +625,15 @@ public sealed class CompiledCatalog
                 return false;
             default: return false;
         }
+    }
+
+    private static bool ContainsAny(string value, string[] texts)
+    {
+        foreach (var text in texts)
+        {
+            if (value.Contains(text, StringComparison.OrdinalIgnoreCase)) return true;
+        }
+        return false;
     }
 
     // Every key must be present; "data.system_name" looks inside "data".

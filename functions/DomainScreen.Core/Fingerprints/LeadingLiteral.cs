@@ -14,9 +14,95 @@ internal static class LeadingLiteral
     private const string PlainPunctuation = "-/:,'\"@%&~<>=!#;_ ";
 
     /// <summary>The required leading text, or null when there is none of at least two characters.</summary>
-    public static string? Of(string pattern, bool ignoreCase)
+    public static string? Of(string pattern, bool ignoreCase) => HasAlternation(pattern) ? null : Prefix(pattern, ignoreCase);
+
+    /// <summary>
+    /// Texts of which every match contains at least one (<c>^(NextChat|ChatGPT Next Web)$</c> → both names), so a value
+    /// containing none cannot match and the regex need not run; null when the pattern does not say. Read as
+    /// conservatively as <see cref="Of"/>: each top-level alternative (after a leading <c>^</c> or <c>\b</c>, through a
+    /// group that is the whole alternative) must have a leading text of two characters or more, or there is no answer.
+    /// </summary>
+    public static string[]? RequiredAnyOf(string pattern, bool ignoreCase)
     {
-        if (HasAlternation(pattern)) return null;
+        var found = new List<string>();
+        return Collect(pattern, ignoreCase, found, depth: 0) ? [.. found.Distinct(ignoreCase ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal)] : null;
+    }
+
+    private static bool Collect(string pattern, bool ignoreCase, List<string> found, int depth)
+    {
+        if (depth > 4 || TopLevelBranches(pattern) is not { } branches) return false;
+        foreach (var branch in branches)
+        {
+            var b = branch;
+            // Zero-width at the start: the text that follows is still required.
+            while (b.StartsWith('^') || b.StartsWith(@"\b", StringComparison.Ordinal)) b = b[(b[0] == '^' ? 1 : 2)..];
+            if (WholeGroup(b) is { } inner)
+            {
+                if (!Collect(inner, ignoreCase, found, depth + 1)) return false;
+                continue;
+            }
+            if (Prefix(b, ignoreCase) is not { } prefix) return false;
+            found.Add(prefix);
+        }
+        return found.Count > 0;
+    }
+
+    /// <summary>The pattern split at its top-level <c>|</c> (outside groups and character classes); null if unbalanced.</summary>
+    private static List<string>? TopLevelBranches(string pattern)
+    {
+        var branches = new List<string>();
+        var start = 0;
+        foreach (var (at, c, depth) in Structure(pattern))
+        {
+            if (depth < 0) return null;
+            if (c == '|' && depth == 0)
+            {
+                branches.Add(pattern[start..at]);
+                start = at + 1;
+            }
+        }
+        if (Structure(pattern).LastOrDefault().Depth != 0) return null;
+        branches.Add(pattern[start..]);
+        return branches;
+    }
+
+    /// <summary>
+    /// The inside of a plain or non-capturing group that is the whole alternative (optionally followed by <c>$</c>),
+    /// or null: a quantified group, a lookaround or an inline option is not read.
+    /// </summary>
+    private static string? WholeGroup(string branch)
+    {
+        if (!branch.StartsWith('(')) return null;
+        var open = branch.StartsWith("(?:", StringComparison.Ordinal) ? 3 : branch.StartsWith("(?", StringComparison.Ordinal) ? -1 : 1;
+        if (open < 0) return null;
+        foreach (var (at, c, depth) in Structure(branch))
+        {
+            if (c == ')' && depth == 0) return branch[(at + 1)..] is "" or "$" ? branch[open..at] : null;
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// The pattern's unescaped characters outside character classes, each with the group depth after it (a <c>(</c>
+    /// counts in, a <c>)</c> out); a class left open ends with depth -1.
+    /// </summary>
+    private static IEnumerable<(int At, char C, int Depth)> Structure(string pattern)
+    {
+        var depth = 0;
+        var inClass = false;
+        for (var i = 0; i < pattern.Length; i++)
+        {
+            var c = pattern[i];
+            if (c == '\\') i++;
+            else if (inClass) inClass = c != ']';
+            else if (c == '[') inClass = true;
+            else yield return (i, c, depth += c == '(' ? 1 : c == ')' ? -1 : 0);
+        }
+        if (inClass) yield return (pattern.Length, '\0', -1);
+    }
+
+    private static string? Prefix(string pattern, bool ignoreCase)
+    {
         var prefix = new System.Text.StringBuilder();
         for (var i = 0; i < pattern.Length; i++)
         {

@@ -31,6 +31,105 @@ public class LeadingLiteralTests
         Assert.Equal(expected, LeadingLiteral.Of(pattern, ignoreCase: true));
     }
 
+    [Theory]
+    [InlineData(@"^(NextChat|ChatGPT Next Web)$", "NextChat", "ChatGPT Next Web")]
+    [InlineData(@"^Fooocus( |$)", "Fooocus")]
+    [InlineData(@"^FaceFusion [0-9]", "FaceFusion ")]
+    [InlineData(@"(^Open WebUI$|\(Open WebUI\)$)", "Open WebUI", "(Open WebUI)")]
+    [InlineData(@"(?:ab|cd)", "ab", "cd")]
+    [InlineData(@"\bword\b", "word")]
+    [InlineData(@"ab[|]c|xyz", "ab", "xyz")]
+    [InlineData(@"/embed\.min\.js(?:\?|$)", "/embed.min.js")]
+    [InlineData(@"(· LobeChat$|^LobeChat)")] // "·" is not read: no answer for the whole pattern
+    [InlineData(@"abc|")]
+    [InlineData(@"(abc)?def")]
+    [InlineData(@"(abc)+")]
+    [InlineData(@"(?=abc)abc")]
+    [InlineData(@"(?i)abc")]
+    [InlineData(@"\bkling")] // k: U+212A matches it under the catalog's ignore-case
+    [InlineData(@"(ab|cd")]
+    [InlineData(@"ab)|cd")]
+    [InlineData(@"a|bc")]
+    public void RequiredAnyOf_ReadsTheTextsEveryMatchContains(string pattern, params string[] expected)
+    {
+        var required = LeadingLiteral.RequiredAnyOf(pattern, ignoreCase: true);
+        if (expected.Length == 0) Assert.Null(required);
+        else Assert.Equal(expected, required);
+    }
+
+    private static IEnumerable<string> CatalogRegexes()
+    {
+        // The catalog's regex rules (match "regex", the pattern in "value") and its pattern terms.
+        var patterns = new List<string>();
+        foreach (var (_, json) in CatalogProvider.BuiltInFiles())
+        {
+            using var doc = JsonDocument.Parse(json);
+            patterns.AddRange(Find(doc.RootElement));
+        }
+        return patterns.Distinct(StringComparer.Ordinal);
+
+        static IEnumerable<string> Find(JsonElement e) => e.ValueKind switch
+        {
+            JsonValueKind.Object => (e.TryGetProperty("match", out var m) && m.ValueKind == JsonValueKind.String && m.GetString() == "regex"
+                    && e.TryGetProperty("value", out var v) && v.ValueKind == JsonValueKind.String ? [v.GetString()!] : Array.Empty<string>())
+                .Concat(e.TryGetProperty("pattern", out var p) && p.ValueKind == JsonValueKind.String ? [p.GetString()!] : [])
+                .Concat(e.EnumerateObject().SelectMany(x => Find(x.Value))),
+            JsonValueKind.Array => e.EnumerateArray().SelectMany(Find),
+            _ => [],
+        };
+    }
+
+    [Fact]
+    public void RequiredAnyOf_NeverRulesOutAMatch()
+    {
+        // Every catalog regex with required texts, over the lab's pages (whole, and their titles and asset URLs) and
+        // over texts built from the required texts themselves (in other cases, cut short, with U+212A for k): whenever
+        // the regex matches, one required text is in the value.
+        var lab = LabTexts();
+        var checkedPatterns = 0;
+        var matchedPatterns = new List<string>();
+        foreach (var pattern in CatalogRegexes())
+        {
+            var required = LeadingLiteral.RequiredAnyOf(pattern, ignoreCase: true);
+            if (required is null) continue;
+            checkedPatterns++;
+            var regex = CatalogLoader.CompileRegex(pattern);
+            var pieces = required.SelectMany(r => new[] { r, r.ToUpperInvariant(), r.ToLowerInvariant(), r[..^1], r[1..], r.Replace('k', '\u212A') })
+                .Concat([" ", "·", "(", ")", "3", "?", "x", "v1", ":", "true", "\"", "abcdefgh12"]).ToArray();
+            var random = new Random(pattern.Length);
+            var generated = Enumerable.Range(0, 300).Select(_ => string.Concat(Enumerable.Range(0, random.Next(1, 5)).Select(_ => pieces[random.Next(pieces.Length)])));
+            var matched = false;
+            foreach (var text in lab.Concat(generated))
+            {
+                if (!regex.IsMatch(text)) continue;
+                matched = true;
+                Assert.True(required.Any(r => text.Contains(r, StringComparison.OrdinalIgnoreCase)),
+                    $"{pattern} matches a text with none of {string.Join(", ", required)}: {text[..Math.Min(200, text.Length)]}");
+            }
+            if (matched) matchedPatterns.Add(pattern);
+        }
+        // The check proves something only where texts matched: most of the patterns, or it is too weak.
+        Assert.True(checkedPatterns >= 10, $"only {checkedPatterns} patterns have required texts");
+        Assert.True(matchedPatterns.Count * 3 >= checkedPatterns * 2, $"only {matchedPatterns.Count} of {checkedPatterns} patterns matched any text");
+    }
+
+    private static List<string> LabTexts()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "DomainScreen.sln"))) dir = dir.Parent;
+        var sites = Path.Combine(dir!.FullName, "functions", "DomainScreen.Local", "Lab", "Sites");
+        var texts = new List<string> { File.ReadAllText(Path.Combine(sites, "sites.json")) };
+        foreach (var file in Directory.GetFiles(Path.Combine(sites, "pages"), "*.html"))
+        {
+            var html = File.ReadAllText(file);
+            var facts = PageFacts.FromHtml(html);
+            texts.Add(html);
+            if (facts.Title is { } title) texts.Add(title);
+            texts.AddRange(facts.Assets);
+        }
+        return texts;
+    }
+
     [Fact]
     public void Of_KeepsK_WhenCaseMatters()
     {

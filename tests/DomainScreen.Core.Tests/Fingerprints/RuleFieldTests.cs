@@ -71,6 +71,20 @@ public sealed class RuleFieldTests
         Assert.Empty(Catalog.Run(Bare).Products);
     }
 
+    [Theory]
+    [InlineData("STUDIO 3", true)] // catalog regexes ignore case, and so does the search for their required text
+    [InlineData("studio 3 - make images", true)]
+    [InlineData("My Studio 3", false)] // the required text is there, the anchored pattern still says no
+    [InlineData("Stud io 3", false)]
+    [InlineData("Studio", false)]
+    public void RegexRule_HoldsExactlyWhereItsPatternMatches(string title, bool expected)
+    {
+        // Short values are first searched for the texts every match contains (for "^Studio [0-9]": "Studio "); that
+        // search may only spare the regex, never change its answer.
+        Assert.Equal(expected, Catalog.Run(Bare with { Title = title }).Products.Any(p => p.Id == "by-title"));
+        Assert.Equal(expected, System.Text.RegularExpressions.Regex.IsMatch(title, "^Studio [0-9]", System.Text.RegularExpressions.RegexOptions.IgnoreCase));
+    }
+
     [Fact]
     public void TitleRule_AlsoReadsTheGradioAppsTitle()
     {
