@@ -95,7 +95,13 @@ internal static class LeadingLiteral
             var c = pattern[i];
             if (c == '\\') i++;
             else if (inClass) inClass = c != ']';
-            else if (c == '[') inClass = true;
+            else if (c == '[')
+            {
+                inClass = true;
+                // A ']' first in a class (after any '^') is one of its characters, not its end.
+                if (i + 1 < pattern.Length && pattern[i + 1] == '^') i++;
+                if (i + 1 < pattern.Length && pattern[i + 1] == ']') i++;
+            }
             else yield return (i, c, depth += c == '(' ? 1 : c == ')' ? -1 : 0);
         }
         if (inClass) yield return (pattern.Length, '\0', -1);

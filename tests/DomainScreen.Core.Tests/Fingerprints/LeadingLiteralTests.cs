@@ -39,6 +39,8 @@ public class LeadingLiteralTests
     [InlineData(@"(?:ab|cd)", "ab", "cd")]
     [InlineData(@"\bword\b", "word")]
     [InlineData(@"ab[|]c|xyz", "ab", "xyz")]
+    [InlineData(@"ab[]|(]cd|xyz", "ab", "xyz")] // ']' first in a class is a character of it
+    [InlineData(@"ab[^]|)]cd", "ab")]
     [InlineData(@"/embed\.min\.js(?:\?|$)", "/embed.min.js")]
     [InlineData(@"(· LobeChat$|^LobeChat)")] // "·" is not read: no answer for the whole pattern
     [InlineData(@"abc|")]
@@ -55,6 +57,16 @@ public class LeadingLiteralTests
         var required = LeadingLiteral.RequiredAnyOf(pattern, ignoreCase: true);
         if (expected.Length == 0) Assert.Null(required);
         else Assert.Equal(expected, required);
+        if (expected.Length > 0) _ = CatalogLoader.CompileRegex(pattern); // a pattern the catalog would accept
+    }
+
+    [Fact]
+    public void ClassWithALeadingBracket_IsReadAsTheRegexEngineReadsIt()
+    {
+        // What the two bracket cases above rely on: "[]|(]" is one class of three characters.
+        Assert.Matches(CatalogLoader.CompileRegex(@"ab[]|(]cd|xyz"), "AB(cd");
+        Assert.Matches(CatalogLoader.CompileRegex(@"ab[^]|)]cd"), "abxcd");
+        Assert.DoesNotMatch(CatalogLoader.CompileRegex(@"ab[^]|)]cd"), "ab)cd");
     }
 
     private static IEnumerable<string> CatalogRegexes()
