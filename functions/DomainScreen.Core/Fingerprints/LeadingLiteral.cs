@@ -51,17 +51,17 @@ internal static class LeadingLiteral
     private static List<string>? TopLevelBranches(string pattern)
     {
         var branches = new List<string>();
-        var start = 0;
+        int start = 0, last = 0;
         foreach (var (at, c, depth) in Structure(pattern))
         {
-            if (depth < 0) return null;
+            if ((last = depth) < 0) return null;
             if (c == '|' && depth == 0)
             {
                 branches.Add(pattern[start..at]);
                 start = at + 1;
             }
         }
-        if (Structure(pattern).LastOrDefault().Depth != 0) return null;
+        if (last != 0) return null;
         branches.Add(pattern[start..]);
         return branches;
     }
@@ -134,13 +134,5 @@ internal static class LeadingLiteral
         return prefix.Length >= 2 ? prefix.ToString() : null;
     }
 
-    private static bool HasAlternation(string pattern)
-    {
-        for (var i = 0; i < pattern.Length; i++)
-        {
-            if (pattern[i] == '\\') i++;
-            else if (pattern[i] == '|') return true;
-        }
-        return false;
-    }
+    private static bool HasAlternation(string pattern) => Structure(pattern).Any(s => s.C == '|');
 }

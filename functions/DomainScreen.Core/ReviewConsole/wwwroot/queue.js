@@ -97,7 +97,7 @@ export async function render(main, ctx) {
     paintSelection();
   } }) : null;
 
-  const tableEl = h('table', { class: 'queue', 'aria-busy': 'true' },
+  const tableEl = h('table', { class: 'queue' },
     h('caption', { class: 'visually-hidden' }, t('queue.title')),
     h('thead', {}, h('tr', {},
       canDecide ? h('th', { scope: 'col' }, selectAll) : null,
