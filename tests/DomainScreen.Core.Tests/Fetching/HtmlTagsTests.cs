@@ -149,10 +149,5 @@ public sealed class HtmlTagsTests
         Assert.Equal(Enumerable.Range(0, 5).Select(i => $"{i}.png"), HtmlTags.AssetUrls(text, 5));
     }
 
-    private static string[] LabPages()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "DomainScreen.sln"))) dir = dir.Parent;
-        return Directory.GetFiles(Path.Combine(dir!.FullName, "functions", "DomainScreen.Local", "Lab", "Sites", "pages"), "*.html");
-    }
+    private static string[] LabPages() => LabSites.PageFiles();
 }

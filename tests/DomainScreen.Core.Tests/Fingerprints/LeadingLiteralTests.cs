@@ -118,11 +118,8 @@ public class LeadingLiteralTests
 
     private static List<string> LabTexts()
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "DomainScreen.sln"))) dir = dir.Parent;
-        var sites = Path.Combine(dir!.FullName, "functions", "DomainScreen.Local", "Lab", "Sites");
-        var texts = new List<string> { File.ReadAllText(Path.Combine(sites, "sites.json")) };
-        foreach (var file in Directory.GetFiles(Path.Combine(sites, "pages"), "*.html"))
+        var texts = new List<string> { File.ReadAllText(Path.Combine(LabSites.Directory, "sites.json")) };
+        foreach (var file in LabSites.PageFiles())
         {
             var html = File.ReadAllText(file);
             var facts = PageFacts.FromHtml(html);

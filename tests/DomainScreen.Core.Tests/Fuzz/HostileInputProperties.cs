@@ -234,13 +234,7 @@ public sealed class HostileInputProperties(ITestOutputHelper output)
 
     private static string Escape(string s) => JsonSerializer.Serialize(s);
 
-    private static string[] LabPages()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "DomainScreen.sln"))) dir = dir.Parent;
-        var pages = Path.Combine(dir!.FullName, "functions", "DomainScreen.Local", "Lab", "Sites", "pages");
-        return Directory.GetFiles(pages, "*.html").Select(File.ReadAllText).ToArray();
-    }
+    private static string[] LabPages() => LabSites.PageFiles().Select(File.ReadAllText).ToArray();
 
     // A real RFC 6962 leaf (v1, timestamped X.509 entry) around a certificate with SAN names, as a log serves it.
     private static byte[] LabLeaf()
