@@ -38,7 +38,7 @@ public static class Profile
                 while (sw.ElapsedMilliseconds < 200) { action(); n++; }
                 best = Math.Min(best, sw.Elapsed.TotalMilliseconds / n);
             }
-            Console.WriteLine($"{what,-22} {best,10:0.000} ms   {utf8 / 1e6 / (best / 1000),8:0.0} MB/s (UTF-8 page bytes)");
+            Console.WriteLine($"{what,-22} {best,10:0.0000} ms   {utf8 / 1e6 / (best / 1000),8:0.0} MB/s (UTF-8 page bytes)");
         }
         if (args.Length > 2 && args[2] == "run")
         {

@@ -25,11 +25,50 @@ public class UnmaskingTests
         }
     }
 
-    private static int Obvious(string text)
+    [Fact]
+    public void IndexOfMasking_AgreesWithTheObviousSearch()
+    {
+        // '&' and '#' apart, in the wrong order and across a vector's edge; sometimes one invisible character too.
+        const string Pieces = "ab&#;x#&\u2061\u200A换";
+        var random = new Random(11);
+        for (var round = 0; round < 1000; round++)
+        {
+            var length = random.Next(0, 120);
+            var chars = new char[length];
+            for (var i = 0; i < length; i++) chars[i] = random.Next(4) == 0 ? Pieces[random.Next(Pieces.Length)] : 'x';
+            if (length > 0 && random.Next(3) == 0) chars[random.Next(length)] = Invisible[random.Next(Invisible.Length)];
+            var text = new string(chars);
+            Assert.Equal(Obvious(text, references: true), Unmasking.IndexOfMasking(text));
+            Assert.Equal(Obvious(text), Unmasking.IndexOfInvisible(text));
+        }
+    }
+
+    [Theory]
+    // Ordinary references first, then the masking ones; either kind first when a page has both.
+    [InlineData("it&#39;s &#160; &#x2019; then &#25442;&#33080;", "it's \u00A0 \u2019 then 换脸")]
+    [InlineData("&#39;一\u200B键 and later &#x6362;&#x8138;", "'一键 and later 换脸")]
+    [InlineData("一\u200B键 and later &#25442;&#33080;", "一键 and later 换脸")]
+    [InlineData("&#25442;&#33080; and later 一\u200B键", "换脸 and later 一键")]
+    [InlineData("&#39;一\u200B键 &amp;# &#", "&#39;一键 &amp;# &#")] // no reference to a letter: not decoded
+    public void Unmask_UndoesBothKindsWhicheverComesFirst(string html, string expected)
+    {
+        Assert.Equal(expected, Unmasking.Unmask(html));
+    }
+
+    [Fact]
+    public void Unmask_OfAPageOfUnfinishedReferences_FindsNoneAndStillFindsAFinishedOne()
+    {
+        // "&#" 100,000 times and no ';' (each is read a few characters on: reading each to the end of the page took seconds).
+        var page = string.Concat(Enumerable.Repeat("&#1", 100_000));
+        Assert.Null(Unmasking.Unmask(page));
+        Assert.Equal("&#1" + "换", Unmasking.Unmask(page[..3] + "&#25442;")); // one that ends is still found
+    }
+
+    private static int Obvious(string text, bool references = false)
     {
         for (var i = 0; i < text.Length; i++)
         {
-            if (Invisible.Contains(text[i], StringComparison.Ordinal)) return i;
+            if (Invisible.Contains(text[i], StringComparison.Ordinal) || (references && text[i] == '&' && i + 1 < text.Length && text[i + 1] == '#')) return i;
         }
         return -1;
     }
