@@ -305,18 +305,18 @@ internal sealed class LiteralScanner
             var other = span[from..].IndexOfAnyExceptInRange((char)0, (char)127);
             if (other < 0) return -1;
             other += from;
-            from = Math.Max(from, other - MaxAsciiLead);
-            var ascii = span[other..].IndexOfAnyInRange((char)0, (char)127);
-            var end = ascii < 0 ? last : Math.Min(last, other + ascii);
-            var found = Window(span, from, end, tables, out pairEnd, out tripleEnd, out quad);
+            var found = Window(span, Math.Max(from, other - MaxAsciiLead), other, tables, out pairEnd, out tripleEnd, out quad, out from);
             if (found >= 0) return found;
-            from = end;
         }
         return -1;
     }
 
-    /// <summary>The first position in [<paramref name="from"/>, <paramref name="end"/>) that passes the pair, triple and quad tables.</summary>
-    private static int Window(ReadOnlySpan<char> span, int from, int end, ulong[][] tables, out int pairEnd, out int tripleEnd, out int quad)
+    /// <summary>
+    /// The first position from <paramref name="from"/> to the end of the run of characters outside ASCII at
+    /// <paramref name="other"/> that passes the pair, triple and quad tables, or -1 with <paramref name="end"/> where the
+    /// run ended (the run's end is found on the way: runs are mostly a few characters, shorter than a vector).
+    /// </summary>
+    private static int Window(ReadOnlySpan<char> span, int from, int other, ulong[][] tables, out int pairEnd, out int tripleEnd, out int quad, out int end)
     {
         pairEnd = tripleEnd = quad = -1;
         ref var text = ref MemoryMarshal.GetReference(span);
@@ -329,8 +329,14 @@ internal sealed class LiteralScanner
         var last = span.Length - 1;
         ref var factors = ref MemoryMarshal.GetArrayDataReference(PairFactors);
         var a = (uint)Unsafe.Add(ref factors, Unsafe.Add(ref text, from));
-        for (var i = from; i < end; i++)
+        end = last;
+        for (var i = from; i < last; i++)
         {
+            if (i > other && Unsafe.Add(ref text, i) < 128)
+            {
+                end = i;
+                break;
+            }
             var b = Unsafe.Add(ref factors, Unsafe.Add(ref text, i + 1));
             var pair = (int)((a ^ (uint)(b >> 32)) >> 16);
             a = (uint)b;
