@@ -95,9 +95,9 @@ public sealed class CompiledCatalog
     private readonly LiteralScanner _scanner;
     private readonly int[][] _targetsOf; // by literal id
     private readonly bool[] _regexOnly;
-    // Rules by when they run: literals (found by the scan), cheap tests of the page's small fields, and regexes over
+    // The rules the literal scan does not find, by when they run: cheap tests of the page's small fields, and regexes over
     // the page or the Gradio text (only for signatures with evidence). Indices into _rules, in catalog order.
-    private readonly int[] _literalRules, _expensiveRules;
+    private readonly int[] _expensiveRules;
     private readonly (FieldKind Field, int[] Rules)[] _cheapRulesByField;
     private readonly int[] _firstRule; // by signature, then the rule count
     private readonly Dictionary<string, SignatureSpec> _signaturesById;
@@ -149,7 +149,6 @@ public sealed class CompiledCatalog
         var byKind = Enumerable.Range(0, _rules.Count).ToLookup(i => KindOf(_rules[i]));
         _regexOnly = Enumerable.Range(0, signatures.Count)
             .Select(sig => Enumerable.Range(_firstRule[sig], _firstRule[sig + 1] - _firstRule[sig]).All(i => KindOf(_rules[i]) == RuleKind.Expensive)).ToArray();
-        _literalRules = byKind[RuleKind.Literal].ToArray();
         _cheapRulesByField = byKind[RuleKind.Cheap].GroupBy(i => _rules[i].Field).Select(g => (g.Key, g.ToArray())).ToArray();
         _expensiveRules = byKind[RuleKind.Expensive].ToArray();
         var leadings = _patternTerms.Select(i => _terms[i].Leading).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
@@ -256,71 +255,100 @@ public sealed class CompiledCatalog
     /// <summary>Runs every rule and term over the page.</summary>
     public FingerprintResult Run(PageFacts page) => Run(page, reportAll: false);
 
-    [ThreadStatic] private static RuleHit?[]? t_ruleHits;
-    [ThreadStatic] private static Dictionary<int, TermHit>? t_termHits;
+    /// <summary>Every product with any evidence, below its threshold too (tests).</summary>
+    internal FingerprintResult RunAll(PageFacts page) => Run(page, reportAll: true);
+
+    /// <summary>
+    /// One run's rule and term hits. A run touches a few dozen of the catalog's thousands of rules, so it keeps the list of
+    /// those it hit and every step after the scan (evidence, products, clearing) walks that list, not the catalog.
+    /// Each thread keeps one, emptied when its run ends.
+    /// </summary>
+    private sealed class RunHits(int rules, int signatures)
+    {
+        [ThreadStatic] private static RunHits? t_cached;
+
+        // Each rule's first hit (the only one a product reports), and the rules hit, in the order hit.
+        public readonly RuleHit?[] Rules = new RuleHit?[rules];
+        public readonly List<int> Hit = [];
+        public readonly bool[] HasEvidence = new bool[signatures]; // by signature
+        public readonly Dictionary<int, TermHit> Terms = [];
+
+        public static RunHits Rent(int rules, int signatures)
+        {
+            var hits = t_cached is { } cached && cached.Rules.Length == rules && cached.HasEvidence.Length == signatures ? cached : new RunHits(rules, signatures);
+            t_cached = null; // a run inside a run on this thread gets its own
+            return hits;
+        }
+
+        public bool IsHit(int rule) => Rules[rule] is not null;
+
+        public void Set(int rule, int signature, RuleHit hit)
+        {
+            HasEvidence[signature] = true;
+            if (Rules[rule] is not null) return;
+            Rules[rule] = hit;
+            Hit.Add(rule);
+        }
+
+        public void Return(List<Rule> catalogRules)
+        {
+            foreach (var i in Hit)
+            {
+                Rules[i] = null;
+                HasEvidence[catalogRules[i].Signature] = false;
+            }
+            Hit.Clear();
+            Terms.Clear();
+            t_cached = this;
+        }
+    }
 
     private FingerprintResult Run(PageFacts page, bool reportAll)
     {
         var warnings = new List<string>();
-        // Each rule's first hit (the only one a product reports); the array is this thread's, cleared when the run ends.
-        var ruleHits = t_ruleHits is { } cached && cached.Length == _rules.Count ? cached : new RuleHit?[_rules.Count];
-        t_ruleHits = null;
-        var termHits = t_termHits ?? new Dictionary<int, TermHit>(); // this thread's too, emptied when the run ends
-        t_termHits = null;
-
-        ScanLiterals(page.Html, Fields.Html, ruleHits, termHits);
-        if (page.Gradio is { } gradio) ScanLiterals(gradio.Text, Fields.GradioText, ruleHits, termHits);
+        var hits = RunHits.Rent(_rules.Count, _signatures.Count);
+        ScanLiterals(page.Html, Fields.Html, hits);
+        if (page.Gradio is { } gradio) ScanLiterals(gradio.Text, Fields.GradioText, hits);
         // Terms split by zero-width characters or written as character references are found in the unmasked text.
-        if (Unmasking.Unmask(page.Html) is { } unmasked) ScanLiterals(unmasked, Fields.UnmaskedText, ruleHits, termHits);
+        if (Unmasking.Unmask(page.Html) is { } unmasked) ScanLiterals(unmasked, Fields.UnmaskedText, hits);
         // Cheap rules first; a regex over the page runs only for signatures that already have evidence (or that
         // have nothing but regexes), so an ordinary page costs one literal scan, not a regex per signature.
-        var hasEvidence = new bool[_signatures.Count];
-        foreach (var i in _literalRules)
-        {
-            if (ruleHits[i] is not null) hasEvidence[_rules[i].Signature] = true;
-        }
         foreach (var (field, rules) in _cheapRulesByField)
         {
             if (!Present(field, page)) continue; // no probes on a landing page, no favicon, no Gradio app: their rules cannot hold
-            foreach (var i in rules) EvaluateInto(i, page, ruleHits, hasEvidence, warnings);
+            foreach (var i in rules) EvaluateInto(i, page, hits, warnings);
         }
         foreach (var i in _expensiveRules)
         {
             var signature = _rules[i].Signature;
-            if (hasEvidence[signature] || _regexOnly[signature]) EvaluateInto(i, page, ruleHits, hasEvidence, warnings);
+            if (hits.HasEvidence[signature] || _regexOnly[signature]) EvaluateInto(i, page, hits, warnings);
         }
 
         // Pattern terms (prices) are cues: they only matter on a page that already names a category or a tool.
-        if (_patternTerms.Count > 0 && (Array.IndexOf(hasEvidence, true) >= 0 || termHits.Values.Any(t => !Categories.Cues.Contains(t.Category)))) ScanPatterns(page.Html, termHits, warnings);
+        if (_patternTerms.Count > 0 && (hits.Hit.Count > 0 || hits.Terms.Values.Any(t => !Categories.Cues.Contains(t.Category)))) ScanPatterns(page.Html, hits.Terms, warnings);
 
+        // Products in catalog order, each with its hits in rule order: a signature's rules are consecutive (added
+        // signature by signature), so the hit rules sorted are grouped by signature.
         var products = new List<ProductMatch>();
-        for (var s = 0; s < _signatures.Count; s++)
+        hits.Hit.Sort();
+        for (var k = 0; k < hits.Hit.Count;)
         {
-            // A signature's rules are consecutive (added signature by signature).
-            List<RuleHit>? hits = null;
-            for (var i = _firstRule[s]; i < _firstRule[s + 1]; i++)
+            var s = _rules[hits.Hit[k]].Signature;
+            var ruleHits = new List<RuleHit>();
+            var evidence = 0;
+            for (; k < hits.Hit.Count && _rules[hits.Hit[k]].Signature == s; k++)
             {
-                if (ruleHits[i] is { } h) (hits ??= []).Add(h);
+                var h = hits.Rules[hits.Hit[k]]!;
+                ruleHits.Add(page.Gradio is { } config && h.Field == Fields.GradioText && config.FileOffset(h.Matched, h.Offset) is { } at ? h with { Offset = at } : h);
+                evidence += h.Weight;
             }
-            if (hits is null) continue;
-            var evidence = hits.Sum(h => h.Weight);
             var spec = _signatures[s];
-            products.Add(new ProductMatch(spec.Id!, spec.Product!, spec.Categories, evidence, spec.Risk, hits, spec.Copy, spec.Functions));
+            products.Add(new ProductMatch(spec.Id!, spec.Product!, spec.Categories, evidence, spec.Risk, ruleHits, spec.Copy, spec.Functions));
         }
-        Array.Clear(ruleHits);
-        t_ruleHits = ruleHits;
         var filings = Compliance.Find(page.Html);
-        var terms = SortedByOffset(termHits.Values.Select(t => t.Field == Fields.GradioText && page.Gradio?.FileOffset(t.Matched, t.Offset) is { } at ? t with { Offset = at } : t), termHits.Count);
-        termHits.Clear();
-        t_termHits = termHits;
-        if (page.Gradio is { } config)
-        {
-            // Offsets of text read from the embedded Gradio config point into the page file, like every other html offset.
-            products = products.Select(p => p with
-            {
-                Hits = p.Hits.Select(h => h.Field == Fields.GradioText && config.FileOffset(h.Matched, h.Offset) is { } at ? h with { Offset = at } : h).ToList(),
-            }).ToList();
-        }
+        // Offsets of text read from the embedded Gradio config point into the page file, like every other html offset.
+        var terms = SortedByOffset(hits.Terms.Values, hits.Terms.Count, page.Gradio);
+        hits.Return(_rules);
         var all = new FingerprintResult(products, terms, filings, Version, warnings) { Brands = FindBrandClaims(page) };
         return reportAll ? all : Finalise(all);
     }
@@ -340,16 +368,12 @@ public sealed class CompiledCatalog
         _ => true,
     };
 
-    private void EvaluateInto(int i, PageFacts page, RuleHit?[] ruleHits, bool[] hasEvidence, List<string> warnings)
+    private void EvaluateInto(int i, PageFacts page, RunHits hits, List<string> warnings)
     {
         var rule = _rules[i];
         try
         {
-            if (Evaluate(rule, page) is { } hit)
-            {
-                ruleHits[i] ??= hit;
-                hasEvidence[rule.Signature] = true;
-            }
+            if (Evaluate(rule, page) is { } hit) hits.Set(i, rule.Signature, hit);
         }
         catch (RegexMatchTimeoutException)
         {
@@ -357,10 +381,14 @@ public sealed class CompiledCatalog
         }
     }
 
-    /// <summary>Terms in page order, ties in the order found (a stable insertion sort for the usual few dozen).</summary>
-    private static TermHit[] SortedByOffset(IEnumerable<TermHit> hits, int count)
+    /// <summary>
+    /// Terms in page order, ties in the order found (a stable insertion sort for the usual few dozen); those read from
+    /// the embedded Gradio config get their offset in the page file.
+    /// </summary>
+    private static TermHit[] SortedByOffset(IEnumerable<TermHit> found, int count, GradioConfig? gradio)
     {
         if (count == 0) return [];
+        var hits = found.Select(t => gradio is not null && t.Field == Fields.GradioText && gradio.FileOffset(t.Matched, t.Offset) is { } at ? t with { Offset = at } : t);
         if (count > 64) return hits.OrderBy(t => t.Offset).ToArray(); // a page naming hundreds of terms: no quadratic sort
         var sorted = new TermHit[count];
         var n = 0;
@@ -385,8 +413,9 @@ public sealed class CompiledCatalog
 
     private SignatureSpec Signature(string id) => _signaturesById[id];
 
-    private void ScanLiterals(string text, string field, RuleHit?[] ruleHits, Dictionary<int, TermHit> termHits)
+    private void ScanLiterals(string text, string field, RunHits hits)
     {
+        var termHits = hits.Terms;
         _scanner.Scan(text, MaxHitsPerLiteral, (literal, at) =>
         {
             var length = _scanner[literal].Length;
@@ -399,8 +428,9 @@ public sealed class CompiledCatalog
                 if (target >= 0)
                 {
                     // A rule over the Gradio UI text holds only there, not wherever the page repeats the words.
-                    if (_rules[target].Spec.Field != field || ruleHits[target] is not null) continue;
-                    ruleHits[target] = new RuleHit(_rules[target].Spec.Id!, field, _rules[target].Spec.Weight, matched ??= Spelled(), at);
+                    var rule = _rules[target];
+                    if (rule.Spec.Field != field || hits.IsHit(target)) continue;
+                    hits.Set(target, rule.Signature, new RuleHit(rule.Spec.Id!, field, rule.Spec.Weight, matched ??= Spelled(), at));
                     continue;
                 }
                 var index = -target - 1;
