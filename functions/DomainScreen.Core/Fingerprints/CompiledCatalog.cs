@@ -347,7 +347,7 @@ public sealed class CompiledCatalog
         }
         var filings = Compliance.Find(page.Html);
         // Offsets of text read from the embedded Gradio config point into the page file, like every other html offset.
-        var terms = SortedByOffset(hits.Terms.Values, hits.Terms.Count, page.Gradio);
+        var terms = SortedByOffset(hits.Terms.Values, page.Gradio);
         hits.Return(_rules);
         var all = new FingerprintResult(products, terms, filings, Version, warnings) { Brands = FindBrandClaims(page) };
         return reportAll ? all : Finalise(all);
@@ -385,20 +385,24 @@ public sealed class CompiledCatalog
     /// Terms in page order, ties in the order found (a stable insertion sort for the usual few dozen); those read from
     /// the embedded Gradio config get their offset in the page file.
     /// </summary>
-    private static TermHit[] SortedByOffset(IEnumerable<TermHit> found, int count, GradioConfig? gradio)
+    private static TermHit[] SortedByOffset(Dictionary<int, TermHit>.ValueCollection found, GradioConfig? gradio)
     {
-        if (count == 0) return [];
-        var hits = found.Select(t => gradio is not null && t.Field == Fields.GradioText && gradio.FileOffset(t.Matched, t.Offset) is { } at ? t with { Offset = at } : t);
-        if (count > 64) return hits.OrderBy(t => t.Offset).ToArray(); // a page naming hundreds of terms: no quadratic sort
-        var sorted = new TermHit[count];
+        if (found.Count == 0) return [];
+        var sorted = new TermHit[found.Count];
         var n = 0;
-        foreach (var hit in hits)
+        foreach (var term in found)
         {
+            var hit = gradio is not null && term.Field == Fields.GradioText && gradio.FileOffset(term.Matched, term.Offset) is { } at ? term with { Offset = at } : term;
+            if (found.Count > 64)
+            {
+                sorted[n++] = hit; // a page naming hundreds of terms: no quadratic sort (a stable one below)
+                continue;
+            }
             var i = n++;
             for (; i > 0 && sorted[i - 1].Offset > hit.Offset; i--) sorted[i] = sorted[i - 1];
             sorted[i] = hit;
         }
-        return sorted;
+        return found.Count > 64 ? sorted.OrderBy(t => t.Offset).ToArray() : sorted;
     }
 
     // Keeps products that reached their threshold; a specific product (FaceFusion) replaces the generic one it refines (Gradio).

@@ -81,6 +81,19 @@ public sealed class SignatureTests
     }
 
     [Fact]
+    public void Terms_AreReportedInPageOrder_OnAPageWithAFewAndOnOneWithHundreds()
+    {
+        var lab = LabSites.PageFiles().Order(StringComparer.Ordinal).Select(File.ReadAllText).ToArray();
+        var few = Catalog.Run(PageFacts.FromHtml(lab.First(p => Catalog.Run(PageFacts.FromHtml(p)).Terms.Count is > 3 and <= 64))).Terms;
+        var many = Catalog.Run(PageFacts.FromHtml(string.Concat(lab))).Terms;
+        Assert.True(many.Count > 64, $"{many.Count} terms");
+        foreach (var terms in new[] { few, many })
+        {
+            Assert.Equal(terms.Select(t => t.Offset).Order(), terms.Select(t => t.Offset));
+        }
+    }
+
+    [Fact]
     public void GradioUiRule_DoesNotFireOnOrdinaryPageText()
     {
         var result = Catalog.Run(PageFacts.FromHtml("<html><body><h1>Face swap research</h1><p>Source face, target video, face enhancer and inswapper models compared.</p></body></html>"));
