@@ -60,6 +60,8 @@ public static class Profile
         Time("scan, once per literal", () => catalog.ScanOnce(html));
         Time("pattern terms", () => catalog.ScanPatternsOnly(html));
         Time("Unmasking.Unmask", () => Unmasking.Unmask(html));
+        var everyFiftieth = Enumerable.Range(0, html.Length / 50).Select(i => i * 50 + 13).ToArray();
+        Time($"negation x{everyFiftieth.Length}", () => { foreach (var at in everyFiftieth) CompiledCatalog.Negated(html, at); });
         Time("scan of qjqz…", () => catalog.CountLiteralHits(plain));
         var lits = catalog.Literals.ToArray();
         var ascii = lits.Where(l => System.Text.Ascii.IsValid(l)).ToArray();

@@ -544,26 +544,36 @@ public sealed class CompiledCatalog
     private static readonly SearchValues<char> NegatorStarts = SearchValues.Create(
         Negators.Select(n => char.ToLowerInvariant(n[0])).Concat(Negators.Select(n => char.ToUpperInvariant(n[0]))).Distinct().ToArray());
 
-    // Each negator's first character in both cases: a negator whose first character is not in the window is not
-    // searched for (a case-insensitive LastIndexOf per negator was ≈ 4 % of a 5 KB page's engine run).
-    private static readonly (string Text, char Lower, char Upper)[] NegatorFirsts =
-        Negators.Select(n => (n, char.ToLowerInvariant(n[0]), char.ToUpperInvariant(n[0]))).ToArray();
+    // The negators by their first character, in both cases (indices into Negators).
+    private static readonly FrozenDictionary<char, int[]> NegatorsByFirst = Enumerable.Range(0, Negators.Length)
+        .SelectMany(k => new[] { (First: char.ToLowerInvariant(Negators[k][0]), k), (First: char.ToUpperInvariant(Negators[k][0]), k) })
+        .Distinct()
+        .GroupBy(e => e.First, e => e.k)
+        .ToFrozenDictionary(g => g.Key, g => g.ToArray());
 
-    /// <summary>A negation just before the term (within a few characters): 拒绝刷量, "we never sell accounts".</summary>
+    /// <summary>
+    /// A negation just before the term (within a few characters): 拒绝刷量, "we never sell accounts". The window is read
+    /// backwards once, comparing only the negators that start with each character, and each negator is judged by its
+    /// last occurrence, as a case-insensitive LastIndexOf per negator would (≈ 120 ns a call, against ≈ 35 now).
+    /// </summary>
     internal static bool Negated(ReadOnlySpan<char> text, int at)
     {
         var from = Math.Max(0, at - 12);
         var before = text[from..at];
-        if (!before.ContainsAny(NegatorStarts)) return false;
-        foreach (var (n, lower, upper) in NegatorFirsts)
+        var seen = 0UL; // negators met already, nearer the term (one bit each: at most 64 negators)
+        for (var j = before.Length - 1; j >= 0; j--)
         {
-            if (!before.ContainsAny(lower, upper)) continue;
-            var i = before.LastIndexOf(n, StringComparison.OrdinalIgnoreCase);
-            if (i < 0) continue;
-            var gap = before.Length - (i + n.Length);
-            // CJK negators sit right before the term (or one character away); English ones within a short word or two.
-            var start = from + i;
-            if (n[0] > 127 ? gap <= 1 : gap <= 6 && (start == 0 || !char.IsAsciiLetter(text[start - 1]))) return true;
+            if (!NegatorStarts.Contains(before[j])) continue;
+            foreach (var k in NegatorsByFirst[before[j]])
+            {
+                var n = Negators[k];
+                if ((seen & (1UL << k)) != 0 || !before[j..].StartsWith(n, StringComparison.OrdinalIgnoreCase)) continue;
+                seen |= 1UL << k;
+                var gap = before.Length - (j + n.Length);
+                // CJK negators sit right before the term (or one character away); English ones within a short word or two.
+                var start = from + j;
+                if (n[0] > 127 ? gap <= 1 : gap <= 6 && (start == 0 || !char.IsAsciiLetter(text[start - 1]))) return true;
+            }
         }
         return false;
     }

@@ -4,8 +4,8 @@ using DomainScreen.Core.Fingerprints;
 namespace DomainScreen.Core.Tests.Fingerprints;
 
 /// <summary>
-/// The negation check before a term ("拒绝刷量", "we never sell accounts") skips negators whose first character is not in
-/// its window; it must say exactly what searching for every negator said.
+/// The negation check before a term ("拒绝刷量", "we never sell accounts") reads its window once, comparing only the
+/// negators that start with each character; it must say exactly what searching for every negator's last occurrence said.
 /// </summary>
 public sealed class NegatedTests
 {
