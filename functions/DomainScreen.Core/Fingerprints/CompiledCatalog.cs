@@ -99,7 +99,6 @@ public sealed class CompiledCatalog
     // the page or the Gradio text (only for signatures with evidence). Indices into _rules, in catalog order.
     private readonly int[] _expensiveRules;
     private readonly (FieldKind Field, int[] Rules)[] _cheapRulesByField;
-    private readonly int[] _firstRule; // by signature, then the rule count
     private readonly Dictionary<string, SignatureSpec> _signaturesById;
     private readonly FrozenSet<int> _faviconHashes;
     private readonly SearchValues<string> _brandNames;
@@ -111,10 +110,10 @@ public sealed class CompiledCatalog
         Version = version;
         Brands = brands ?? [];
         _signatures = signatures;
-        _firstRule = new int[signatures.Count + 1];
+        var firstRule = new int[signatures.Count + 1]; // by signature, then the rule count
         for (var s = 0; s < signatures.Count; s++)
         {
-            _firstRule[s] = _rules.Count;
+            firstRule[s] = _rules.Count;
             foreach (var spec in signatures[s].Rules)
             {
                 var regex = spec.Match == "regex"
@@ -126,7 +125,7 @@ public sealed class CompiledCatalog
                 if (KindOf(rule) == RuleKind.Literal) AddLiteral(spec.Value!, _rules.Count - 1);
             }
         }
-        _firstRule[signatures.Count] = _rules.Count;
+        firstRule[signatures.Count] = _rules.Count;
         foreach (var lexicon in lexicons)
         {
             foreach (var term in lexicon.Terms)
@@ -148,7 +147,7 @@ public sealed class CompiledCatalog
         _faviconHashes = _rules.Where(r => r.Hashes is not null).SelectMany(r => r.Hashes!).ToFrozenSet();
         var byKind = Enumerable.Range(0, _rules.Count).ToLookup(i => KindOf(_rules[i]));
         _regexOnly = Enumerable.Range(0, signatures.Count)
-            .Select(sig => Enumerable.Range(_firstRule[sig], _firstRule[sig + 1] - _firstRule[sig]).All(i => KindOf(_rules[i]) == RuleKind.Expensive)).ToArray();
+            .Select(sig => Enumerable.Range(firstRule[sig], firstRule[sig + 1] - firstRule[sig]).All(i => KindOf(_rules[i]) == RuleKind.Expensive)).ToArray();
         _cheapRulesByField = byKind[RuleKind.Cheap].GroupBy(i => _rules[i].Field).Select(g => (g.Key, g.ToArray())).ToArray();
         _expensiveRules = byKind[RuleKind.Expensive].ToArray();
         var leadings = _patternTerms.Select(i => _terms[i].Leading).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
@@ -290,13 +289,10 @@ public sealed class CompiledCatalog
             Hit.Add(rule);
         }
 
-        public void Return(List<Rule> catalogRules)
+        public void Return()
         {
-            foreach (var i in Hit)
-            {
-                Rules[i] = null;
-                HasEvidence[catalogRules[i].Signature] = false;
-            }
+            foreach (var i in Hit) Rules[i] = null;
+            Array.Clear(HasEvidence); // a flag per signature: a few hundred bytes
             Hit.Clear();
             Terms.Clear();
             t_cached = this;
@@ -348,7 +344,7 @@ public sealed class CompiledCatalog
         var filings = Compliance.Find(page.Html);
         // Offsets of text read from the embedded Gradio config point into the page file, like every other html offset.
         var terms = SortedByOffset(hits.Terms.Values, page.Gradio);
-        hits.Return(_rules);
+        hits.Return();
         var all = new FingerprintResult(products, terms, filings, Version, warnings) { Brands = FindBrandClaims(page) };
         return reportAll ? all : Finalise(all);
     }
@@ -388,21 +384,22 @@ public sealed class CompiledCatalog
     private static TermHit[] SortedByOffset(Dictionary<int, TermHit>.ValueCollection found, GradioConfig? gradio)
     {
         if (found.Count == 0) return [];
+        var many = found.Count > 64; // a page naming hundreds of terms: no quadratic sort (a stable one at the end)
         var sorted = new TermHit[found.Count];
         var n = 0;
         foreach (var term in found)
         {
             var hit = gradio is not null && term.Field == Fields.GradioText && gradio.FileOffset(term.Matched, term.Offset) is { } at ? term with { Offset = at } : term;
-            if (found.Count > 64)
+            if (many)
             {
-                sorted[n++] = hit; // a page naming hundreds of terms: no quadratic sort (a stable one below)
+                sorted[n++] = hit;
                 continue;
             }
             var i = n++;
             for (; i > 0 && sorted[i - 1].Offset > hit.Offset; i--) sorted[i] = sorted[i - 1];
             sorted[i] = hit;
         }
-        return found.Count > 64 ? sorted.OrderBy(t => t.Offset).ToArray() : sorted;
+        return many ? sorted.OrderBy(t => t.Offset).ToArray() : sorted;
     }
 
     // Keeps products that reached their threshold; a specific product (FaceFusion) replaces the generic one it refines (Gradio).
