@@ -50,37 +50,6 @@ public sealed class SignatureTests
     };
 
     [Fact]
-    public void ARun_LeavesNothingBehindForTheNextOnTheSameThread()
-    {
-        // A run keeps its hits in this thread's scratch and clears what it touched: each page's result, with products
-        // below their threshold, must be the same whichever page ran before it (every minimal page and every lab page,
-        // each after a seventh of the others; and a download page's regex, which runs only for a product with evidence,
-        // after a page that gave that product evidence).
-        string[] evidenceThenRegex = ["<p>Deep-Live-Cam</p>", "<p>整合包</p>"];
-        var pages = evidenceThenRegex.Concat(MinimalPages().Select(row => (string)row[1])).Concat(LabSites.PageFiles().Order(StringComparer.Ordinal).Select(File.ReadAllText)).ToArray();
-        static string Summary(FingerprintResult r) =>
-            string.Join(";", r.Products.Select(p => $"{p.Id}={p.Evidence}:{string.Join(",", p.Hits.Select(h => $"{h.RuleId}@{h.Field}@{h.Offset}"))}"))
-            + "|" + string.Join(",", r.Terms.Select(t => $"{t.TermId}@{t.Offset}")) + "|" + string.Join(",", r.Filings.Select(f => f.Number));
-        var empty = PageFacts.FromHtml("<html></html>");
-        var alone = pages.Select(p =>
-        {
-            Catalog.RunAll(empty);
-            return Summary(Catalog.RunAll(PageFacts.FromHtml(p)));
-        }).ToArray();
-        Assert.Contains(alone, s => s.Split('|')[0].Length > 0); // pages that identify products: something to leave behind
-        Assert.StartsWith("deep-live-cam-distribution=", alone[0]);
-        Assert.Equal("", alone[1].Split('|')[0]);
-        for (var i = 0; i < pages.Length; i++)
-        {
-            for (var j = i % 7; j < pages.Length; j += 7)
-            {
-                Catalog.RunAll(PageFacts.FromHtml(pages[j]));
-                Assert.Equal(alone[i], Summary(Catalog.RunAll(PageFacts.FromHtml(pages[i]))));
-            }
-        }
-    }
-
-    [Fact]
     public void Terms_AreReportedInPageOrder_OnAPageWithAFewAndOnOneWithHundreds()
     {
         var lab = LabSites.PageFiles().Order(StringComparer.Ordinal).Select(File.ReadAllText).ToArray();
