@@ -179,15 +179,26 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
     /// <summary>
     /// Runs <c>npm ci</c> once when the pinned packages (Azurite; axe-core for the console's accessibility tests) are
     /// not installed; safe when several processes race. Returns the path of Azurite's entry script.
+    /// <para>
+    /// Without the lock only a marker written after a finished install is trusted: <c>npm ci</c> extracts packages in
+    /// parallel, so Azurite's entry script can exist while the modules it loads are still being written — a second
+    /// test assembly starting then ran a half-installed Azurite ("Cannot find module './common/Environment'").
+    /// </para>
     /// </summary>
     public static async Task<string> EnsureInstalledAsync(string root, Action<string>? log, CancellationToken cancellationToken)
     {
         // The package's own entry point (what node_modules/.bin/azurite links to), run by node under the watchdog.
         var exe = Path.Combine(root, "node_modules", "azurite", "dist", "src", "azurite.js");
         var axe = Path.Combine(root, "node_modules", "axe-core", "axe.min.js");
-        if (File.Exists(exe) && File.Exists(axe)) return exe;
+        var installed = Path.Combine(root, "node_modules", InstalledMarker); // npm ci deletes node_modules, and it with it
+        if (File.Exists(installed) && File.Exists(exe) && File.Exists(axe)) return exe;
         await using var gate = await AcquireLockAsync(Path.Combine(root, ".npm-install.lock"), cancellationToken).ConfigureAwait(false);
-        if (File.Exists(exe) && File.Exists(axe)) return exe;
+        // Under the lock no install of ours is running: files present are a finished install (ours, or a manual npm ci).
+        if (File.Exists(exe) && File.Exists(axe))
+        {
+            await File.WriteAllTextAsync(installed, "", cancellationToken).ConfigureAwait(false);
+            return exe;
+        }
         log?.Invoke("Installing Azurite (npm ci)...");
         var npm = new ProcessStartInfo("npm") { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in new[] { "ci", "--no-audit", "--no-fund", "--loglevel=error" }) npm.ArgumentList.Add(arg);
@@ -199,8 +210,12 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
         {
             throw new InvalidOperationException($"npm ci failed with exit code {process.ExitCode}: {await stderr.ConfigureAwait(false)}");
         }
+        await File.WriteAllTextAsync(installed, "", cancellationToken).ConfigureAwait(false);
         return exe;
     }
+
+    /// <summary>Written in node_modules once an install has finished.</summary>
+    internal const string InstalledMarker = ".domainscreen-installed";
 
     private static async Task<FileStream> AcquireLockAsync(string path, CancellationToken cancellationToken)
     {
