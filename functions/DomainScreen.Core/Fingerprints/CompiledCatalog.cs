@@ -83,8 +83,8 @@ public sealed class CompiledCatalog
     {
         public bool IsCue { get; } = !Categories.All.Contains(Category);
 
-        /// <summary>Text every match of <see cref="Pattern"/> starts with (<c>.exe</c>), or null.</summary>
-        public string? Leading { get; } = Pattern is null ? null : LeadingLiteral.Of(Spec.Pattern!, (Pattern.Options & RegexOptions.IgnoreCase) != 0);
+        /// <summary>Texts one of which every match of <see cref="Pattern"/> starts with (<c>.exe</c>; <c>.apk</c> and <c>.ap</c>K), or null.</summary>
+        public string[]? Leadings { get; } = Pattern is null ? null : LeadingLiteral.Spellings(Spec.Pattern!, (Pattern.Options & RegexOptions.IgnoreCase) != 0);
     }
 
     private readonly List<SignatureSpec> _signatures;
@@ -102,7 +102,13 @@ public sealed class CompiledCatalog
     private readonly Dictionary<string, SignatureSpec> _signaturesById;
     private readonly FrozenSet<int> _faviconHashes;
     private readonly SearchValues<string> _brandNames;
-    private readonly SearchValues<string>? _leadings; // the pattern terms' fixed leading texts (.exe, .dmg, .ap…)
+    // Marks: the fixed texts one of which every match of a pattern term starts with (.exe; .apk and .apK) are literals
+    // of the scan too, which notes where each first occurs in the page: the pattern runs from the first of its marks,
+    // and not at all on a page with none. (Page regex rules are not marked: their texts — download, src= — are common
+    // enough that the scan pays more to note them than the rules cost, which run only for signatures with evidence.)
+    private readonly int _markCount;
+    private readonly int[] _markOfLiteral; // by literal id: index into the marks, or -1
+    private readonly int[]?[] _marksOfPattern; // by position in _patternTerms, or null for a pattern with no marks
 
     // Targets: rule index ≥ 0; term index encoded as -(index + 1).
     internal CompiledCatalog(string version, List<SignatureSpec> signatures, List<LexiconSpec> lexicons, List<BrandSpec>? brands = null)
@@ -140,7 +146,13 @@ public sealed class CompiledCatalog
                 foreach (var variant in ChineseVariants.Of(term.Text!)) AddLiteral(variant, -_terms.Count);
             }
         }
+        var marks = _patternTerms.SelectMany(i => _terms[i].Leadings ?? []).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+        foreach (var mark in marks) _literalTargets.TryAdd(mark, []);
+        _markCount = marks.Length;
+        int[]? MarksOf(string[]? texts) => texts?.Select(t => Array.FindIndex(marks, m => string.Equals(m, t, StringComparison.OrdinalIgnoreCase))).Distinct().ToArray();
+        _marksOfPattern = _patternTerms.Select(i => MarksOf(_terms[i].Leadings)).ToArray();
         _scanner = new LiteralScanner(_literalTargets.Keys.ToArray());
+        _markOfLiteral = Enumerable.Range(0, _scanner.Count).Select(id => Array.FindIndex(marks, m => string.Equals(m, _scanner[id], StringComparison.OrdinalIgnoreCase))).ToArray();
         _targetsOf = Enumerable.Range(0, _scanner.Count).Select(id => _literalTargets[_scanner[id]].ToArray()).ToArray();
         ProbePaths = _rules.Where(r => r.Spec.Field == Fields.Probe).Select(r => r.Spec.Path!).Distinct(StringComparer.Ordinal).ToArray();
         _signaturesById = signatures.ToDictionary(sig => sig.Id!, StringComparer.Ordinal);
@@ -150,8 +162,6 @@ public sealed class CompiledCatalog
             .Select(sig => Enumerable.Range(firstRule[sig], firstRule[sig + 1] - firstRule[sig]).All(i => KindOf(_rules[i]) == RuleKind.Expensive)).ToArray();
         _cheapRulesByField = byKind[RuleKind.Cheap].GroupBy(i => _rules[i].Field).Select(g => (g.Key, g.ToArray())).ToArray();
         _expensiveRules = byKind[RuleKind.Expensive].ToArray();
-        var leadings = _patternTerms.Select(i => _terms[i].Leading).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
-        _leadings = leadings.Length > 0 ? SearchValues.Create(leadings, StringComparison.OrdinalIgnoreCase) : null;
         _brandNames = SearchValues.Create(Brands.SelectMany(b => b.Names).Where(n => n.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToArray(),
             StringComparison.OrdinalIgnoreCase);
     }
@@ -200,12 +210,15 @@ public sealed class CompiledCatalog
         return hits;
     }
 
-    /// <summary>The price and other pattern terms over a text (profiling).</summary>
+    /// <summary>The literal scan (which notes where the patterns' leading texts occur) and the price and other pattern terms over a text (tests, profiling).</summary>
     internal IReadOnlyCollection<TermHit> ScanPatternsOnly(string text)
     {
-        var hits = new Dictionary<int, TermHit>();
-        ScanPatterns(text, hits, []);
-        return hits.Values;
+        var hits = RunHits.Rent(_rules.Count, _signatures.Count, _markCount);
+        ScanLiterals(text, Fields.Html, hits);
+        var found = new Dictionary<int, TermHit>();
+        ScanPatterns(text, hits.MarkAt, found, []);
+        hits.Return();
+        return found.Values;
     }
 
     /// <summary>Every probe path any signature uses.</summary>
@@ -262,7 +275,7 @@ public sealed class CompiledCatalog
     /// those it hit and every step after the scan (evidence, products, clearing) walks that list, not the catalog.
     /// Each thread keeps one, emptied when its run ends.
     /// </summary>
-    private sealed class RunHits(int rules, int signatures)
+    private sealed class RunHits(int rules, int signatures, int marks)
     {
         [ThreadStatic] private static RunHits? t_cached;
 
@@ -271,10 +284,20 @@ public sealed class CompiledCatalog
         public readonly List<int> Hit = [];
         public readonly bool[] HasEvidence = new bool[signatures]; // by signature
         public readonly Dictionary<int, TermHit> Terms = [];
+        public readonly int[] MarkAt = NoneYet(marks); // where each mark first occurs in the page, or -1
 
-        public static RunHits Rent(int rules, int signatures)
+        private static int[] NoneYet(int n)
         {
-            var hits = t_cached is { } cached && cached.Rules.Length == rules && cached.HasEvidence.Length == signatures ? cached : new RunHits(rules, signatures);
+            var at = new int[n];
+            Array.Fill(at, -1);
+            return at;
+        }
+
+        public static RunHits Rent(int rules, int signatures, int marks)
+        {
+            var hits = t_cached is { } cached && cached.Rules.Length == rules && cached.HasEvidence.Length == signatures && cached.MarkAt.Length == marks
+                ? cached
+                : new RunHits(rules, signatures, marks);
             t_cached = null; // a run inside a run on this thread gets its own
             return hits;
         }
@@ -295,6 +318,7 @@ public sealed class CompiledCatalog
             Array.Clear(HasEvidence); // a flag per signature: a few hundred bytes
             Hit.Clear();
             Terms.Clear();
+            Array.Fill(MarkAt, -1);
             t_cached = this;
         }
     }
@@ -302,7 +326,7 @@ public sealed class CompiledCatalog
     private FingerprintResult Run(PageFacts page, bool reportAll)
     {
         var warnings = new List<string>();
-        var hits = RunHits.Rent(_rules.Count, _signatures.Count);
+        var hits = RunHits.Rent(_rules.Count, _signatures.Count, _markCount);
         ScanLiterals(page.Html, Fields.Html, hits);
         if (page.Gradio is { } gradio) ScanLiterals(gradio.Text, Fields.GradioText, hits);
         // Terms split by zero-width characters or written as character references are found in the unmasked text.
@@ -321,7 +345,7 @@ public sealed class CompiledCatalog
         }
 
         // Pattern terms (prices) are cues: they only matter on a page that already names a category or a tool.
-        if (_patternTerms.Count > 0 && (hits.Hit.Count > 0 || hits.Terms.Values.Any(t => !Categories.Cues.Contains(t.Category)))) ScanPatterns(page.Html, hits.Terms, warnings);
+        if (_patternTerms.Count > 0 && (hits.Hit.Count > 0 || hits.Terms.Values.Any(t => !Categories.Cues.Contains(t.Category)))) ScanPatterns(page.Html, hits.MarkAt, hits.Terms, warnings);
 
         // Products in catalog order, each with its hits in rule order: a signature's rules are consecutive (added
         // signature by signature), so the hit rules sorted are grouped by signature.
@@ -417,8 +441,11 @@ public sealed class CompiledCatalog
     private void ScanLiterals(string text, string field, RunHits hits)
     {
         var termHits = hits.Terms;
+        var markAt = field == Fields.Html ? hits.MarkAt : null; // the pattern terms run over the page
         _scanner.Scan(text, MaxHitsPerLiteral, (literal, at) =>
         {
+            // Found in text order, so the first time is the first occurrence.
+            if (markAt is not null && _markOfLiteral[literal] is >= 0 and var mark && markAt[mark] < 0) markAt[mark] = at;
             var length = _scanner[literal].Length;
             // The page's own spelling; most pages spell a term as the catalog does, and then the catalog's string serves.
             string Spelled() => text.AsSpan(at, length).SequenceEqual(_scanner[literal]) ? _scanner[literal] : text.Substring(at, length);
@@ -449,24 +476,19 @@ public sealed class CompiledCatalog
         });
     }
 
-    private void ScanPatterns(string text, Dictionary<int, TermHit> termHits, List<string> warnings)
+    private void ScanPatterns(string text, int[] markAt, Dictionary<int, TermHit> termHits, List<string> warnings)
     {
-        int? firstLeading = null;
-        foreach (var i in _patternTerms)
+        for (var p = 0; p < _patternTerms.Count; p++)
         {
+            var i = _patternTerms[p];
             var term = _terms[i];
             var regex = term.Pattern!;
             try
             {
-                // A pattern with fixed leading text runs from the first place any such text occurs (one search for all
-                // of them), and not at all on a page with none.
+                // A pattern with fixed leading text runs from the first place that text occurs in any of its spellings
+                // (the literal scan noted each), and not at all on a page without it.
                 var from = 0;
-                if (term.Leading is not null)
-                {
-                    firstLeading ??= text.AsSpan().IndexOfAny(_leadings!); // built from every term's Leading
-                    if (firstLeading < 0) continue;
-                    from = firstLeading.Value;
-                }
+                if (_marksOfPattern[p] is { } marks && (from = First(markAt, marks)) < 0) continue;
                 var m = regex.Match(text, from);
                 if (m.Success) termHits.TryAdd(i, new TermHit(term.Spec.Id!, term.Category, term.Spec.Kind, term.Spec.Weight, Fields.Html, m.Value.Length <= 200 ? m.Value : m.Value[..200], m.Index));
             }
@@ -475,6 +497,16 @@ public sealed class CompiledCatalog
                 warnings.Add($"term '{term.Spec.Id}' timed out after {CatalogLoader.RegexTimeout.TotalMilliseconds:0} ms and was skipped");
             }
         }
+    }
+
+    private static int First(int[] at, int[] which)
+    {
+        var first = -1;
+        foreach (var w in which)
+        {
+            if (at[w] >= 0 && (first < 0 || at[w] < first)) first = at[w];
+        }
+        return first;
     }
 
     private static readonly string[] ClaimWords = ["官方", "官网", "正版", "下载", "登录", "登陆", "客户端", "中文版", "入口", "official", "download", "login",
@@ -537,9 +569,6 @@ public sealed class CompiledCatalog
     private static readonly string[] Negators = ["拒绝", "杜绝", "严禁", "禁止", "不提供", "不做", "绝不", "从不", "不支持", "反对", "抵制", "远离", "谨防",
         "no ", "not ", "never ", "don't ", "do not ", "won't ", "we refuse ", "against ", "beware of ", "free of ", "zero "];
 
-    // Every character a negator starts with, in both cases: most terms have none of them in the few characters before.
-    private static readonly SearchValues<char> NegatorStarts = SearchValues.Create(
-        Negators.Select(n => char.ToLowerInvariant(n[0])).Concat(Negators.Select(n => char.ToUpperInvariant(n[0]))).Distinct().ToArray());
 
     // The negators by their first character, in both cases (indices into Negators).
     private static readonly FrozenDictionary<char, int[]> NegatorsByFirst = Enumerable.Range(0, Negators.Length)
@@ -547,6 +576,17 @@ public sealed class CompiledCatalog
         .Distinct()
         .GroupBy(e => e.First, e => e.k)
         .ToFrozenDictionary(g => g.Key, g => g.ToArray());
+
+    // Every character a negator starts with, in both cases, as one bit per UTF-16 unit (8 KB): most terms have none of
+    // them in the few characters before, and a bit test is a fraction of a SearchValues<char> lookup for a mixed set.
+    private static readonly ulong[] NegatorStarts = BitsOf(NegatorsByFirst.Keys);
+
+    private static ulong[] BitsOf(IEnumerable<char> chars)
+    {
+        var bits = new ulong[65536 / 64];
+        foreach (var c in chars) bits[c >> 6] |= 1UL << c;
+        return bits;
+    }
 
     /// <summary>
     /// A negation just before the term (within a few characters): 拒绝刷量, "we never sell accounts". The window is read
@@ -560,7 +600,7 @@ public sealed class CompiledCatalog
         var seen = 0UL; // negators met already, nearer the term (one bit each: at most 64 negators)
         for (var j = before.Length - 1; j >= 0; j--)
         {
-            if (!NegatorStarts.Contains(before[j])) continue;
+            if ((NegatorStarts[before[j] >> 6] & (1UL << before[j])) == 0) continue;
             foreach (var k in NegatorsByFirst[before[j]])
             {
                 var n = Negators[k];

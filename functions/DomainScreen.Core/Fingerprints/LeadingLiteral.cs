@@ -14,7 +14,23 @@ internal static class LeadingLiteral
     private const string PlainPunctuation = "-/:,'\"@%&~<>=!#;_ ";
 
     /// <summary>The required leading text, or null when there is none of at least two characters.</summary>
-    public static string? Of(string pattern, bool ignoreCase) => HasAlternation(pattern) ? null : Prefix(pattern, ignoreCase);
+    public static string? Of(string pattern, bool ignoreCase) => HasAlternation(pattern) ? null : Prefix(pattern, ignoreCase, throughK: false);
+
+    /// <summary>
+    /// The required leading text in every spelling an ordinal ignore-case search must look for to find where each match
+    /// may start: <see cref="Of"/>'s text continued through <c>k</c>, each <c>k</c> written both as <c>k</c> and as
+    /// U+212A KELVIN SIGN (<c>\.apk\b</c> → <c>.apk</c>, <c>.ap</c>K) — longer texts than <see cref="Of"/>'s, so fewer
+    /// false starts (<c>.ap</c> is in every <c>.app</c> and <c>.api</c>). Past two k, <see cref="Of"/>'s text alone.
+    /// </summary>
+    public static string[]? Spellings(string pattern, bool ignoreCase)
+    {
+        if (!ignoreCase || HasAlternation(pattern)) return Of(pattern, ignoreCase) is { } plain ? [plain] : null;
+        if (Prefix(pattern, ignoreCase, throughK: true) is not { } prefix) return null;
+        if (prefix.Count(c => c is 'k' or 'K') > 2) return Of(pattern, ignoreCase) is { } shorter ? [shorter] : null;
+        IEnumerable<string> spellings = [""];
+        foreach (var c in prefix) spellings = c is 'k' or 'K' ? spellings.SelectMany(s => new[] { s + c, s + '\u212A' }) : spellings.Select(s => s + c);
+        return spellings.ToArray();
+    }
 
     /// <summary>
     /// Texts of which every match contains at least one (<c>^(NextChat|ChatGPT Next Web)$</c> → both names), so a value
@@ -41,7 +57,7 @@ internal static class LeadingLiteral
                 if (!Collect(inner, ignoreCase, found, depth + 1)) return false;
                 continue;
             }
-            if (Prefix(b, ignoreCase) is not { } prefix) return false;
+            if (Prefix(b, ignoreCase, throughK: false) is not { } prefix) return false;
             found.Add(prefix);
         }
         return found.Count > 0;
@@ -107,7 +123,7 @@ internal static class LeadingLiteral
         if (inClass) yield return (pattern.Length, '\0', -1);
     }
 
-    private static string? Prefix(string pattern, bool ignoreCase)
+    private static string? Prefix(string pattern, bool ignoreCase, bool throughK)
     {
         var prefix = new System.Text.StringBuilder();
         for (var i = 0; i < pattern.Length; i++)
@@ -119,7 +135,7 @@ internal static class LeadingLiteral
                 if (i + 1 >= pattern.Length || !EscapedLiterals.Contains(pattern[i + 1])) break;
                 literal = pattern[++i];
             }
-            else if (char.IsAsciiDigit(c) || PlainPunctuation.Contains(c) || (char.IsAsciiLetter(c) && !(ignoreCase && c is 'k' or 'K')))
+            else if (char.IsAsciiDigit(c) || PlainPunctuation.Contains(c) || (char.IsAsciiLetter(c) && (throughK || !(ignoreCase && c is 'k' or 'K'))))
             {
                 literal = c;
             }

@@ -5,8 +5,8 @@ using DomainScreen.Core.Fingerprints;
 namespace DomainScreen.Core.Tests.Fingerprints;
 
 /// <summary>
-/// Pattern terms run from the first place any of their fixed leading texts occurs (and not at all on a page with
-/// none): that must find exactly what running each of them over the whole page finds.
+/// Pattern terms run from the first place their fixed leading text occurs in any of its spellings (and not at all on a
+/// page without it): that must find exactly what running each of them over the whole page finds.
 /// </summary>
 public class LeadingLiteralTests
 {
@@ -130,6 +130,37 @@ public class LeadingLiteralTests
         return texts;
     }
 
+    [Theory]
+    [InlineData(@"\.apk\b", ".apk", ".ap\u212A")]
+    [InlineData(@"\.exe\b", ".exe")]
+    [InlineData(@"kk-\d", "kk-", "k\u212A-", "\u212Ak-", "\u212A\u212A-")]
+    [InlineData(@"kkk\d")] // past two k, Of's text: none here
+    [InlineData(@"abkkk\d", "ab")]
+    [InlineData(@"(?:NT|HK)\$\s?\d{1,6}")]
+    [InlineData(@"a")]
+    public void Spellings_WriteEachKBothWays(string pattern, params string[] expected)
+    {
+        Assert.Equal(expected.Length == 0 ? null : expected, LeadingLiteral.Spellings(pattern, ignoreCase: true));
+    }
+
+    [Fact]
+    public void Spellings_FindWhereEveryMatchStarts()
+    {
+        // One of the spellings, searched ordinal ignore-case, occurs at or before every match's start.
+        foreach (var pattern in new[] { @"\.apk\b", @"kk-\d", @"Kite\d" })
+        {
+            var regex = CatalogLoader.CompileRegex(pattern);
+            var spellings = LeadingLiteral.Spellings(pattern, ignoreCase: true)!;
+            foreach (var text in new[] { "x.APK", "x.ap\u212A", "\u212AK-1", "k\u212A-2", "KK-3", "\u212Aite4", "kITE5" })
+            {
+                var match = regex.Match(text);
+                if (!match.Success) continue;
+                var first = spellings.Select(s => text.IndexOf(s, StringComparison.OrdinalIgnoreCase)).Where(i => i >= 0).DefaultIfEmpty(-1).Min();
+                Assert.True(first >= 0 && first <= match.Index, $"{pattern} on {text}: first spelling at {first}, match at {match.Index}");
+            }
+        }
+    }
+
     [Fact]
     public void Of_KeepsK_WhenCaseMatters()
     {
@@ -165,7 +196,8 @@ public class LeadingLiteralTests
     [Fact]
     public void PatternTerms_FromTheFirstLeadingText_FindWhatEachPatternFindsOverTheWholePage()
     {
-        // The catalog runs its pattern terms from the first place any of their leading texts occurs (one search).
+        // The catalog runs each pattern term from the first place its leading text occurs, which the literal scan notes
+        // (the leading texts are literals of the scan), and not at all where the text is absent.
         var catalog = CatalogLoader.Compile(CatalogProvider.BuiltInFiles());
         var terms = CatalogFiles().SelectMany(f => f.Lexicons).SelectMany(l => l.Terms).Where(t => t.Pattern is not null)
             .Select(t => (Id: t.Id!, Pattern: CatalogLoader.CompileRegex(t.Pattern!))).ToList();

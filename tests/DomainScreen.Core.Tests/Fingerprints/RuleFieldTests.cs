@@ -168,3 +168,65 @@ public sealed class RunIsolationTests
         Assert.DoesNotContain(lower, t => t.Matched == "AI换脸");
     }
 }
+
+/// <summary>
+/// A regex rule over the page runs only for a signature with other evidence, and then reports the first match over the
+/// whole page — before the evidence too.
+/// </summary>
+public sealed class PageRegexRuleTests
+{
+    private const string ZhPattern = "(整合包|下载|破解)", EnPattern = "(download|portable|license key)", BarePattern = "[0-9]{3}-tool";
+
+    private static readonly CompiledCatalog Catalog = CatalogLoader.Compile([("marks.json", $$"""
+        { "version": "t1", "signatures": [
+          { "id": "acme", "product": "Acme", "categories": ["face-swap"], "threshold": 50, "rules": [
+            { "id": "name", "field": "html", "match": "contains", "value": "acme-swap", "weight": 30 },
+            { "id": "zh", "field": "html", "match": "regex", "value": "{{ZhPattern}}", "weight": 20 },
+            { "id": "en", "field": "html", "match": "regex", "value": "{{EnPattern}}", "weight": 20 },
+            { "id": "bare", "field": "html", "match": "regex", "value": "{{BarePattern}}", "weight": 20 } ] }
+        ] }
+        """)]);
+
+    [Fact]
+    public void PageRegex_FindsTheFirstMatchBeforeOrAfterTheEvidence()
+    {
+        var html = "<p>免费下载</p><p>ACME-SWAP 整合包</p><p>Portable build, DOWNLOAD now</p>";
+        var hits = Assert.Single(Catalog.RunAll(PageFacts.FromHtml(html)).Products).Hits.ToDictionary(h => h.RuleId);
+
+        Assert.Equal(("下载", html.IndexOf("下载", StringComparison.Ordinal)), (hits["zh"].Matched, hits["zh"].Offset));
+        Assert.Equal(("Portable", html.IndexOf("Portable", StringComparison.Ordinal)), (hits["en"].Matched, hits["en"].Offset));
+        Assert.False(hits.ContainsKey("bare"));
+    }
+
+    [Fact]
+    public void PageRegex_DoesNotHoldOnAPageWithoutAMatch()
+    {
+        var hits = Assert.Single(Catalog.RunAll(PageFacts.FromHtml("<p>acme-swap 下 载, down load, licence key, 123-tool</p>")).Products).Hits;
+
+        Assert.Equal(["bare", "name"], hits.Select(h => h.RuleId).Order());
+    }
+
+    [Fact]
+    public void PageRegex_FindsWhatTheRegexFindsOverTheWholePage()
+    {
+        string[] pieces = ["acme-swap", "下载", "下 载", "整合", "整合包", "破解版", "DOWNLOAD", "down", "load", "Portable", "license", " key", "license ke",
+            "license \u212Aey", "7", "123-tool", "-tool", "<p>", " ", "文本", "x"];
+        var random = new Random(11);
+        var rules = new[] { ("zh", ZhPattern), ("en", EnPattern), ("bare", BarePattern) }.Select(r => (Id: r.Item1, Regex: CatalogLoader.CompileRegex(r.Item2))).ToArray();
+        var compared = 0;
+        for (var round = 0; round < 500; round++)
+        {
+            var html = string.Concat(Enumerable.Range(0, random.Next(1, 14)).Select(_ => pieces[random.Next(pieces.Length)]));
+            var product = Catalog.RunAll(PageFacts.FromHtml(html)).Products.SingleOrDefault();
+            if (product is null || !product.Hits.Any(h => h.RuleId == "name")) continue; // page regexes run for a signature with evidence
+            compared++;
+            foreach (var (id, regex) in rules)
+            {
+                var m = regex.Match(html);
+                var hit = product.Hits.SingleOrDefault(h => h.RuleId == id);
+                Assert.Equal(m.Success ? (m.Value, m.Index) : default, hit is null ? default : (hit.Matched, hit.Offset));
+            }
+        }
+        Assert.True(compared > 100, $"only {compared} pages had evidence");
+    }
+}
