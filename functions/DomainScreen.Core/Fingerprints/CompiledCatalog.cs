@@ -213,12 +213,12 @@ public sealed class CompiledCatalog
     /// <summary>The literal scan (which notes where the patterns' leading texts occur) and the price and other pattern terms over a text (tests, profiling).</summary>
     internal IReadOnlyCollection<TermHit> ScanPatternsOnly(string text)
     {
-        var hits = RunHits.Rent(_rules.Count, _signatures.Count, _markCount);
+        var hits = RunHits.Rent(_rules.Count, _signatures.Count, _terms.Count, _markCount);
         ScanLiterals(text, Fields.Html, hits);
-        var found = new Dictionary<int, TermHit>();
-        ScanPatterns(text, hits.MarkAt, found, []);
+        ScanPatterns(text, hits, []);
+        var found = hits.TermsHit.Where(t => _terms[t].Pattern is not null).Select(t => hits.Terms[t]!).ToList();
         hits.Return();
-        return found.Values;
+        return found;
     }
 
     /// <summary>Every probe path any signature uses.</summary>
@@ -275,7 +275,7 @@ public sealed class CompiledCatalog
     /// those it hit and every step after the scan (evidence, products, clearing) walks that list, not the catalog.
     /// Each thread keeps one, emptied when its run ends.
     /// </summary>
-    private sealed class RunHits(int rules, int signatures, int marks)
+    private sealed class RunHits(int rules, int signatures, int terms, int marks)
     {
         [ThreadStatic] private static RunHits? t_cached;
 
@@ -283,7 +283,9 @@ public sealed class CompiledCatalog
         public readonly RuleHit?[] Rules = new RuleHit?[rules];
         public readonly List<int> Hit = [];
         public readonly bool[] HasEvidence = new bool[signatures]; // by signature
-        public readonly Dictionary<int, TermHit> Terms = [];
+        // Each term's first hit, and the terms hit, in the order found.
+        public readonly TermHit?[] Terms = new TermHit?[terms];
+        public readonly List<int> TermsHit = [];
         public readonly int[] MarkAt = NoneYet(marks); // where each mark first occurs in the page, or -1
 
         private static int[] NoneYet(int n)
@@ -293,11 +295,12 @@ public sealed class CompiledCatalog
             return at;
         }
 
-        public static RunHits Rent(int rules, int signatures, int marks)
+        public static RunHits Rent(int rules, int signatures, int terms, int marks)
         {
-            var hits = t_cached is { } cached && cached.Rules.Length == rules && cached.HasEvidence.Length == signatures && cached.MarkAt.Length == marks
+            var hits = t_cached is { } cached && cached.Rules.Length == rules && cached.HasEvidence.Length == signatures && cached.Terms.Length == terms
+                && cached.MarkAt.Length == marks
                 ? cached
-                : new RunHits(rules, signatures, marks);
+                : new RunHits(rules, signatures, terms, marks);
             t_cached = null; // a run inside a run on this thread gets its own
             return hits;
         }
@@ -312,12 +315,33 @@ public sealed class CompiledCatalog
             Hit.Add(rule);
         }
 
+        public bool HasTerm(int term) => Terms[term] is not null;
+
+        /// <summary>Records the term's hit unless it has one already.</summary>
+        public void AddTerm(int term, TermHit hit)
+        {
+            if (Terms[term] is not null) return;
+            Terms[term] = hit;
+            TermsHit.Add(term);
+        }
+
+        /// <summary>True when a term of the lexicon categories (not only cues) was found.</summary>
+        public bool HasCategoryTerm()
+        {
+            foreach (var t in TermsHit)
+            {
+                if (!Categories.Cues.Contains(Terms[t]!.Category)) return true;
+            }
+            return false;
+        }
+
         public void Return()
         {
             foreach (var i in Hit) Rules[i] = null;
+            foreach (var t in TermsHit) Terms[t] = null;
             Array.Clear(HasEvidence); // a flag per signature: a few hundred bytes
             Hit.Clear();
-            Terms.Clear();
+            TermsHit.Clear();
             Array.Fill(MarkAt, -1);
             t_cached = this;
         }
@@ -326,7 +350,7 @@ public sealed class CompiledCatalog
     private FingerprintResult Run(PageFacts page, bool reportAll)
     {
         var warnings = new List<string>();
-        var hits = RunHits.Rent(_rules.Count, _signatures.Count, _markCount);
+        var hits = RunHits.Rent(_rules.Count, _signatures.Count, _terms.Count, _markCount);
         ScanLiterals(page.Html, Fields.Html, hits);
         if (page.Gradio is { } gradio) ScanLiterals(gradio.Text, Fields.GradioText, hits);
         // Terms split by zero-width characters or written as character references are found in the unmasked text.
@@ -345,7 +369,7 @@ public sealed class CompiledCatalog
         }
 
         // Pattern terms (prices) are cues: they only matter on a page that already names a category or a tool.
-        if (_patternTerms.Count > 0 && (hits.Hit.Count > 0 || hits.Terms.Values.Any(t => !Categories.Cues.Contains(t.Category)))) ScanPatterns(page.Html, hits.MarkAt, hits.Terms, warnings);
+        if (_patternTerms.Count > 0 && (hits.Hit.Count > 0 || hits.HasCategoryTerm())) ScanPatterns(page.Html, hits, warnings);
 
         // Products in catalog order, each with its hits in rule order: a signature's rules are consecutive (added
         // signature by signature), so the hit rules sorted are grouped by signature.
@@ -367,7 +391,7 @@ public sealed class CompiledCatalog
         }
         var filings = Compliance.Find(page.Html);
         // Offsets of text read from the embedded Gradio config point into the page file, like every other html offset.
-        var terms = SortedByOffset(hits.Terms.Values, page.Gradio);
+        var terms = SortedByOffset(hits, page.Gradio);
         hits.Return();
         var all = new FingerprintResult(products, terms, filings, Version, warnings) { Brands = FindBrandClaims(page) };
         return reportAll ? all : Finalise(all);
@@ -405,14 +429,16 @@ public sealed class CompiledCatalog
     /// Terms in page order, ties in the order found (a stable insertion sort for the usual few dozen); those read from
     /// the embedded Gradio config get their offset in the page file.
     /// </summary>
-    private static TermHit[] SortedByOffset(Dictionary<int, TermHit>.ValueCollection found, GradioConfig? gradio)
+    private static TermHit[] SortedByOffset(RunHits hits, GradioConfig? gradio)
     {
+        var found = hits.TermsHit;
         if (found.Count == 0) return [];
         var many = found.Count > 64; // a page naming hundreds of terms: no quadratic sort (a stable one at the end)
         var sorted = new TermHit[found.Count];
         var n = 0;
-        foreach (var term in found)
+        foreach (var t in found)
         {
+            var term = hits.Terms[t]!;
             var hit = gradio is not null && term.Field == Fields.GradioText && gradio.FileOffset(term.Matched, term.Offset) is { } at ? term with { Offset = at } : term;
             if (many)
             {
@@ -440,7 +466,6 @@ public sealed class CompiledCatalog
 
     private void ScanLiterals(string text, string field, RunHits hits)
     {
-        var termHits = hits.Terms;
         var markAt = field == Fields.Html ? hits.MarkAt : null; // the pattern terms run over the page
         _scanner.Scan(text, MaxHitsPerLiteral, (literal, at) =>
         {
@@ -463,20 +488,20 @@ public sealed class CompiledCatalog
                 }
                 var index = -target - 1;
                 var term = _terms[index];
-                if (termHits.ContainsKey(index) || (term.AsciiWord && !IsWordBoundary(text, at, length))) continue;
+                if (hits.HasTerm(index) || (term.AsciiWord && !IsWordBoundary(text, at, length))) continue;
                 // "拒绝刷量", "no face swap of others": a refused offer is not an offer; a later mention may still be one.
                 if (!term.IsCue && Negated(text, at))
                 {
                     negated = true;
                     continue;
                 }
-                termHits.Add(index, new TermHit(term.Spec.Id!, term.Category, term.Spec.Kind, term.Spec.Weight, field, matched ??= Spelled(), at));
+                hits.AddTerm(index, new TermHit(term.Spec.Id!, term.Category, term.Spec.Kind, term.Spec.Weight, field, matched ??= Spelled(), at));
             }
             return !negated;
         });
     }
 
-    private void ScanPatterns(string text, int[] markAt, Dictionary<int, TermHit> termHits, List<string> warnings)
+    private void ScanPatterns(string text, RunHits hits, List<string> warnings)
     {
         for (var p = 0; p < _patternTerms.Count; p++)
         {
@@ -488,9 +513,9 @@ public sealed class CompiledCatalog
                 // A pattern with fixed leading text runs from the first place that text occurs in any of its spellings
                 // (the literal scan noted each), and not at all on a page without it.
                 var from = 0;
-                if (_marksOfPattern[p] is { } marks && (from = First(markAt, marks)) < 0) continue;
+                if (_marksOfPattern[p] is { } marks && (from = First(hits.MarkAt, marks)) < 0) continue;
                 var m = regex.Match(text, from);
-                if (m.Success) termHits.TryAdd(i, new TermHit(term.Spec.Id!, term.Category, term.Spec.Kind, term.Spec.Weight, Fields.Html, m.Value.Length <= 200 ? m.Value : m.Value[..200], m.Index));
+                if (m.Success) hits.AddTerm(i, new TermHit(term.Spec.Id!, term.Category, term.Spec.Kind, term.Spec.Weight, Fields.Html, m.Value.Length <= 200 ? m.Value : m.Value[..200], m.Index));
             }
             catch (RegexMatchTimeoutException)
             {

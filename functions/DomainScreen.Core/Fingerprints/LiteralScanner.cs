@@ -70,6 +70,11 @@ internal sealed class LiteralScanner
     // for characters five to eight ("news spinner" is rejected at "news, weather" without a full comparison).
     private readonly ulong[] _keys, _keyMasks, _nextKeys, _nextKeyMasks;
 
+    // Literals the two keys settle: eight characters or fewer, each one that only characters equal to it ignoring case
+    // share a lower case with (all but a few: U+212A KELVIN SIGN lower-cases to k, and is not k ignoring case). Equal
+    // keys then mean equal texts, and the full comparison — for Chinese text the runtime's slow path — is skipped.
+    private readonly bool[] _keysDecide;
+
     private readonly ulong[][] _tables = TableSlots.Select(n => new ulong[n / 64]).ToArray();
 
     // For each literal: the (table, slot) of every bit it sets, and the group counting the live literals under that bit.
@@ -96,6 +101,7 @@ internal sealed class LiteralScanner
         _keyMasks = new ulong[_literals.Length];
         _nextKeys = new ulong[_literals.Length];
         _nextKeyMasks = new ulong[_literals.Length];
+        _keysDecide = new bool[_literals.Length];
         _bitsOf = new (int, int, int)[_literals.Length][];
         var groups = new Dictionary<(int Table, int Slot), int>();
         var sizes = new List<int>();
@@ -112,6 +118,7 @@ internal sealed class LiteralScanner
             _keyMasks[id] = Mask(literal.Length);
             _nextKeys[id] = literal.Length > 4 ? Key(literal.AsSpan(4)) : 0;
             _nextKeyMasks[id] = literal.Length > 4 ? Mask(literal.Length - 4) : 0;
+            _keysDecide[id] = literal.Length <= 8 && literal.All(c => LowerDecides[c]);
             var bits = new List<(int, int, int)>();
             void File(int table, int slot)
             {
@@ -283,7 +290,7 @@ internal sealed class LiteralScanner
             if ((key & _keyMasks[id]) != _keys[id] || state.Hits[id] >= maxHits) continue;
             // A literal of five or more matched four characters, so the text has at least four here.
             if (_nextKeyMasks[id] != 0 && ((nextKey ??= Key(rest[4..])) & _nextKeyMasks[id]) != _nextKeys[id]) continue;
-            if (!rest.StartsWith(_literals[id], StringComparison.OrdinalIgnoreCase)) continue;
+            if (!_keysDecide[id] && !rest.StartsWith(_literals[id], StringComparison.OrdinalIgnoreCase)) continue;
             if (!found(id, at)) continue;
             if (state.Hits[id]++ == 0) state.Touched.Add(id);
             if (state.Hits[id] == maxHits) state.Kill(id);
@@ -441,6 +448,36 @@ internal sealed class LiteralScanner
         var next = (int[])start.Clone();
         foreach (var (slot, id) in entries) ids[next[slot]++] = id;
         return ids;
+    }
+
+    /// <summary>
+    /// For every UTF-16 unit c: every unit with c's lower case equals c ignoring case (ordinal), so comparing lower cases
+    /// is comparing ignoring case. False for the few that share a lower case with a character they do not equal.
+    /// </summary>
+    internal static readonly bool[] LowerDecides = BuildLowerDecides();
+
+    private static bool[] BuildLowerDecides()
+    {
+        var sharing = new Dictionary<char, List<char>>();
+        for (var c = 0; c < 65536; c++)
+        {
+            if (Lower[c] == c) continue; // most units are their own lower case and share it with no other
+            if (!sharing.TryGetValue(Lower[c], out var list)) sharing[Lower[c]] = list = [Lower[c]];
+            list.Add((char)c);
+        }
+        var decides = new bool[65536];
+        Array.Fill(decides, true);
+        foreach (var group in sharing.Values)
+        {
+            foreach (var a in group)
+            {
+                foreach (var b in group)
+                {
+                    if (!MemoryExtensions.Equals([a], [b], StringComparison.OrdinalIgnoreCase)) decides[a] = decides[b] = false;
+                }
+            }
+        }
+        return decides;
     }
 
     private static char[] BuildLower()

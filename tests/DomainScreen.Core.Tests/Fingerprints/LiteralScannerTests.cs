@@ -173,6 +173,21 @@ public class LiteralScannerTests
     }
 
     [Fact]
+    public void CharactersSharingALowerCase_MatchOnlyWhereTheyAreEqualIgnoringCase()
+    {
+        // ẞ lower-cases to ß, U+2126 OHM SIGN to ω, U+212B ANGSTROM SIGN to å, U+212A KELVIN SIGN to k, ϴ to θ — and none
+        // equals the other ignoring case (ordinal ignore-case goes by upper case): a short literal with one of them is
+        // still compared in full where its lower-cased keys match; one without is settled by the keys.
+        string[] literals = ["ßx换", "ωm换", "åb换", "kö换", "θe换", "换脸ab"];
+        var scanner = new LiteralScanner(literals);
+        const string text = "ẞx换 ßX换 \u2126m换 ΩM换 \u212Bb换 Åb换 \u212Aö换 Kö换 ϴe换 Θe换 换脸AB";
+
+        var found = Scanned(scanner, text, int.MaxValue);
+        Assert.Equal(Obvious(literals, text, int.MaxValue), found);
+        Assert.Equal(6, found.Count); // ßX换 ΩM换 Åb换 Kö换 Θe换 换脸AB, and none of the look-alikes
+    }
+
+    [Fact]
     public void ShortLiteral_IsRefused()
     {
         Assert.Throws<ArgumentException>(() => new LiteralScanner(["a"]));
