@@ -99,6 +99,11 @@ public sealed class CompiledCatalog
     // the page or the Gradio text (only for signatures with evidence). Indices into _rules, in catalog order.
     private readonly int[] _expensiveRules;
     private readonly (FieldKind Field, int[] Rules)[] _cheapRulesByField;
+
+    // The equals rules over the title, the Gradio title and the Gradio element ids (a third of the rules a page's own
+    // fields run), by field and the value they test for, ignoring case: one lookup per value instead of a comparison per rule.
+    private readonly Dictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>>[] _equalsByField = new Dictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>>[3];
+    private static readonly FieldKind[] IndexedEqualsFields = [FieldKind.Title, FieldKind.GradioTitle, FieldKind.GradioElemId];
     private readonly Dictionary<string, SignatureSpec> _signaturesById;
     private readonly FrozenSet<int> _faviconHashes;
     private readonly SearchValues<string> _brandNames;
@@ -160,7 +165,16 @@ public sealed class CompiledCatalog
         var byKind = Enumerable.Range(0, _rules.Count).ToLookup(i => KindOf(_rules[i]));
         _regexOnly = Enumerable.Range(0, signatures.Count)
             .Select(sig => Enumerable.Range(firstRule[sig], firstRule[sig + 1] - firstRule[sig]).All(i => KindOf(_rules[i]) == RuleKind.Expensive)).ToArray();
-        _cheapRulesByField = byKind[RuleKind.Cheap].GroupBy(i => _rules[i].Field).Select(g => (g.Key, g.ToArray())).ToArray();
+        bool Indexed(int i) => _rules[i].Match == MatchKind.Equals && IndexedEqualsFields.Contains(_rules[i].Field);
+        _cheapRulesByField = byKind[RuleKind.Cheap].Where(i => !Indexed(i)).GroupBy(i => _rules[i].Field).Select(g => (g.Key, g.ToArray())).ToArray();
+        for (var f = 0; f < IndexedEqualsFields.Length; f++)
+        {
+            var field = IndexedEqualsFields[f];
+            _equalsByField[f] = byKind[RuleKind.Cheap].Where(i => Indexed(i) && _rules[i].Field == field)
+                .GroupBy(i => _rules[i].Spec.Value ?? "", StringComparer.OrdinalIgnoreCase)
+                .ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.OrdinalIgnoreCase)
+                .GetAlternateLookup<ReadOnlySpan<char>>();
+        }
         _expensiveRules = byKind[RuleKind.Expensive].ToArray();
         _brandNames = SearchValues.Create(Brands.SelectMany(b => b.Names).Where(n => n.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToArray(),
             StringComparison.OrdinalIgnoreCase);
@@ -357,6 +371,7 @@ public sealed class CompiledCatalog
         if (Unmasking.Unmask(page.Html) is { } unmasked) ScanLiterals(unmasked, Fields.UnmaskedText, hits);
         // Cheap rules first; a regex over the page runs only for signatures that already have evidence (or that
         // have nothing but regexes), so an ordinary page costs one literal scan, not a regex per signature.
+        EqualsRules(page, hits);
         foreach (var (field, rules) in _cheapRulesByField)
         {
             if (!Present(field, page)) continue; // no probes on a landing page, no favicon, no Gradio app: their rules cannot hold
@@ -395,6 +410,33 @@ public sealed class CompiledCatalog
         hits.Return();
         var all = new FingerprintResult(products, terms, filings, Version, warnings) { Brands = FindBrandClaims(page) };
         return reportAll ? all : Finalise(all);
+    }
+
+    /// <summary>
+    /// The indexed equals rules: a rule holds where the field's value, trimmed, equals its value ignoring case, and reports
+    /// the value as the page has it — the title first, then the Gradio app's title; the first element id in the set's order.
+    /// </summary>
+    private void EqualsRules(PageFacts page, RunHits hits)
+    {
+        void Test(int field, string? value, string hitField)
+        {
+            if (value is null || !_equalsByField[field].TryGetValue(value.AsSpan().Trim(), out var rules)) return;
+            foreach (var i in rules)
+            {
+                if (hits.IsHit(i)) continue;
+                var spec = _rules[i].Spec;
+                hits.Set(i, _rules[i].Signature, new RuleHit(spec.Id!, hitField, spec.Weight, value.Length <= 200 ? value : value[..200], 0));
+            }
+        }
+        if (_equalsByField[0].Dictionary.Count > 0)
+        {
+            Test(0, page.Title, Fields.Title);
+            Test(0, page.Gradio?.Title, Fields.Title);
+        }
+        if (page.Gradio is not { } gradio) return;
+        Test(1, gradio.Title, Fields.GradioTitle);
+        if (_equalsByField[2].Dictionary.Count == 0) return;
+        foreach (var id in gradio.ElemIds) Test(2, id, Fields.GradioElemId);
     }
 
     /// <summary>False when the page has nothing a rule over this field could test.</summary>

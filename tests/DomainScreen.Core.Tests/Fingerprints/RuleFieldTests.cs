@@ -19,7 +19,9 @@ public sealed class RuleFieldTests
           { "id": "by-asset", "product": "A", "categories": ["genai-service"], "threshold": 10, "rules": [ { "id": "a", "field": "asset", "match": "regex", "value": "/studio-bundle\\.js$", "weight": 10 } ] },
           { "id": "by-favicon", "product": "F", "categories": ["genai-service"], "threshold": 10, "rules": [ { "id": "f", "field": "favicon", "match": "mmh3", "values": ["-1234567"], "weight": 10 } ] },
           { "id": "by-probe", "product": "P", "categories": ["genai-service"], "threshold": 10, "rules": [ { "id": "p", "field": "probe", "path": "/config", "match": "jsonKeys", "values": ["studio.version"], "weight": 10 } ] },
-          { "id": "by-gradio-title", "product": "G", "categories": ["genai-service"], "threshold": 10, "rules": [ { "id": "g", "field": "gradio.title", "match": "equals", "value": "Studio UI", "weight": 10 } ] }
+          { "id": "by-gradio-title", "product": "G", "categories": ["genai-service"], "threshold": 10, "rules": [ { "id": "g", "field": "gradio.title", "match": "equals", "value": "Studio UI", "weight": 10 } ] },
+          { "id": "by-title-equals", "product": "E", "categories": ["genai-service"], "threshold": 10, "rules": [ { "id": "e", "field": "title", "match": "equals", "value": "Studio Pro", "weight": 10 } ] },
+          { "id": "by-elem-id", "product": "I", "categories": ["genai-service"], "threshold": 10, "rules": [ { "id": "i", "field": "gradio.elem_id", "match": "equals", "value": "studio_prompt", "weight": 10 } ] }
         ] }
         """)]);
 
@@ -36,6 +38,8 @@ public sealed class RuleFieldTests
         { "by-favicon", "favicon", "-1234567" },
         { "by-probe", "probe:/config", "studio.version" },
         { "by-gradio-title", "gradio.title", "Studio UI" },
+        { "by-title-equals", "title", "  STUDIO pro " },
+        { "by-elem-id", "gradio.elem_id", "Studio_Prompt" },
     };
 
     private static PageFacts With(string signature) => signature switch
@@ -49,6 +53,9 @@ public sealed class RuleFieldTests
         "by-favicon" => Bare with { FaviconMmh3 = -1234567 },
         "by-probe" => Bare with { Probes = [new ProbeFact("/config", 200, """{"studio":{"version":"1.2"}}""")] },
         "by-gradio-title" => PageFacts.FromHtml("""<html><head><script>window.gradio_config = {"version":"4.44.1","mode":"blocks","title":"Studio UI","components":[]};</script></head><body><gradio-app></gradio-app></body></html>"""),
+        // Equals ignores case and the value's surrounding spaces, and reports the value as the page has it.
+        "by-title-equals" => Bare with { Title = "  STUDIO pro " },
+        "by-elem-id" => PageFacts.FromHtml("""<html><head><script>window.gradio_config = {"version":"4.44.1","mode":"blocks","title":"x","components":[{"id":1,"type":"textbox","props":{"elem_id":"studio_prompt_2"}},{"id":2,"type":"textbox","props":{"elem_id":"Studio_Prompt"}}]};</script></head><body><gradio-app></gradio-app></body></html>"""),
         _ => throw new ArgumentOutOfRangeException(nameof(signature)),
     };
 
@@ -92,6 +99,17 @@ public sealed class RuleFieldTests
 
         Assert.Equal("Studio 7", page.Gradio?.Title);
         Assert.Contains(Catalog.Run(page).Products, p => p.Id == "by-title");
+    }
+
+    [Fact]
+    public void EqualsRule_HoldsOnlyOnTheWholeValue_AndReadsTheGradioTitleWhenThePageTitleDiffers()
+    {
+        Assert.Empty(Catalog.Run(Bare with { Title = "Studio Pro 2" }).Products);
+        Assert.Empty(Catalog.Run(Bare with { Title = "My Studio Pro" }).Products);
+        var gradio = PageFacts.FromHtml("""<html><head><script>window.gradio_config = {"version":"4.44.1","mode":"blocks","title":"studio pro","components":[]};</script></head><body></body></html>""") with { Title = "Welcome" };
+
+        var hit = Assert.Single(Assert.Single(Catalog.Run(gradio).Products, p => p.Id == "by-title-equals").Hits);
+        Assert.Equal(("title", "studio pro"), (hit.Field, hit.Matched));
     }
 
     [Fact]
