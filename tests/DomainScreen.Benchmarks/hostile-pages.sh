@@ -15,6 +15,7 @@ shapes = {
     "src-file": 'src="file=', "psb": "公网安备", "algorithm": "网信算备", "registration": "上线编号", "icp-filing": "京ICP备",
     "model": "Zhejiang-Abc-20", "yen": "¥", "dollar": "$1", "nt": "NT$", "dot-ap": ".ap", "term": "一键换脸", "negated": "不提供换脸",
     "lt": "<", "quote": '"', "json": '{"', "gradio": "gradio_config", "kelvin": "\u212a",
+    "dot-apk": ".apk", "dot-ap-kelvin": ".ap\u212a", "exe": "x.exe ", "title-like": "Stable Diffusion",
 }
 for name, piece in shapes.items():
     for size in (1_000_000, 2_000_000):
