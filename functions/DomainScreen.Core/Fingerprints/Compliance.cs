@@ -77,15 +77,27 @@ internal static partial class Compliance
     /// strings in the set it falls back to Aho–Corasick (≈ 50× slower here), so the Chinese ones are found by their
     /// 备 or 上, a two-character vectorised search. The page is bounded, so are the lists.
     /// </summary>
-    private sealed record Anchors(List<int> Icp, List<int> B2, List<int> ModelDate, List<int> Psb, List<int> Algorithm, List<int> Registration)
+    private sealed class Anchors
     {
         private static readonly SearchValues<string> Ascii = SearchValues.Create(["ICP", "B2", "-20"], StringComparison.Ordinal);
 
+        // Most pages have none of them: the lists are made on the first position (a page's run allocates no more than it finds).
+        private List<int>? _icp, _b2, _modelDate, _psb, _algorithm, _registration;
+
+        public IReadOnlyList<int> Icp => _icp ?? [];
+        public IReadOnlyList<int> B2 => _b2 ?? [];
+        public IReadOnlyList<int> ModelDate => _modelDate ?? [];
+        public IReadOnlyList<int> Psb => _psb ?? [];
+        public IReadOnlyList<int> Algorithm => _algorithm ?? [];
+        public IReadOnlyList<int> Registration => _registration ?? [];
+
         public bool SaysFiledOrOnline { get; private set; }
+
+        private static void Add(ref List<int>? list, int position) => (list ??= []).Add(position);
 
         public static Anchors Find(string text)
         {
-            var found = new Anchors([], [], [], [], [], []);
+            var found = new Anchors();
             var span = text.AsSpan();
             for (var pos = 0; pos < span.Length; pos++)
             {
@@ -93,9 +105,9 @@ internal static partial class Compliance
                 if (next < 0) break;
                 pos += next;
                 var rest = span[pos..];
-                if (rest.StartsWith("ICP", StringComparison.Ordinal)) found.Icp.Add(pos);
-                else if (rest.StartsWith("B2", StringComparison.Ordinal)) found.B2.Add(pos);
-                else found.ModelDate.Add(pos);
+                if (rest.StartsWith("ICP", StringComparison.Ordinal)) Add(ref found._icp, pos);
+                else if (rest.StartsWith("B2", StringComparison.Ordinal)) Add(ref found._b2, pos);
+                else Add(ref found._modelDate, pos);
             }
             for (var pos = 0; pos < span.Length; pos++)
             {
@@ -106,13 +118,13 @@ internal static partial class Compliance
                 if (rest.StartsWith("上线", StringComparison.Ordinal))
                 {
                     found.SaysFiledOrOnline = true;
-                    if (rest.StartsWith("上线编号", StringComparison.Ordinal)) found.Registration.Add(pos);
+                    if (rest.StartsWith("上线编号", StringComparison.Ordinal)) Add(ref found._registration, pos);
                 }
                 else if (rest.StartsWith("备", StringComparison.Ordinal))
                 {
                     if (rest.StartsWith("备案", StringComparison.Ordinal)) found.SaysFiledOrOnline = true;
-                    if (pos >= 3 && span[(pos - 3)..].StartsWith("公网安备", StringComparison.Ordinal)) found.Psb.Add(pos - 3);
-                    if (pos >= 3 && span[(pos - 3)..].StartsWith("网信算备", StringComparison.Ordinal)) found.Algorithm.Add(pos - 3);
+                    if (pos >= 3 && span[(pos - 3)..].StartsWith("公网安备", StringComparison.Ordinal)) Add(ref found._psb, pos - 3);
+                    if (pos >= 3 && span[(pos - 3)..].StartsWith("网信算备", StringComparison.Ordinal)) Add(ref found._algorithm, pos - 3);
                 }
             }
             return found;
@@ -124,7 +136,10 @@ internal static partial class Compliance
     /// occurrence of <paramref name="anchor"/> at <paramref name="positions"/> (overlapping windows are merged, so a
     /// match is found once).
     /// </summary>
-    private static IEnumerable<Match> Near(Regex pattern, string text, List<int> positions, string anchor, int before, int after)
+    private static IEnumerable<Match> Near(Regex pattern, string text, IReadOnlyList<int> positions, string anchor, int before, int after) =>
+        positions.Count == 0 ? [] : Windows(pattern, text, positions, anchor, before, after); // no iterator for an anchor the page lacks
+
+    private static IEnumerable<Match> Windows(Regex pattern, string text, IReadOnlyList<int> positions, string anchor, int before, int after)
     {
         var scannedTo = 0;
         for (var p = 0; p < positions.Count; p++)
