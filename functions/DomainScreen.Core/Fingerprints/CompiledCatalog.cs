@@ -508,39 +508,48 @@ public sealed class CompiledCatalog
 
     private void ScanLiterals(string text, string field, RunHits hits)
     {
-        var markAt = field == Fields.Html ? hits.MarkAt : null; // the pattern terms run over the page
-        _scanner.Scan(text, MaxHitsPerLiteral, (literal, at) =>
+        var recorder = new HitRecorder(this, text, field, hits, field == Fields.Html ? hits.MarkAt : null); // the pattern terms run over the page
+        _scanner.Scan(text, MaxHitsPerLiteral, ref recorder);
+    }
+
+    /// <summary>What the scan calls for each literal found: a struct, so the scan calls it directly and allocates nothing.</summary>
+    private readonly struct HitRecorder(CompiledCatalog catalog, string text, string field, RunHits hits, int[]? markAt) : ILiteralFound
+    {
+        public bool Found(int literal, int at) => catalog.Record(literal, at, text, field, hits, markAt);
+    }
+
+    /// <summary>Records a literal found at <paramref name="at"/>; false when every term it stands for was negated there.</summary>
+    private bool Record(int literal, int at, string text, string field, RunHits hits, int[]? markAt)
+    {
+        // Found in text order, so the first time is the first occurrence.
+        if (markAt is not null && _markOfLiteral[literal] is >= 0 and var mark && markAt[mark] < 0) markAt[mark] = at;
+        var length = _scanner[literal].Length;
+        // The page's own spelling; most pages spell a term as the catalog does, and then the catalog's string serves.
+        string Spelled() => text.AsSpan(at, length).SequenceEqual(_scanner[literal]) ? _scanner[literal] : text.Substring(at, length);
+        string? matched = null; // the page's own spelling, cut once per match and only when used
+        var negated = false;
+        foreach (var target in _targetsOf[literal])
         {
-            // Found in text order, so the first time is the first occurrence.
-            if (markAt is not null && _markOfLiteral[literal] is >= 0 and var mark && markAt[mark] < 0) markAt[mark] = at;
-            var length = _scanner[literal].Length;
-            // The page's own spelling; most pages spell a term as the catalog does, and then the catalog's string serves.
-            string Spelled() => text.AsSpan(at, length).SequenceEqual(_scanner[literal]) ? _scanner[literal] : text.Substring(at, length);
-            string? matched = null; // the page's own spelling, cut once per match and only when used
-            var negated = false;
-            foreach (var target in _targetsOf[literal])
+            if (target >= 0)
             {
-                if (target >= 0)
-                {
-                    // A rule over the Gradio UI text holds only there, not wherever the page repeats the words.
-                    var rule = _rules[target];
-                    if (rule.Spec.Field != field || hits.IsHit(target)) continue;
-                    hits.Set(target, rule.Signature, new RuleHit(rule.Spec.Id!, field, rule.Spec.Weight, matched ??= Spelled(), at));
-                    continue;
-                }
-                var index = -target - 1;
-                var term = _terms[index];
-                if (hits.HasTerm(index) || (term.AsciiWord && !IsWordBoundary(text, at, length))) continue;
-                // "拒绝刷量", "no face swap of others": a refused offer is not an offer; a later mention may still be one.
-                if (!term.IsCue && Negated(text, at))
-                {
-                    negated = true;
-                    continue;
-                }
-                hits.AddTerm(index, new TermHit(term.Spec.Id!, term.Category, term.Spec.Kind, term.Spec.Weight, field, matched ??= Spelled(), at));
+                // A rule over the Gradio UI text holds only there, not wherever the page repeats the words.
+                var rule = _rules[target];
+                if (rule.Spec.Field != field || hits.IsHit(target)) continue;
+                hits.Set(target, rule.Signature, new RuleHit(rule.Spec.Id!, field, rule.Spec.Weight, matched ??= Spelled(), at));
+                continue;
             }
-            return !negated;
-        });
+            var index = -target - 1;
+            var term = _terms[index];
+            if (hits.HasTerm(index) || (term.AsciiWord && !IsWordBoundary(text, at, length))) continue;
+            // "拒绝刷量", "no face swap of others": a refused offer is not an offer; a later mention may still be one.
+            if (!term.IsCue && Negated(text, at))
+            {
+                negated = true;
+                continue;
+            }
+            hits.AddTerm(index, new TermHit(term.Spec.Id!, term.Category, term.Spec.Kind, term.Spec.Weight, field, matched ??= Spelled(), at));
+        }
+        return !negated;
     }
 
     private void ScanPatterns(string text, RunHits hits, List<string> warnings)

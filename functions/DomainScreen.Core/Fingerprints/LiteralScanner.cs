@@ -9,6 +9,15 @@ namespace DomainScreen.Core.Fingerprints;
 internal delegate bool LiteralFound(int literal, int at);
 
 /// <summary>
+/// <see cref="LiteralFound"/> as a struct: the scan is compiled for each such type, so the call is direct (and may be
+/// inlined) and a scan allocates no delegate or closure.
+/// </summary>
+internal interface ILiteralFound
+{
+    bool Found(int literal, int at);
+}
+
+/// <summary>
 /// Finds many literals (case-insensitive, mixed Chinese and English) in one pass over a text.
 /// <para>
 /// Literals come in three kinds, each found its own way, and the three streams of positions are merged in text order.
@@ -196,6 +205,18 @@ internal sealed class LiteralScanner
     /// </summary>
     public void Scan(ReadOnlySpan<char> text, int maxHits, LiteralFound found)
     {
+        var delegated = new Delegated(found);
+        Scan(text, maxHits, ref delegated);
+    }
+
+    private readonly struct Delegated(LiteralFound found) : ILiteralFound
+    {
+        public bool Found(int literal, int at) => found(literal, at);
+    }
+
+    /// <inheritdoc cref="Scan(ReadOnlySpan{char}, int, LiteralFound)"/>
+    public void Scan<TFound>(ReadOnlySpan<char> text, int maxHits, ref TFound found) where TFound : struct, ILiteralFound
+    {
         var state = ScanState.Rent(this);
         try
         {
@@ -214,20 +235,20 @@ internal sealed class LiteralScanner
                 // than any short ASCII one found at the same position: that one ends before the text's first such character.
                 if (pos == nextLong)
                 {
-                    Try(text, pos, _longIds, _longStart[gram], _longStart[gram + 1], maxHits, found, state);
+                    Try(text, pos, _longIds, _longStart[gram], _longStart[gram + 1], maxHits, ref found, state);
                     nextLong = NextLong(text, pos + 1, tables, out gram);
                 }
                 if (pos == next)
                 {
-                    if (quad >= 0) Try(text, pos, _quadIds, _quadStart[quad], _quadStart[quad + 1], maxHits, found, state);
-                    if (triple >= 0) Try(text, pos, _tripleEndIds, _tripleEndStart[triple], _tripleEndStart[triple + 1], maxHits, found, state);
-                    if (pair >= 0) Try(text, pos, _pairEndIds, _pairEndStart[pair], _pairEndStart[pair + 1], maxHits, found, state);
+                    if (quad >= 0) Try(text, pos, _quadIds, _quadStart[quad], _quadStart[quad + 1], maxHits, ref found, state);
+                    if (triple >= 0) Try(text, pos, _tripleEndIds, _tripleEndStart[triple], _tripleEndStart[triple + 1], maxHits, ref found, state);
+                    if (pair >= 0) Try(text, pos, _pairEndIds, _pairEndStart[pair], _pairEndStart[pair + 1], maxHits, ref found, state);
                     next = NextCandidate(text, pos + 1, tables, out pair, out triple, out quad);
                 }
                 if (pos == nextAscii)
                 {
                     var first = Lower[text[pos]];
-                    Try(text, pos, _asciiIds, _asciiStart[first], _asciiStart[first + 1], maxHits, found, state);
+                    Try(text, pos, _asciiIds, _asciiStart[first], _asciiStart[first + 1], maxHits, ref found, state);
                     nextAscii = NextAscii(text, pos + 1, state);
                 }
             }
@@ -279,7 +300,8 @@ internal sealed class LiteralScanner
         return hits;
     }
 
-    private void Try(ReadOnlySpan<char> text, int at, int[] ids, int from, int to, int maxHits, LiteralFound found, ScanState state)
+    private void Try<TFound>(ReadOnlySpan<char> text, int at, int[] ids, int from, int to, int maxHits, ref TFound found, ScanState state)
+        where TFound : struct, ILiteralFound
     {
         var rest = text[at..];
         var key = Key(rest);
@@ -291,7 +313,7 @@ internal sealed class LiteralScanner
             // A literal of five or more matched four characters, so the text has at least four here.
             if (_nextKeyMasks[id] != 0 && ((nextKey ??= Key(rest[4..])) & _nextKeyMasks[id]) != _nextKeys[id]) continue;
             if (!_keysDecide[id] && !rest.StartsWith(_literals[id], StringComparison.OrdinalIgnoreCase)) continue;
-            if (!found(id, at)) continue;
+            if (!found.Found(id, at)) continue;
             if (state.Hits[id]++ == 0) state.Touched.Add(id);
             if (state.Hits[id] == maxHits) state.Kill(id);
         }
