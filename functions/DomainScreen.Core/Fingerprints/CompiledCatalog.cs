@@ -498,9 +498,17 @@ public sealed class CompiledCatalog
     private FingerprintResult Finalise(FingerprintResult all)
     {
         if (all.Products.Count == 0) return all;
-        var products = all.Products.Where(p => p.Evidence >= Signature(p.Id).Threshold).ToList();
-        var refined = products.SelectMany(p => Signature(p.Id).Refines).ToHashSet(StringComparer.Ordinal);
-        products.RemoveAll(p => refined.Contains(p.Id));
+        // Plain loops: a page with products runs this every time, and most signatures refine none.
+        var products = new List<ProductMatch>(all.Products.Count);
+        HashSet<string>? refined = null;
+        foreach (var p in all.Products)
+        {
+            var signature = Signature(p.Id);
+            if (p.Evidence < signature.Threshold) continue;
+            products.Add(p);
+            foreach (var r in signature.Refines) (refined ??= new HashSet<string>(StringComparer.Ordinal)).Add(r);
+        }
+        if (refined is not null) products.RemoveAll(p => refined.Contains(p.Id));
         return all with { Products = products };
     }
 
