@@ -597,17 +597,17 @@ public sealed class CompiledCatalog
         "log in", "sign in", "app"];
 
     /// <summary>Where a page names itself: its title and the site-name metadata. Body text only talks about brands.</summary>
-    private List<BrandClaim> FindBrandClaims(PageFacts page)
+    private IReadOnlyList<BrandClaim> FindBrandClaims(PageFacts page)
     {
-        var claims = new List<BrandClaim>();
-        if (Brands.Count == 0) return claims;
-        (string Field, string? Value)[] places =
-        [
-            (Fields.Title, page.Title), ("meta:og:site_name", page.Meta.GetValueOrDefault("og:site_name")),
-            ("meta:application-name", page.Meta.GetValueOrDefault("application-name")), ("meta:og:title", page.Meta.GetValueOrDefault("og:title")),
-        ];
+        if (Brands.Count == 0) return NoClaims;
+        var meta = page.Meta.Count > 0;
+        string? siteName = meta ? page.Meta.GetValueOrDefault("og:site_name") : null, applicationName = meta ? page.Meta.GetValueOrDefault("application-name") : null,
+            ogTitle = meta ? page.Meta.GetValueOrDefault("og:title") : null;
         // Most pages name no brand where they name themselves: one search for every name at once settles that.
-        if (!places.Any(p => p.Value is not null && p.Value.AsSpan().IndexOfAny(_brandNames) >= 0)) return claims;
+        if (!NamesABrand(page.Title) && !NamesABrand(siteName) && !NamesABrand(applicationName) && !NamesABrand(ogTitle)) return NoClaims;
+        var claims = new List<BrandClaim>();
+        (string Field, string? Value)[] places =
+            [(Fields.Title, page.Title), ("meta:og:site_name", siteName), ("meta:application-name", applicationName), ("meta:og:title", ogTitle)];
         foreach (var brand in Brands)
         {
             foreach (var (field, value) in places)
@@ -622,6 +622,10 @@ public sealed class CompiledCatalog
         }
         return claims;
     }
+
+    private static readonly IReadOnlyList<BrandClaim> NoClaims = [];
+
+    private bool NamesABrand(string? value) => value is not null && value.AsSpan().IndexOfAny(_brandNames) >= 0;
 
     /// <summary>
     /// The name is the page's own: the field is the name, leads with it followed by a separator ("DeepSeek - 探索未至之境",

@@ -30,6 +30,10 @@ public sealed class CampaignScoringTests
     [InlineData("<title>ChatGPT | Log in</title>", "brand-chatgpt")]
     [InlineData("<title>免费ChatGPT中文版</title>", "brand-chatgpt")]
     [InlineData("<title>官网｜豆包</title><meta property=\"og:site_name\" content=\"豆包\">", "brand-doubao")]
+    // Only the site-name metadata names the brand (each place a page names itself is read).
+    [InlineData("<title>欢迎</title><meta property=\"og:site_name\" content=\"豆包\">", "brand-doubao")]
+    [InlineData("<title>欢迎</title><meta name=\"application-name\" content=\"DeepSeek\">", "brand-deepseek")]
+    [InlineData("<title>欢迎</title><meta property=\"og:title\" content=\"ChatGPT | Log in\">", "brand-chatgpt")]
     public void PageClaimingABrand_OnAnotherDomain_IsImpersonation(string html, string brand)
     {
         var verdict = Score(html, "lookalike-site.top");
