@@ -104,6 +104,7 @@ public sealed class CompiledCatalog
     // fields run), by field and the value they test for, ignoring case: one lookup per value instead of a comparison per rule.
     private readonly Dictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>>[] _equalsByField = new Dictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>>[3];
     private static readonly FieldKind[] IndexedEqualsFields = [FieldKind.Title, FieldKind.GradioTitle, FieldKind.GradioElemId];
+    private const int TitleEquals = 0, GradioTitleEquals = 1, ElemIdEquals = 2; // positions in IndexedEqualsFields
     private readonly Dictionary<string, SignatureSpec> _signaturesById;
     private readonly FrozenSet<int> _faviconHashes;
     private readonly SearchValues<string> _brandNames;
@@ -428,15 +429,15 @@ public sealed class CompiledCatalog
                 hits.Set(i, _rules[i].Signature, new RuleHit(spec.Id!, hitField, spec.Weight, value.Length <= 200 ? value : value[..200], 0));
             }
         }
-        if (_equalsByField[0].Dictionary.Count > 0)
+        if (_equalsByField[TitleEquals].Dictionary.Count > 0)
         {
-            Test(0, page.Title, Fields.Title);
-            Test(0, page.Gradio?.Title, Fields.Title);
+            Test(TitleEquals, page.Title, Fields.Title);
+            Test(TitleEquals, page.Gradio?.Title, Fields.Title);
         }
         if (page.Gradio is not { } gradio) return;
-        Test(1, gradio.Title, Fields.GradioTitle);
-        if (_equalsByField[2].Dictionary.Count == 0) return;
-        foreach (var id in gradio.ElemIds) Test(2, id, Fields.GradioElemId);
+        Test(GradioTitleEquals, gradio.Title, Fields.GradioTitle);
+        if (_equalsByField[ElemIdEquals].Dictionary.Count == 0) return;
+        foreach (var id in gradio.ElemIds) Test(ElemIdEquals, id, Fields.GradioElemId);
     }
 
     /// <summary>False when the page has nothing a rule over this field could test.</summary>
