@@ -41,8 +41,9 @@ internal interface ILiteralFound
 /// deeper it goes (Chinese text passes "一键" for <c>一键换脸</c> far more often than "一键换").
 /// </para>
 /// <para>
-/// A literal that has reached its limit in this text is dead: when every literal under a bit is dead the bit is
-/// cleared for the rest of the scan, so a page that repeats its words pays for their comparison once.
+/// A literal that has reached its limit in this text is dead, and the first time the scan meets it again it is killed:
+/// when every literal under a bit is killed the bit is cleared for the rest of the scan, so a page that repeats its
+/// words pays for their comparison twice, and a word the page has once costs no killing.
 /// </para>
 /// Immutable and thread-safe; each thread keeps its own copy of the tables and undoes a scan's changes afterwards,
 /// so a scan allocates nothing and costs no copy per page.
@@ -261,11 +262,11 @@ internal sealed class LiteralScanner
 
     private static int Earliest(int a, int b) => a < 0 ? b : b < 0 ? a : Math.Min(a, b);
 
-    /// <summary>The next occurrence of a short ASCII literal, or -1 (also once all of them are dead).</summary>
+    /// <summary>The next occurrence of a short ASCII literal, or -1 (also once all of them are killed).</summary>
     private int NextAscii(ReadOnlySpan<char> text, int from, ScanState state)
     {
-        // The search stops at dead literals too ("news" on a news page, thousands of times): once one dies (Kill takes
-        // it out of the live set), search for the live ones only. Searches by live set are built once and kept (up to a
+        // The search stops at dead literals too ("news" on a news page, thousands of times): once one is killed (Kill
+        // takes it out of the live set), search for the live ones only. Searches by live set are built once and kept (up to a
         // bound; past it the old one serves).
         if (state.AsciiLive != state.AsciiSearched)
         {
@@ -309,13 +310,23 @@ internal sealed class LiteralScanner
         for (var i = from; i < to; i++)
         {
             var id = ids[i];
-            if ((key & _keyMasks[id]) != _keys[id] || state.Hits[id] >= maxHits) continue;
+            if ((key & _keyMasks[id]) != _keys[id]) continue;
+            if (state.Hits[id] >= maxHits)
+            {
+                // Dead and met again: only now are its bits cleared. Most literals a page has occur on it once, and
+                // killing each at its last find cost more than the comparisons it saved.
+                if (state.Hits[id] == maxHits)
+                {
+                    state.Hits[id]++;
+                    state.Kill(id);
+                }
+                continue;
+            }
             // A literal of five or more matched four characters, so the text has at least four here.
             if (_nextKeyMasks[id] != 0 && ((nextKey ??= Key(rest[4..])) & _nextKeyMasks[id]) != _nextKeys[id]) continue;
             if (!_keysDecide[id] && !rest.StartsWith(_literals[id], StringComparison.OrdinalIgnoreCase)) continue;
             if (!found.Found(id, at)) continue;
             if (state.Hits[id]++ == 0) state.Touched.Add(id);
-            if (state.Hits[id] == maxHits) state.Kill(id);
         }
     }
 
