@@ -604,25 +604,38 @@ public sealed class CompiledCatalog
         var meta = page.Meta.Count > 0;
         string? siteName = meta ? page.Meta.GetValueOrDefault("og:site_name") : null, applicationName = meta ? page.Meta.GetValueOrDefault("application-name") : null,
             ogTitle = meta ? page.Meta.GetValueOrDefault("og:title") : null;
-        // Most pages name no brand where they name themselves: one search for every name at once settles that.
+        // Most pages name no brand where they name themselves: one search for every name at once settles that; and a
+        // place that names none is not searched brand by brand.
         if (!NamesABrand(page.Title) && !NamesABrand(siteName) && !NamesABrand(applicationName) && !NamesABrand(ogTitle)) return NoClaims;
+        var texts = new[] { page.Title, siteName, applicationName, ogTitle };
+        for (var p = 0; p < texts.Length; p++) texts[p] = texts[p]?.Trim() is { } text && NamesABrand(text) ? text : null;
         var claims = new List<BrandClaim>();
-        (string Field, string? Value)[] places =
-            [(Fields.Title, page.Title), ("meta:og:site_name", siteName), ("meta:application-name", applicationName), ("meta:og:title", ogTitle)];
         foreach (var brand in Brands)
         {
-            foreach (var (field, value) in places)
+            for (var p = 0; p < texts.Length; p++)
             {
-                if (string.IsNullOrWhiteSpace(value)) continue;
-                var text = value.Trim();
-                var hit = brand.Names.Select(n => (Name: n, At: FindName(text, n))).FirstOrDefault(x => x.At >= 0 && Claims(text, x.At, x.Name.Length));
-                if (hit.Name is null) continue;
-                claims.Add(new BrandClaim(brand.Id!, hit.Name, brand.Official, field, text.Length <= 200 ? text : text[..200], hit.At));
+                if (texts[p] is not { } text) continue;
+                string? name = null;
+                var at = -1;
+                foreach (var n in brand.Names)
+                {
+                    at = FindName(text, n);
+                    if (at >= 0 && Claims(text, at, n.Length))
+                    {
+                        name = n;
+                        break;
+                    }
+                }
+                if (name is null) continue;
+                claims.Add(new BrandClaim(brand.Id!, name, brand.Official, ClaimPlaces[p], text.Length <= 200 ? text : text[..200], at));
                 break;
             }
         }
         return claims;
     }
+
+    // Where FindBrandClaims looks, in its order: the title, then the site-name metadata.
+    private static readonly string[] ClaimPlaces = [Fields.Title, "meta:og:site_name", "meta:application-name", "meta:og:title"];
 
     private static readonly IReadOnlyList<BrandClaim> NoClaims = [];
 
@@ -647,8 +660,8 @@ public sealed class CompiledCatalog
     // Case-insensitive; an ASCII name only as a whole word ("Kimi" not in "Kimiko"), a CJK one anywhere.
     private static int FindName(string text, string name)
     {
-        var ascii = name.All(c => c < 128);
-        for (var at = text.IndexOf(name, StringComparison.OrdinalIgnoreCase); at >= 0; at = text.IndexOf(name, at + 1, StringComparison.OrdinalIgnoreCase))
+        var ascii = System.Text.Ascii.IsValid(name);
+        for (var at = IgnoreCase.IndexOf(text, name, 0); at >= 0; at = IgnoreCase.IndexOf(text, name, at + 1))
         {
             if (!ascii || IsWordBoundary(text, at, name.Length)) return at;
         }
@@ -780,7 +793,7 @@ public sealed class CompiledCatalog
             case MatchKind.Equals: return value.AsSpan().Trim().Equals(spec.Value, StringComparison.OrdinalIgnoreCase);
             case MatchKind.Prefix: return value.AsSpan().TrimStart().StartsWith(spec.Value, StringComparison.OrdinalIgnoreCase);
             case MatchKind.Contains:
-                offset = value.IndexOf(spec.Value!, StringComparison.OrdinalIgnoreCase);
+                offset = IgnoreCase.IndexOf(value, spec.Value!, 0);
                 if (offset < 0) return false;
                 matched = value.Substring(offset, spec.Value!.Length);
                 return true;
@@ -801,7 +814,7 @@ public sealed class CompiledCatalog
     {
         foreach (var text in texts)
         {
-            if (value.Contains(text, StringComparison.OrdinalIgnoreCase)) return true;
+            if (IgnoreCase.Contains(value, text)) return true;
         }
         return false;
     }

@@ -79,12 +79,12 @@ public sealed record GradioConfig(string? Title, string? Version, bool AuthRequi
     {
         if (Source is null || matched.Length == 0 || textOffset > Text.Length) return null;
         var nth = 0;
-        for (var i = Text.IndexOf(matched, StringComparison.OrdinalIgnoreCase); i >= 0 && i < textOffset; i = Text.IndexOf(matched, i + 1, StringComparison.OrdinalIgnoreCase)) nth++;
+        for (var i = IgnoreCase.IndexOf(Text, matched, 0); i >= 0 && i < textOffset; i = IgnoreCase.IndexOf(Text, matched, i + 1)) nth++;
         var (decoded, origins) = _unescaped ??= Unescape(Source, SourceStart, SourceEnd);
         var at = -1;
         for (var k = 0; k <= nth; k++)
         {
-            at = decoded.IndexOf(matched, at + 1, StringComparison.OrdinalIgnoreCase);
+            at = IgnoreCase.IndexOf(decoded, matched, at + 1);
             if (at < 0) return null;
         }
         return origins[at];
