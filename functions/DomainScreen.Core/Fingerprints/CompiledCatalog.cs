@@ -35,7 +35,11 @@ public sealed class CompiledCatalog
         public string? HeaderKey { get; } = Spec.Name?.ToLowerInvariant();
 
         /// <summary>For a regex rule, texts one of which every match contains (catalog regexes ignore case), or null.</summary>
-        public string[]? Required { get; } = Regex is null ? null : LeadingLiteral.RequiredAnyOf(Spec.Value ?? "", ignoreCase: true);
+        public IgnoreCase.Needle[]? Required { get; } = Regex is null ? null
+            : LeadingLiteral.RequiredAnyOf(Spec.Value ?? "", ignoreCase: true)?.Select(IgnoreCase.Needle.Of).ToArray();
+
+        /// <summary>A contains rule's value, ready to be searched for.</summary>
+        public IgnoreCase.Needle Value { get; } = IgnoreCase.Needle.Of(Spec.Value ?? "");
     }
 
     /// <summary>
@@ -793,7 +797,7 @@ public sealed class CompiledCatalog
             case MatchKind.Equals: return value.AsSpan().Trim().Equals(spec.Value, StringComparison.OrdinalIgnoreCase);
             case MatchKind.Prefix: return value.AsSpan().TrimStart().StartsWith(spec.Value, StringComparison.OrdinalIgnoreCase);
             case MatchKind.Contains:
-                offset = IgnoreCase.IndexOf(value, spec.Value!, 0);
+                offset = IgnoreCase.IndexOf(value, rule.Value);
                 if (offset < 0) return false;
                 matched = value.Substring(offset, spec.Value!.Length);
                 return true;
@@ -810,11 +814,11 @@ public sealed class CompiledCatalog
         }
     }
 
-    private static bool ContainsAny(string value, string[] texts)
+    private static bool ContainsAny(string value, IgnoreCase.Needle[] texts)
     {
         foreach (var text in texts)
         {
-            if (IgnoreCase.Contains(value, text)) return true;
+            if (IgnoreCase.IndexOf(value, text) >= 0) return true;
         }
         return false;
     }

@@ -10,10 +10,20 @@ namespace DomainScreen.Core.Fingerprints;
 /// </summary>
 internal static class IgnoreCase
 {
-    /// <summary>The first index of <paramref name="value"/> in <paramref name="text"/> ignoring case (ordinal), or -1.</summary>
-    public static int IndexOf(ReadOnlySpan<char> text, ReadOnlySpan<char> value)
+    /// <summary>A value to search for with its anchor found once (catalog values are searched for on every page).</summary>
+    public readonly record struct Needle(string Value, int Anchor)
     {
-        var k = AnchorOf(value);
+        public static Needle Of(string value) => new(value, AnchorOf(value));
+    }
+
+    /// <summary>The first index of <paramref name="value"/> in <paramref name="text"/> ignoring case (ordinal), or -1.</summary>
+    public static int IndexOf(ReadOnlySpan<char> text, ReadOnlySpan<char> value) => IndexOf(text, value, AnchorOf(value));
+
+    /// <inheritdoc cref="IndexOf(ReadOnlySpan{char}, ReadOnlySpan{char})"/>
+    public static int IndexOf(ReadOnlySpan<char> text, Needle needle) => IndexOf(text, needle.Value, needle.Anchor);
+
+    private static int IndexOf(ReadOnlySpan<char> text, ReadOnlySpan<char> value, int k)
+    {
         if (k < 0) return text.IndexOf(value, StringComparison.OrdinalIgnoreCase);
         var anchor = value[k];
         var last = text.Length - value.Length + k; // the last place the anchor can stand with the whole value in the text
@@ -36,12 +46,12 @@ internal static class IgnoreCase
         return found < 0 ? -1 : start + found;
     }
 
-    public static bool Contains(string text, string value) => IndexOf(text, value) >= 0;
 
     /// <summary>
     /// CJK punctuation, kana, unified and compatibility ideographs, Hangul syllables: no case mapping leads into or
     /// out of these blocks (checked in the tests against the runtime's comparison).
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     internal static bool IsCaseless(char c) =>
         c is (>= '\u3000' and <= '\u30FF') or (>= '\u3400' and <= '\u4DBF') or (>= '\u4E00' and <= '\u9FFF')
             or (>= '\uAC00' and <= '\uD7A3') or (>= '\uF900' and <= '\uFAFF');
