@@ -38,6 +38,19 @@ public sealed class CompiledCatalog
         public IgnoreCase.Needle[]? Required { get; } = Regex is null ? null
             : LeadingLiteral.RequiredAnyOf(Spec.Value ?? "", ignoreCase: true)?.Select(IgnoreCase.Needle.Of).ToArray();
 
+        /// <summary>
+        /// For a regex rule that is only a choice of plain ASCII texts ("(download|portable)"), the texts in the pattern's
+        /// order and one vectorised search for all of them: it finds what the regex finds (in text without U+212A, see
+        /// <see cref="LeadingLiteral.Alternatives"/>) at a third of its cost or less where there is a match. Texts in
+        /// Chinese stay with the regex engine, whose own search for their first characters is faster than the runtime's
+        /// multi-text search outside ASCII.
+        /// </summary>
+        public string[]? Alternatives { get; } = Regex is not null && LeadingLiteral.Alternatives(Spec.Value ?? "") is { } texts && texts.All(t => System.Text.Ascii.IsValid(t)) ? texts : null;
+
+        public SearchValues<string>? AnyAlternative { get; } = Regex is not null && LeadingLiteral.Alternatives(Spec.Value ?? "") is { } texts && texts.All(t => System.Text.Ascii.IsValid(t))
+            ? SearchValues.Create(texts, StringComparison.OrdinalIgnoreCase)
+            : null;
+
         /// <summary>A contains rule's value, ready to be searched for.</summary>
         public IgnoreCase.Needle Value { get; } = IgnoreCase.Needle.Of(Spec.Value ?? "");
     }
@@ -801,6 +814,17 @@ public sealed class CompiledCatalog
                 if (offset < 0) return false;
                 matched = value.Substring(offset, spec.Value!.Length);
                 return true;
+            case MatchKind.Regex when rule.AnyAlternative is { } any && !value.Contains(LeadingLiteral.KelvinSign):
+                offset = value.AsSpan().IndexOfAny(any);
+                if (offset < 0) return false;
+                // The regex's own choice there: the first alternative, in the pattern's order, that matches at that place.
+                foreach (var text in rule.Alternatives!)
+                {
+                    if (!value.AsSpan(offset).StartsWith(text, StringComparison.OrdinalIgnoreCase)) continue;
+                    matched = value.Substring(offset, text.Length);
+                    return true;
+                }
+                return false;
             case MatchKind.Regex:
                 if (rule.Required is { } required && value.Length <= RequiredTextCheckMaxLength && !ContainsAny(value, required)) return false;
                 // The first match without a Match object (most tests fail; a failed Match still cost one).

@@ -26,9 +26,39 @@ internal static class LeadingLiteral
     {
         if (!ignoreCase || HasAlternation(pattern)) return Of(pattern, ignoreCase) is { } plain ? [plain] : null;
         if (Prefix(pattern, ignoreCase, throughK: true) is not { } prefix) return null;
-        if (prefix.Count(c => c is 'k' or 'K') > 2) return Of(pattern, ignoreCase) is { } shorter ? [shorter] : null;
+        return KelvinSpellings(prefix) ?? (Of(pattern, ignoreCase) is { } shorter ? [shorter] : null);
+    }
+
+    /// <summary>
+    /// The texts a pattern is nothing but a choice of (<c>(download|one-click|portable)</c> → the three), each plain
+    /// ASCII or CJK text of two characters or more, in the pattern's order; null for any other pattern. Ignoring case as
+    /// the catalog's regexes do, the pattern matches at the first place one of them occurs, and there the first of them
+    /// in order that does — in text without U+212A KELVIN SIGN, which the regex engine also takes for a <c>k</c>.
+    /// </summary>
+    public static string[]? Alternatives(string pattern)
+    {
+        var inner = pattern.EndsWith(')') && WholeGroup(pattern) is { } group ? group : pattern;
+        if (TopLevelBranches(inner) is not { } branches) return null;
+        foreach (var branch in branches)
+        {
+            // Letters outside ASCII may have case equivalents the regex engine knows and an ordinal search does not
+            // (Å and U+212B ANGSTROM SIGN): only ASCII and caseless CJK text is read here.
+            if (branch.Length < 2 || branch.AsSpan().IndexOfAny(RegexSyntax) >= 0 || !branch.All(c => c < 128 || IgnoreCase.IsCaseless(c))) return null;
+        }
+        return [.. branches];
+    }
+
+    /// <summary>U+212A KELVIN SIGN: the regex engine, ignoring case, takes it for a <c>k</c>; an ordinal search does not.</summary>
+    public const char KelvinSign = '\u212A';
+
+    private static readonly System.Buffers.SearchValues<char> RegexSyntax = System.Buffers.SearchValues.Create(@"\^$.|?*+()[]{}#");
+
+    // The text with each k (either case) also written as U+212A KELVIN SIGN; null past two of them.
+    private static string[]? KelvinSpellings(string text)
+    {
+        if (text.Count(c => c is 'k' or 'K') > 2) return null;
         IEnumerable<string> spellings = [""];
-        foreach (var c in prefix) spellings = c is 'k' or 'K' ? spellings.SelectMany(s => new[] { s + c, s + '\u212A' }) : spellings.Select(s => s + c);
+        foreach (var c in text) spellings = c is 'k' or 'K' ? spellings.SelectMany(s => new[] { s + c, s + KelvinSign }) : spellings.Select(s => s + c);
         return spellings.ToArray();
     }
 

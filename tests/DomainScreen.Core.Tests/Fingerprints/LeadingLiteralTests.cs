@@ -11,6 +11,59 @@ namespace DomainScreen.Core.Tests.Fingerprints;
 public class LeadingLiteralTests
 {
     [Theory]
+    [InlineData("(download|portable|license key)", "download,portable,license key")]
+    [InlineData("(?:整合包|下载)", "整合包,下载")]
+    [InlineData("down|download", "down,download")]
+    [InlineData("download", "download")]
+    [InlineData("(down.load|x)", null)]
+    [InlineData("(ab|c)", null)] // a one-character text
+    [InlineData("^(ab|cd)$", null)]
+    [InlineData("(ab)(cd)", null)]
+    [InlineData("(ab|cd)?", null)]
+    [InlineData("(Ångström|ab)", null)] // Å has a second upper case (U+212B) the regex engine knows
+    public void Alternatives_ReadsAPatternThatIsOnlyAChoiceOfTexts(string pattern, string? expected) =>
+        Assert.Equal(expected?.Split(','), LeadingLiteral.Alternatives(pattern));
+
+    [Fact]
+    public void PageRuleOfAlternatives_FindsWhatTheRegexFinds()
+    {
+        // Run as a catalog rule (for ASCII texts a search for all of them, not the regex): the first place any of them
+        // occurs, and there the first in the pattern's order, as the regex engine chooses; k also as U+212A.
+        string[] patterns = ["(down|download|load)", "(download|down)", "(one-click|portable|license key)", "(整合包|下载|破解|激活码)", "(ab|abc|bc)"];
+        string[] pieces = ["down", "load", "DOWNLOAD", "one-clic\u212A", "one-CLICK", "port", "able", "license key", "license \u212AEY", "整合", "包", "下载",
+            "破解版", "激活", "码", "ab", "abc", "Bc", " ", "x"];
+        var random = new Random(3);
+        foreach (var pattern in patterns)
+        {
+            Assert.NotNull(LeadingLiteral.Alternatives(pattern));
+            var catalog = CatalogLoader.Compile([("alt.json", JsonSerializer.Serialize(new
+            {
+                version = "t1",
+                signatures = new[]
+                {
+                    new
+                    {
+                        id = "acme", product = "Acme", categories = new[] { "face-swap" }, threshold = 50,
+                        rules = new object[]
+                        {
+                            new { id = "name", field = "html", match = "contains", value = "acme-swap", weight = 30 },
+                            new { id = "alt", field = "html", match = "regex", value = pattern, weight = 20 },
+                        },
+                    },
+                },
+            }))]);
+            var regex = CatalogLoader.CompileRegex(pattern);
+            for (var round = 0; round < 300; round++)
+            {
+                var text = string.Concat(Enumerable.Range(0, random.Next(0, 10)).Select(_ => pieces[random.Next(pieces.Length)])) + " acme-swap";
+                var m = regex.Match(text);
+                var hit = Assert.Single(catalog.RunAll(PageFacts.FromHtml(text)).Products).Hits.SingleOrDefault(h => h.RuleId == "alt");
+                Assert.Equal(m.Success ? (m.Value, m.Index) : default, hit is null ? default : (hit.Matched, hit.Offset));
+            }
+        }
+    }
+
+    [Theory]
     [InlineData(@"\.exe\b", ".exe")]
     [InlineData(@"\.dmg\b", ".dmg")]
     [InlineData(@"\.apk\b", ".ap")] // k: the regex engine also matches U+212A KELVIN SIGN there
