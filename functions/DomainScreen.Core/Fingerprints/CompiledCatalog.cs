@@ -45,11 +45,10 @@ public sealed class CompiledCatalog
         /// Chinese stay with the regex engine, whose own search for their first characters is faster than the runtime's
         /// multi-text search outside ASCII.
         /// </summary>
-        public string[]? Alternatives { get; } = Regex is not null && LeadingLiteral.Alternatives(Spec.Value ?? "") is { } texts && texts.All(t => System.Text.Ascii.IsValid(t)) ? texts : null;
-
-        public SearchValues<string>? AnyAlternative { get; } = Regex is not null && LeadingLiteral.Alternatives(Spec.Value ?? "") is { } texts && texts.All(t => System.Text.Ascii.IsValid(t))
-            ? SearchValues.Create(texts, StringComparison.OrdinalIgnoreCase)
-            : null;
+        public (string[] Texts, SearchValues<string> Search)? Alternatives { get; } =
+            Regex is not null && LeadingLiteral.Alternatives(Spec.Value ?? "") is { } texts && texts.All(t => System.Text.Ascii.IsValid(t))
+                ? (texts, SearchValues.Create(texts, StringComparison.OrdinalIgnoreCase))
+                : null;
 
         /// <summary>A contains rule's value, ready to be searched for.</summary>
         public IgnoreCase.Needle Value { get; } = IgnoreCase.Needle.Of(Spec.Value ?? "");
@@ -814,11 +813,11 @@ public sealed class CompiledCatalog
                 if (offset < 0) return false;
                 matched = value.Substring(offset, spec.Value!.Length);
                 return true;
-            case MatchKind.Regex when rule.AnyAlternative is { } any && !value.Contains(LeadingLiteral.KelvinSign):
+            case MatchKind.Regex when rule.Alternatives is var (texts, any) && !value.Contains(LeadingLiteral.KelvinSign):
                 offset = value.AsSpan().IndexOfAny(any);
                 if (offset < 0) return false;
                 // The regex's own choice there: the first alternative, in the pattern's order, that matches at that place.
-                foreach (var text in rule.Alternatives!)
+                foreach (var text in texts)
                 {
                     if (!value.AsSpan(offset).StartsWith(text, StringComparison.OrdinalIgnoreCase)) continue;
                     matched = value.Substring(offset, text.Length);

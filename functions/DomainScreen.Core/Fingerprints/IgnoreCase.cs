@@ -46,7 +46,6 @@ internal static class IgnoreCase
         return found < 0 ? -1 : start + found;
     }
 
-
     /// <summary>
     /// CJK punctuation, kana, unified and compatibility ideographs, Hangul syllables: no case mapping leads into or
     /// out of these blocks (checked in the tests against the runtime's comparison).
