@@ -667,11 +667,20 @@ public sealed class CompiledCatalog
         const int Near = 4;
         var after = text.AsSpan(at + length).TrimStart();
         if (at == 0 && (after.IsEmpty || "-|｜—–:：·_".Contains(after[0]))) return true;
-        var tail = after.TrimStart("-|｜—–:：·_ ").ToString();
-        var head = text[..at].TrimEnd();
-        return ClaimWords.Any(w => tail.StartsWith(w, StringComparison.OrdinalIgnoreCase) && (w.Any(c => c > 127) || IsWordBoundary(tail, 0, w.Length))
-            || (head.EndsWith(w, StringComparison.OrdinalIgnoreCase) && head.Length - w.Length >= 0 && head.Length - w.Length <= at && at - head.Length <= Near));
+        var tail = after.TrimStart("-|｜—–:：·_ ");
+        var head = text.AsSpan(0, at).TrimEnd();
+        foreach (var (word, comparison, chinese) in ClaimWordComparisons)
+        {
+            if (tail.StartsWith(word, comparison) && (chinese || IsWordBoundary(tail, 0, word.Length))) return true;
+            if (head.EndsWith(word, comparison) && head.Length - word.Length <= at && at - head.Length <= Near) return true;
+        }
+        return false;
     }
+
+    // Chinese claim words have no case: compared exactly, they stay on the runtime's vectorised path (ignoring case,
+    // text outside ASCII is compared character by character — most of a brand-naming title's run).
+    private static readonly (string Word, StringComparison Comparison, bool Chinese)[] ClaimWordComparisons =
+        ClaimWords.Select(w => (w, w.All(IgnoreCase.IsCaseless) ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase, w.Any(c => c > 127))).ToArray();
 
     // Case-insensitive; an ASCII name only as a whole word ("Kimi" not in "Kimiko"), a CJK one anywhere.
     private static int FindName(string text, string name)

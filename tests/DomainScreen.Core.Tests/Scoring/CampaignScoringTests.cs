@@ -29,6 +29,8 @@ public sealed class CampaignScoringTests
     [InlineData("<title>DeepSeek - 探索未至之境</title>", "brand-deepseek")]
     [InlineData("<title>ChatGPT | Log in</title>", "brand-chatgpt")]
     [InlineData("<title>免费ChatGPT中文版</title>", "brand-chatgpt")]
+    [InlineData("<title>官方Kimi智能助手</title>", "brand-kimi")] // a claim word just before the name
+    [InlineData("<title>OFFICIAL ChatGPT</title>", "brand-chatgpt")] // an English one, in either case
     [InlineData("<title>官网｜豆包</title><meta property=\"og:site_name\" content=\"豆包\">", "brand-doubao")]
     // Only the site-name metadata names the brand (each place a page names itself is read).
     [InlineData("<title>欢迎</title><meta property=\"og:site_name\" content=\"豆包\">", "brand-doubao")]
