@@ -41,12 +41,10 @@ public sealed class CompiledCatalog
         /// <summary>
         /// For a regex rule that is only a choice of plain ASCII texts ("(download|portable)"), the texts in the pattern's
         /// order and one vectorised search for all of them: it finds what the regex finds (in text without U+212A, see
-        /// <see cref="LeadingLiteral.Alternatives"/>) at a third of its cost or less where there is a match. Texts in
-        /// Chinese stay with the regex engine, whose own search for their first characters is faster than the runtime's
-        /// multi-text search outside ASCII.
+        /// <see cref="LeadingLiteral.Alternatives"/>) at a third of its cost or less where there is a match.
         /// </summary>
         public (string[] Texts, SearchValues<string> Search)? Alternatives { get; } =
-            Regex is not null && LeadingLiteral.Alternatives(Spec.Value ?? "") is { } texts && texts.All(t => System.Text.Ascii.IsValid(t))
+            Regex is not null && LeadingLiteral.Alternatives(Spec.Value ?? "") is { } texts
                 ? (texts, SearchValues.Create(texts, StringComparison.OrdinalIgnoreCase))
                 : null;
 
@@ -620,11 +618,11 @@ public sealed class CompiledCatalog
         var meta = page.Meta.Count > 0;
         string? siteName = meta ? page.Meta.GetValueOrDefault("og:site_name") : null, applicationName = meta ? page.Meta.GetValueOrDefault("application-name") : null,
             ogTitle = meta ? page.Meta.GetValueOrDefault("og:title") : null;
-        // Most pages name no brand where they name themselves: one search for every name at once settles that; and a
-        // place that names none is not searched brand by brand.
-        if (!NamesABrand(page.Title) && !NamesABrand(siteName) && !NamesABrand(applicationName) && !NamesABrand(ogTitle)) return NoClaims;
-        var texts = new[] { page.Title, siteName, applicationName, ogTitle };
-        for (var p = 0; p < texts.Length; p++) texts[p] = texts[p]?.Trim() is { } text && NamesABrand(text) ? text : null;
+        // Most pages name no brand where they name themselves: one search for every name at once settles that, place by
+        // place; a place that names none is not searched brand by brand.
+        string? title = Naming(page.Title), site = Naming(siteName), application = Naming(applicationName), og = Naming(ogTitle);
+        if (title is null && site is null && application is null && og is null) return NoClaims;
+        string?[] texts = [title, site, application, og];
         var claims = new List<BrandClaim>();
         foreach (var brand in Brands)
         {
@@ -655,7 +653,8 @@ public sealed class CompiledCatalog
 
     private static readonly IReadOnlyList<BrandClaim> NoClaims = [];
 
-    private bool NamesABrand(string? value) => value is not null && value.AsSpan().IndexOfAny(_brandNames) >= 0;
+    // The value, trimmed, when some brand's name is in it; else null.
+    private string? Naming(string? value) => value?.Trim() is { } text && text.AsSpan().IndexOfAny(_brandNames) >= 0 ? text : null;
 
     /// <summary>
     /// The name is the page's own: the field is the name, leads with it followed by a separator ("DeepSeek - 探索未至之境",
@@ -686,7 +685,8 @@ public sealed class CompiledCatalog
     private static int FindName(string text, string name)
     {
         var ascii = System.Text.Ascii.IsValid(name);
-        for (var at = IgnoreCase.IndexOf(text, name, 0); at >= 0; at = IgnoreCase.IndexOf(text, name, at + 1))
+        var needle = IgnoreCase.Needle.Of(name);
+        for (var at = IgnoreCase.IndexOf(text, needle, 0); at >= 0; at = IgnoreCase.IndexOf(text, needle, at + 1))
         {
             if (!ascii || IsWordBoundary(text, at, name.Length)) return at;
         }

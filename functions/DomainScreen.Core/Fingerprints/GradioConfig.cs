@@ -79,12 +79,13 @@ public sealed record GradioConfig(string? Title, string? Version, bool AuthRequi
     {
         if (Source is null || matched.Length == 0 || textOffset > Text.Length) return null;
         var nth = 0;
-        for (var i = IgnoreCase.IndexOf(Text, matched, 0); i >= 0 && i < textOffset; i = IgnoreCase.IndexOf(Text, matched, i + 1)) nth++;
+        var needle = IgnoreCase.Needle.Of(matched);
+        for (var i = IgnoreCase.IndexOf(Text, needle, 0); i >= 0 && i < textOffset; i = IgnoreCase.IndexOf(Text, needle, i + 1)) nth++;
         var (decoded, origins) = _unescaped ??= Unescape(Source, SourceStart, SourceEnd);
         var at = -1;
         for (var k = 0; k <= nth; k++)
         {
-            at = IgnoreCase.IndexOf(decoded, matched, at + 1);
+            at = IgnoreCase.IndexOf(decoded, needle, at + 1);
             if (at < 0) return null;
         }
         return origins[at];

@@ -38,11 +38,12 @@ internal static class IgnoreCase
         return -1;
     }
 
-    /// <summary>As <see cref="IndexOf(ReadOnlySpan{char}, ReadOnlySpan{char})"/>, from <paramref name="start"/> on.</summary>
-    public static int IndexOf(string text, string value, int start)
+    /// <summary>As <see cref="IndexOf(ReadOnlySpan{char}, ReadOnlySpan{char})"/>, from <paramref name="start"/> on (a loop over
+    /// the occurrences of one value finds its anchor once).</summary>
+    public static int IndexOf(string text, Needle needle, int start)
     {
         if (start > text.Length) return -1;
-        var found = IndexOf(text.AsSpan(start), value);
+        var found = IndexOf(text.AsSpan(start), needle);
         return found < 0 ? -1 : start + found;
     }
 

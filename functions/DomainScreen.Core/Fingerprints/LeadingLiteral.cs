@@ -31,9 +31,12 @@ internal static class LeadingLiteral
 
     /// <summary>
     /// The texts a pattern is nothing but a choice of (<c>(download|one-click|portable)</c> → the three), each plain
-    /// ASCII or CJK text of two characters or more, in the pattern's order; null for any other pattern. Ignoring case as
-    /// the catalog's regexes do, the pattern matches at the first place one of them occurs, and there the first of them
-    /// in order that does — in text without U+212A KELVIN SIGN, which the regex engine also takes for a <c>k</c>.
+    /// ASCII text of two characters or more, in the pattern's order; null for any other pattern. Ignoring case as the
+    /// catalog's regexes do, the pattern matches at the first place one of them occurs, and there the first of them in
+    /// order that does — in text without U+212A KELVIN SIGN, which the regex engine also takes for a <c>k</c>. ASCII
+    /// only, as <see cref="RequiredAnyOf"/>: the regex engine's case equivalences are proven here for ASCII letters
+    /// alone (Å has U+212B ANGSTROM SIGN too); and Chinese choices are better left to the regex engine, whose search for
+    /// their first characters beats the runtime's multi-text search outside ASCII.
     /// </summary>
     public static string[]? Alternatives(string pattern)
     {
@@ -41,9 +44,7 @@ internal static class LeadingLiteral
         if (TopLevelBranches(inner) is not { } branches) return null;
         foreach (var branch in branches)
         {
-            // Letters outside ASCII may have case equivalents the regex engine knows and an ordinal search does not
-            // (Å and U+212B ANGSTROM SIGN): only ASCII and caseless CJK text is read here.
-            if (branch.Length < 2 || branch.AsSpan().IndexOfAny(RegexSyntax) >= 0 || !branch.All(c => c < 128 || IgnoreCase.IsCaseless(c))) return null;
+            if (branch.Length < 2 || !System.Text.Ascii.IsValid(branch) || branch.AsSpan().IndexOfAny(RegexSyntax) >= 0) return null;
         }
         return [.. branches];
     }

@@ -34,7 +34,7 @@ public class IgnoreCaseTests
             var start = random.Next(0, text.Length + 1);
             Assert.Equal(text.IndexOf(value, StringComparison.OrdinalIgnoreCase), IgnoreCase.IndexOf(text, value));
             var expected = text.IndexOf(value, start, StringComparison.OrdinalIgnoreCase);
-            Assert.Equal(expected, IgnoreCase.IndexOf(text, value, start));
+            Assert.Equal(expected, IgnoreCase.IndexOf(text, IgnoreCase.Needle.Of(value), start));
         }
     }
 

@@ -12,7 +12,7 @@ public class LeadingLiteralTests
 {
     [Theory]
     [InlineData("(download|portable|license key)", "download,portable,license key")]
-    [InlineData("(?:整合包|下载)", "整合包,下载")]
+    [InlineData("(?:整合包|下载)", null)] // Chinese choices stay with the regex engine
     [InlineData("down|download", "down,download")]
     [InlineData("download", "download")]
     [InlineData("(down.load|x)", null)]
@@ -35,7 +35,8 @@ public class LeadingLiteralTests
         var random = new Random(3);
         foreach (var pattern in patterns)
         {
-            Assert.NotNull(LeadingLiteral.Alternatives(pattern));
+            // The ASCII choices run as one search; the Chinese one stays a regex (compared all the same).
+            Assert.Equal(pattern.All(char.IsAscii), LeadingLiteral.Alternatives(pattern) is not null);
             var catalog = CatalogLoader.Compile([("alt.json", JsonSerializer.Serialize(new
             {
                 version = "t1",
