@@ -40,6 +40,12 @@ public static class Profile
             }
             Console.WriteLine($"{what,-22} {best,10:0.0000} ms   {utf8 / 1e6 / (best / 1000),8:0.0} MB/s (UTF-8 page bytes)");
         }
+        if (args.Length > 3 && args[2] == "dump")
+        {
+            // The page as the benchmarks run it (filled up to the size), for experiments outside this tool.
+            File.WriteAllText(args[3], html);
+            return 0;
+        }
         if (args.Length > 2 && args[2] == "run")
         {
             // Only the engine's best-of-five figure (engine-compare.sh alternates two builds with it).

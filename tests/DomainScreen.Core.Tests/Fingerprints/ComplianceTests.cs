@@ -67,4 +67,31 @@ public sealed class ComplianceTests
         Assert.Contains(found, f => f.Type == "genai-model" && f.Number == "Beijing-Real-20230822");
         Assert.Contains(found, f => f.Type == "psb" && f.Number == "京公网安备11010502030000号");
     }
+
+    /// <summary>
+    /// The anchors and windows are a shortcut: on texts made of filings' pieces in random order (fixed parts, provinces,
+    /// digits, spaces, near misses, words around them), Find finds what every pattern run over the whole text finds.
+    /// </summary>
+    [Fact]
+    public void Find_OnRandomPiecesOfFilings_FindsWhatTheWholeTextScanFinds()
+    {
+        string[] pieces =
+        [
+            "京", "沪", "粤", "浙", "ICP", "ICP备", "ICP证", "备", "证", "号", "B2", "B2-", "-", " ", "  ", "：", "12345678", "2024099014",
+            "11010502030000", "330110507206401230035", "20120165", "7", "公网安备", "网信算备", "上线编号", "上线", "备案", "Beijing",
+            "Shanghai", "Beijing-YunQue-20230821", "Zhejiang-TongYi", "Hello", "X", "-20230821", "-2024", "-20", "Model", "YunQue", "普通的正文", "ordinary text", "IBM", "Blog", "上海",
+        ];
+        var random = new Random(20261204);
+        var differing = new List<string>();
+        var withFilings = 0;
+        for (var n = 0; n < 3000; n++)
+        {
+            var text = string.Concat(Enumerable.Range(0, random.Next(5, 60)).Select(_ => pieces[random.Next(pieces.Length)]));
+            var expected = Compliance.FindOverWholeText(text);
+            if (expected.Count > 0) withFilings++;
+            if (!Compliance.Find(text).SequenceEqual(expected)) differing.Add(text);
+        }
+        Assert.Empty(differing);
+        Assert.True(withFilings > 300, $"only {withFilings} texts had a filing: the pieces do not exercise the patterns");
+    }
 }
