@@ -1,7 +1,9 @@
 using System.Buffers;
 using System.Net;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace DomainScreen.Core.Fingerprints;
 
@@ -56,34 +58,37 @@ internal static class Unmasking
     /// A vector at a time: two short ranges (U+200B–U+200D, U+2060–U+2064) and three single characters, compared
     /// exactly — several times faster on a large page than a search for ten scattered values, which takes the general
     /// set-membership path — and, with <paramref name="references"/>, a '&amp;' whose next character is '#' (the vector
-    /// one character on). A vector with a lane set is then read a character at a time.
+    /// one character on). The lanes set in a vector are then read lowest first.
     /// </summary>
     private static int IndexOf(ReadOnlySpan<char> span, bool references)
     {
-        var units = MemoryMarshal.Cast<char, ushort>(span);
         var i = 0;
-        if (Vector.IsHardwareAccelerated)
+        if (Vector256.IsHardwareAccelerated)
         {
-            var zeroWidth = new Vector<ushort>(0x200B);
-            var joiners = new Vector<ushort>(0x2060);
-            var two = new Vector<ushort>(2);
-            var four = new Vector<ushort>(4);
-            var softHyphen = new Vector<ushort>(0x00AD);
-            var mongolian = new Vector<ushort>(0x180E);
-            var bom = new Vector<ushort>(0xFEFF);
-            var ampersand = new Vector<ushort>('&');
-            var hash = new Vector<ushort>('#');
+            ref var units = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(span));
+            var zeroWidth = Vector256.Create((ushort)0x200B);
+            var joiners = Vector256.Create((ushort)0x2060);
+            var two = Vector256.Create((ushort)2);
+            var four = Vector256.Create((ushort)4);
+            var softHyphen = Vector256.Create((ushort)0x00AD);
+            var mongolian = Vector256.Create((ushort)0x180E);
+            var bom = Vector256.Create((ushort)0xFEFF);
+            var ampersand = Vector256.Create((ushort)'&');
+            var hash = Vector256.Create((ushort)'#');
             // One unit past the vector is read (the '#' after a '&' in the last lane).
-            for (; i < units.Length - Vector<ushort>.Count; i += Vector<ushort>.Count)
+            for (; i < span.Length - Vector256<ushort>.Count; i += Vector256<ushort>.Count)
             {
-                var v = new Vector<ushort>(units[i..]);
-                var hit = Vector.LessThanOrEqual(v - zeroWidth, two) | Vector.LessThanOrEqual(v - joiners, four)
-                    | Vector.Equals(v, softHyphen) | Vector.Equals(v, mongolian) | Vector.Equals(v, bom);
-                if (references) hit |= Vector.Equals(v, ampersand) & Vector.Equals(new Vector<ushort>(units[(i + 1)..]), hash);
-                if (hit == Vector<ushort>.Zero) continue;
-                // U+2061 is in the second range but not in the set.
-                var found = OneByOne(span, i, i + Vector<ushort>.Count, references);
-                if (found >= 0) return found;
+                var v = Vector256.LoadUnsafe(ref units, (nuint)i);
+                var hit = Vector256.LessThanOrEqual(v - zeroWidth, two) | Vector256.LessThanOrEqual(v - joiners, four)
+                    | Vector256.Equals(v, softHyphen) | Vector256.Equals(v, mongolian) | Vector256.Equals(v, bom);
+                if (references) hit |= Vector256.Equals(v, ampersand) & Vector256.Equals(Vector256.LoadUnsafe(ref units, (nuint)i + 1), hash);
+                if (hit == Vector256<ushort>.Zero) continue;
+                // The lanes set, lowest first; U+2061 is in the second range but not in the set.
+                for (var lanes = hit.ExtractMostSignificantBits(); lanes != 0; lanes &= lanes - 1)
+                {
+                    var k = i + BitOperations.TrailingZeroCount(lanes);
+                    if (span[k] != '\u2061') return k;
+                }
             }
         }
         return OneByOne(span, i, span.Length, references);
@@ -117,11 +122,17 @@ internal static class Unmasking
     {
         var hex = span.Length > 0 && (span[0] == 'x' || span[0] == 'X');
         var digits = hex ? span[1..] : span;
-        var end = digits[..Math.Min(digits.Length, 9)].IndexOf(';'); // not the whole page per '&#' (quadratic on "&#&#&#…")
-        return end is > 0 and <= 8
-            && int.TryParse(digits[..end], hex ? System.Globalization.NumberStyles.AllowHexSpecifier : System.Globalization.NumberStyles.None,
-                System.Globalization.CultureInfo.InvariantCulture, out var code)
-            && (code is >= 'A' and <= 'Z' or >= 'a' and <= 'z' || code is >= 0x2E80 and <= 0x9FFF || code is >= 0xF900 and <= 0xFAFF);
+        // Up to eight digits and a ';' (not the whole page per '&#': quadratic on "&#&#&#…").
+        var code = 0L; // eight hexadecimal digits overflow an int
+        for (var i = 0; i < digits.Length && i <= 8; i++)
+        {
+            var c = digits[i];
+            if (c == ';') return i > 0 && (code is >= 'A' and <= 'Z' or >= 'a' and <= 'z' || code is >= 0x2E80 and <= 0x9FFF || code is >= 0xF900 and <= 0xFAFF);
+            var digit = char.IsAsciiDigit(c) ? c - '0' : hex && char.IsAsciiHexDigit(c) ? (c | 0x20) - 'a' + 10 : -1;
+            if (digit < 0) return false;
+            code = code * (hex ? 16 : 10) + digit;
+        }
+        return false;
     }
 
     private static string Strip(string html)

@@ -64,6 +64,33 @@ public class UnmaskingTests
         Assert.Equal("&#1" + "换", Unmasking.Unmask(page[..3] + "&#25442;")); // one that ends is still found
     }
 
+    /// <summary>
+    /// A page goes through the decoder exactly when it has a numeric reference to a letter or a CJK character: one to
+    /// eight decimal or hexadecimal digits and a ';' — checked against a pattern on random pieces of references.
+    /// </summary>
+    [Fact]
+    public void Unmask_DecodesExactlyThePagesWithAReferenceToAWord()
+    {
+        string[] pieces = ["&#25442", "&#x6362", "&#65", "&#39", "&#x2000", "25442", "6362", "&#000", "&#x000", "000", "&#00025442", "&#000025442", "&#x00006362", "&#x000006362", "&#", "&#x", "&#X", "6", "5", "9", "1", "0", "4", "e", "E", "f", "a", "g", ";", " ", "&", "#", "x"];
+        var reference = new System.Text.RegularExpressions.Regex("&#(?:([0-9]{1,8})|[xX]([0-9a-fA-F]{1,8}));");
+        bool Expected(string text) => reference.Matches(text).Any(m =>
+        {
+            var code = m.Groups[1].Success ? long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)
+                : long.Parse(m.Groups[2].Value, System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
+            return code is >= 'A' and <= 'Z' or >= 'a' and <= 'z' or >= 0x2E80 and <= 0x9FFF or >= 0xF900 and <= 0xFAFF;
+        });
+        var random = new Random(2026);
+        var decoded = 0;
+        for (var round = 0; round < 5000; round++)
+        {
+            var text = string.Concat(Enumerable.Range(0, random.Next(1, 16)).Select(_ => pieces[random.Next(pieces.Length)]));
+            var expected = Expected(text);
+            if (expected) decoded++;
+            Assert.True(expected == Unmasking.Unmask(text) is not null, $"'{text}': expected {(expected ? "decoded" : "left alone")}");
+        }
+        Assert.True(decoded > 100, $"only {decoded} texts had a reference to a word");
+    }
+
     private static int Obvious(string text, bool references = false)
     {
         for (var i = 0; i < text.Length; i++)
