@@ -76,14 +76,35 @@ internal sealed class LiteralScanner
 
     private readonly string[] _literals;
 
-    // Each literal's first four lower-cased characters as one number, and the mask of the characters it has; the same
-    // for characters five to eight ("news spinner" is rejected at "news, weather" without a full comparison).
-    private readonly ulong[] _keys, _keyMasks, _nextKeys, _nextKeyMasks;
+    /// <summary>How a literal whose keys matched is compared with the text.</summary>
+    private enum Verify : byte
+    {
+        /// <summary>
+        /// The two keys settle it: eight characters or fewer, each one that only characters equal to it ignoring case
+        /// share a lower case with (all but a few: U+212A KELVIN SIGN lower-cases to k, and is not k ignoring case).
+        /// Equal keys then mean equal texts, and the full comparison — for Chinese text the runtime's slow path — is skipped.
+        /// </summary>
+        Keys,
 
-    // Literals the two keys settle: eight characters or fewer, each one that only characters equal to it ignoring case
-    // share a lower case with (all but a few: U+212A KELVIN SIGN lower-cases to k, and is not k ignoring case). Equal
-    // keys then mean equal texts, and the full comparison — for Chinese text the runtime's slow path — is skipped.
-    private readonly bool[] _keysDecide;
+        /// <summary>Longer, its first eight settled by the keys as above, and the rest without case (Chinese): compared exactly.</summary>
+        RestExact,
+
+        /// <summary>Longer, its first eight settled by the keys, the rest compared ignoring case.</summary>
+        RestIgnoringCase,
+
+        /// <summary>A character among the first eight the keys do not settle (or a surrogate): compared whole, ignoring case.</summary>
+        Whole,
+    }
+
+    /// <summary>
+    /// What a literal's comparison reads, in one place (a candidate's literals are read one after another, and the
+    /// per-literal arrays this replaced cost a cache line each): its first four lower-cased characters as one number
+    /// and the mask of the characters it has, the same for characters five to eight ("news spinner" is rejected at
+    /// "news, weather" without a full comparison), and how the rest is compared.
+    /// </summary>
+    private readonly record struct Entry(ulong Key, ulong KeyMask, ulong NextKey, ulong NextKeyMask, string Literal, int Id, Verify Verify);
+
+    private readonly Entry[] _entryOf; // by literal id
 
     private readonly ulong[][] _tables = TableSlots.Select(n => new ulong[n / 64]).ToArray();
 
@@ -93,12 +114,13 @@ internal sealed class LiteralScanner
 
     // Literal ids by the slot of their last level, as offsets into one array each (CSR), longest first.
     private readonly int[] _quadStart = new int[QuadSlots + 1], _tripleEndStart = new int[TripleSlots + 1], _pairEndStart = new int[PairSlots + 1];
-    private readonly int[] _quadIds, _tripleEndIds, _pairEndIds;
+    private readonly Entry[] _quads, _tripleEnds, _pairEnds;
     private readonly int[] _longStart = new int[GramSlots + 1];
-    private readonly int[] _longIds;
+    private readonly Entry[] _longs;
 
     // Short literals all in ASCII, found by the runtime's vectorised multi-string search (few, so it stays on its fast path).
     private readonly int[] _asciiIds, _asciiStart = new int[129]; // by lower-cased first character, longest first
+    private readonly Entry[] _asciis;
     private readonly SearchValues<string>? _ascii;
     private readonly ulong _asciiAll;
     private readonly ulong[] _asciiBitOf; // by literal id: its bit in a live set of short ASCII literals (0 for others, or past 64)
@@ -107,11 +129,7 @@ internal sealed class LiteralScanner
     public LiteralScanner(IReadOnlyList<string> literals)
     {
         _literals = literals.ToArray();
-        _keys = new ulong[_literals.Length];
-        _keyMasks = new ulong[_literals.Length];
-        _nextKeys = new ulong[_literals.Length];
-        _nextKeyMasks = new ulong[_literals.Length];
-        _keysDecide = new bool[_literals.Length];
+        _entryOf = new Entry[_literals.Length];
         _bitsOf = new (int, int, int)[_literals.Length][];
         var groups = new Dictionary<(int Table, int Slot), int>();
         var sizes = new List<int>();
@@ -124,11 +142,8 @@ internal sealed class LiteralScanner
         {
             var literal = _literals[id];
             if (literal.Length < 2) throw new ArgumentException($"literal '{literal}' is shorter than two characters", nameof(literals));
-            _keys[id] = Key(literal);
-            _keyMasks[id] = Mask(literal.Length);
-            _nextKeys[id] = literal.Length > 4 ? Key(literal.AsSpan(4)) : 0;
-            _nextKeyMasks[id] = literal.Length > 4 ? Mask(literal.Length - 4) : 0;
-            _keysDecide[id] = literal.Length <= 8 && literal.All(c => LowerDecides[c]);
+            _entryOf[id] = new Entry(Key(literal), Mask(literal.Length), literal.Length > 4 ? Key(literal.AsSpan(4)) : 0,
+                literal.Length > 4 ? Mask(literal.Length - 4) : 0, literal, id, VerifyOf(literal));
             var bits = new List<(int, int, int)>();
             void File(int table, int slot)
             {
@@ -181,11 +196,13 @@ internal sealed class LiteralScanner
             _bitsOf[id] = bits.ToArray();
         }
         _groupSizes = sizes.ToArray();
-        _quadIds = Pack(quads.OrderByDescending(t => _literals[t.Id].Length).ToList(), _quadStart);
-        _tripleEndIds = Pack(tripleEnds, _tripleEndStart);
-        _pairEndIds = Pack(pairEnds, _pairEndStart);
-        _longIds = Pack(longs.OrderByDescending(t => _literals[t.Id].Length).ToList(), _longStart);
+        Entry[] Entries(int[] ids) => ids.Select(id => _entryOf[id]).ToArray();
+        _quads = Entries(Pack(quads.OrderByDescending(t => _literals[t.Id].Length).ToList(), _quadStart));
+        _tripleEnds = Entries(Pack(tripleEnds, _tripleEndStart));
+        _pairEnds = Entries(Pack(pairEnds, _pairEndStart));
+        _longs = Entries(Pack(longs.OrderByDescending(t => _literals[t.Id].Length).ToList(), _longStart));
         _asciiIds = Pack(asciiShort.Select(id => ((int)Lower[_literals[id][0]], id)).OrderByDescending(t => _literals[t.id].Length).ToList(), _asciiStart);
+        _asciis = Entries(_asciiIds);
         _ascii = _asciiIds.Length > 0 ? SearchValues.Create(_asciiIds.Select(id => _literals[id]).ToArray(), StringComparison.OrdinalIgnoreCase) : null;
         // Past 64 of them the searches are not narrowed (still exact: the search then stops at dead ones too).
         _asciiBitOf = new ulong[_literals.Length];
@@ -236,20 +253,20 @@ internal sealed class LiteralScanner
                 // than any short ASCII one found at the same position: that one ends before the text's first such character.
                 if (pos == nextLong)
                 {
-                    Try(text, pos, _longIds, _longStart[gram], _longStart[gram + 1], maxHits, ref found, state);
+                    Try(text, pos, _longs, _longStart[gram], _longStart[gram + 1], maxHits, ref found, state);
                     nextLong = NextLong(text, pos + 1, tables, out gram);
                 }
                 if (pos == next)
                 {
-                    if (quad >= 0) Try(text, pos, _quadIds, _quadStart[quad], _quadStart[quad + 1], maxHits, ref found, state);
-                    if (triple >= 0) Try(text, pos, _tripleEndIds, _tripleEndStart[triple], _tripleEndStart[triple + 1], maxHits, ref found, state);
-                    if (pair >= 0) Try(text, pos, _pairEndIds, _pairEndStart[pair], _pairEndStart[pair + 1], maxHits, ref found, state);
+                    if (quad >= 0) Try(text, pos, _quads, _quadStart[quad], _quadStart[quad + 1], maxHits, ref found, state);
+                    if (triple >= 0) Try(text, pos, _tripleEnds, _tripleEndStart[triple], _tripleEndStart[triple + 1], maxHits, ref found, state);
+                    if (pair >= 0) Try(text, pos, _pairEnds, _pairEndStart[pair], _pairEndStart[pair + 1], maxHits, ref found, state);
                     next = NextCandidate(text, pos + 1, tables, out pair, out triple, out quad);
                 }
                 if (pos == nextAscii)
                 {
                     var first = Lower[text[pos]];
-                    Try(text, pos, _asciiIds, _asciiStart[first], _asciiStart[first + 1], maxHits, ref found, state);
+                    Try(text, pos, _asciis, _asciiStart[first], _asciiStart[first + 1], maxHits, ref found, state);
                     nextAscii = NextAscii(text, pos + 1, state);
                 }
             }
@@ -301,7 +318,7 @@ internal sealed class LiteralScanner
         return hits;
     }
 
-    private void Try<TFound>(ReadOnlySpan<char> text, int at, int[] ids, int from, int to, int maxHits, ref TFound found, ScanState state)
+    private static void Try<TFound>(ReadOnlySpan<char> text, int at, Entry[] entries, int from, int to, int maxHits, ref TFound found, ScanState state)
         where TFound : struct, ILiteralFound
     {
         var rest = text[at..];
@@ -309,8 +326,9 @@ internal sealed class LiteralScanner
         ulong? nextKey = null;
         for (var i = from; i < to; i++)
         {
-            var id = ids[i];
-            if ((key & _keyMasks[id]) != _keys[id]) continue;
+            ref readonly var entry = ref entries[i];
+            if ((key & entry.KeyMask) != entry.Key) continue;
+            var id = entry.Id;
             if (state.Hits[id] >= maxHits)
             {
                 // Dead and met again: only now are its bits cleared. Most literals a page has occur on it once, and
@@ -323,11 +341,39 @@ internal sealed class LiteralScanner
                 continue;
             }
             // A literal of five or more matched four characters, so the text has at least four here.
-            if (_nextKeyMasks[id] != 0 && ((nextKey ??= Key(rest[4..])) & _nextKeyMasks[id]) != _nextKeys[id]) continue;
-            if (!_keysDecide[id] && !rest.StartsWith(_literals[id], StringComparison.OrdinalIgnoreCase)) continue;
+            if (entry.NextKeyMask != 0 && ((nextKey ??= Key(rest[4..])) & entry.NextKeyMask) != entry.NextKey) continue;
+            if (!Matches(rest, entry)) continue;
             if (!found.Found(id, at)) continue;
             if (state.Hits[id]++ == 0) state.Touched.Add(id);
         }
+    }
+
+    /// <summary>Whether the text starts with the literal whose keys matched there.</summary>
+    private static bool Matches(ReadOnlySpan<char> rest, in Entry entry)
+    {
+        var literal = entry.Literal;
+        return entry.Verify switch
+        {
+            Verify.Keys => true,
+            Verify.RestExact => rest.Length >= literal.Length && rest[8..literal.Length].SequenceEqual(literal.AsSpan(8)),
+            Verify.RestIgnoringCase => rest.Length >= literal.Length && rest[8..literal.Length].Equals(literal.AsSpan(8), StringComparison.OrdinalIgnoreCase),
+            _ => rest.StartsWith(literal, StringComparison.OrdinalIgnoreCase),
+        };
+    }
+
+    private static Verify VerifyOf(string literal)
+    {
+        if (literal.AsSpan().ContainsAnyInRange('\uD800', '\uDFFF')) return Verify.Whole;
+        foreach (var c in literal.AsSpan(0, Math.Min(8, literal.Length)))
+        {
+            if (!LowerDecides[c]) return Verify.Whole;
+        }
+        if (literal.Length <= 8) return Verify.Keys;
+        foreach (var c in literal.AsSpan(8))
+        {
+            if (!IgnoreCase.IsCaseless(c) && !(char.IsAscii(c) && !char.IsAsciiLetter(c))) return Verify.RestIgnoringCase;
+        }
+        return Verify.RestExact;
     }
 
     /// <summary>

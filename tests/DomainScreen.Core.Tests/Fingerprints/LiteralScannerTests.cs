@@ -156,6 +156,21 @@ public class LiteralScannerTests
     }
 
     [Fact]
+    public void LongerThanTheKeys_TheRestIsCompared_ExactlyWhereItHasNoCase()
+    {
+        // Past the eight characters the keys settle, a Chinese rest is compared exactly and any other ignoring case: a
+        // rest one character off, in another case, or with a look-alike (U+212A KELVIN SIGN is not K ignoring case).
+        string[] literals = ["一键换脸在线免费使用", "AI换脸工具ProMax版", "deepfake换脸教程大全", "voiceclone软件Kelvin", "abcdefgh换", "abcdefghK", "straßenfest换脸"];
+        var scanner = new LiteralScanner(literals);
+        const string text = "一键换脸在线免费使用 一键换脸在线免费试用 ai换脸工具promax版 AI换脸工具ProMax板 DEEPFAKE换脸教程大全 deepfake换脸教程大"
+            + " voiceclone软件\u212Aelvin VOICECLONE软件KELVIN ABCDEFGH换 abcdefgh\u212A ABCDEFGHk STRASSENFEST换脸 straẞenfest换脸 STRAßENFEST换脸";
+        var found = Scanned(scanner, text, int.MaxValue);
+        Assert.Equal(Obvious(literals, text, int.MaxValue), found);
+        Assert.Equal(["一键换脸在线免费使用", "AI换脸工具ProMax版", "deepfake换脸教程大全", "voiceclone软件Kelvin", "abcdefgh换", "abcdefghK", "straßenfest换脸"],
+            found.Select(f => literals[f.Literal]));
+    }
+
+    [Fact]
     public void NoOtherCharacter_EqualsAnAsciiLetterIgnoringCase()
     {
         // The scanner reads long ASCII literals only where the text is ASCII, and steps over ASCII text for the others:
