@@ -104,15 +104,13 @@ internal sealed class LiteralScanner
     /// </summary>
     private readonly record struct Entry(ulong Key, ulong KeyMask, ulong NextKey, ulong NextKeyMask, string Literal, int Id, Verify Verify);
 
-    private readonly Entry[] _entryOf; // by literal id
-
     private readonly ulong[][] _tables = TableSlots.Select(n => new ulong[n / 64]).ToArray();
 
     // For each literal: the (table, slot) of every bit it sets, and the group counting the live literals under that bit.
     private readonly (int Table, int Slot, int Group)[][] _bitsOf;
     private readonly int[] _groupSizes;
 
-    // Literal ids by the slot of their last level, as offsets into one array each (CSR), longest first.
+    // Literals' entries by the slot of their last level, as offsets into one array each (CSR), longest first.
     private readonly int[] _quadStart = new int[QuadSlots + 1], _tripleEndStart = new int[TripleSlots + 1], _pairEndStart = new int[PairSlots + 1];
     private readonly Entry[] _quads, _tripleEnds, _pairEnds;
     private readonly int[] _longStart = new int[GramSlots + 1];
@@ -129,7 +127,7 @@ internal sealed class LiteralScanner
     public LiteralScanner(IReadOnlyList<string> literals)
     {
         _literals = literals.ToArray();
-        _entryOf = new Entry[_literals.Length];
+        var entryOf = new Entry[_literals.Length]; // by literal id
         _bitsOf = new (int, int, int)[_literals.Length][];
         var groups = new Dictionary<(int Table, int Slot), int>();
         var sizes = new List<int>();
@@ -142,7 +140,7 @@ internal sealed class LiteralScanner
         {
             var literal = _literals[id];
             if (literal.Length < 2) throw new ArgumentException($"literal '{literal}' is shorter than two characters", nameof(literals));
-            _entryOf[id] = new Entry(Key(literal), Mask(literal.Length), literal.Length > 4 ? Key(literal.AsSpan(4)) : 0,
+            entryOf[id] = new Entry(Key(literal), Mask(literal.Length), literal.Length > 4 ? Key(literal.AsSpan(4)) : 0,
                 literal.Length > 4 ? Mask(literal.Length - 4) : 0, literal, id, VerifyOf(literal));
             var bits = new List<(int, int, int)>();
             void File(int table, int slot)
@@ -196,7 +194,7 @@ internal sealed class LiteralScanner
             _bitsOf[id] = bits.ToArray();
         }
         _groupSizes = sizes.ToArray();
-        Entry[] Entries(int[] ids) => ids.Select(id => _entryOf[id]).ToArray();
+        Entry[] Entries(int[] ids) => ids.Select(id => entryOf[id]).ToArray();
         _quads = Entries(Pack(quads.OrderByDescending(t => _literals[t.Id].Length).ToList(), _quadStart));
         _tripleEnds = Entries(Pack(tripleEnds, _tripleEndStart));
         _pairEnds = Entries(Pack(pairEnds, _pairEndStart));
