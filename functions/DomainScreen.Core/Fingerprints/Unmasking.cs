@@ -63,28 +63,28 @@ internal static class Unmasking
     private static int IndexOf(ReadOnlySpan<char> span, bool references)
     {
         var i = 0;
-        if (Vector256.IsHardwareAccelerated)
+        if (Vector.IsHardwareAccelerated)
         {
             ref var units = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(span));
-            var zeroWidth = Vector256.Create((ushort)0x200B);
-            var joiners = Vector256.Create((ushort)0x2060);
-            var two = Vector256.Create((ushort)2);
-            var four = Vector256.Create((ushort)4);
-            var softHyphen = Vector256.Create((ushort)0x00AD);
-            var mongolian = Vector256.Create((ushort)0x180E);
-            var bom = Vector256.Create((ushort)0xFEFF);
-            var ampersand = Vector256.Create((ushort)'&');
-            var hash = Vector256.Create((ushort)'#');
+            var zeroWidth = new Vector<ushort>(0x200B);
+            var joiners = new Vector<ushort>(0x2060);
+            var two = new Vector<ushort>(2);
+            var four = new Vector<ushort>(4);
+            var softHyphen = new Vector<ushort>(0x00AD);
+            var mongolian = new Vector<ushort>(0x180E);
+            var bom = new Vector<ushort>(0xFEFF);
+            var ampersand = new Vector<ushort>('&');
+            var hash = new Vector<ushort>('#');
             // One unit past the vector is read (the '#' after a '&' in the last lane).
-            for (; i < span.Length - Vector256<ushort>.Count; i += Vector256<ushort>.Count)
+            for (; i < span.Length - Vector<ushort>.Count; i += Vector<ushort>.Count)
             {
-                var v = Vector256.LoadUnsafe(ref units, (nuint)i);
-                var hit = Vector256.LessThanOrEqual(v - zeroWidth, two) | Vector256.LessThanOrEqual(v - joiners, four)
-                    | Vector256.Equals(v, softHyphen) | Vector256.Equals(v, mongolian) | Vector256.Equals(v, bom);
-                if (references) hit |= Vector256.Equals(v, ampersand) & Vector256.Equals(Vector256.LoadUnsafe(ref units, (nuint)i + 1), hash);
-                if (hit == Vector256<ushort>.Zero) continue;
+                var v = Vector.LoadUnsafe(ref units, (nuint)i);
+                var hit = Vector.LessThanOrEqual(v - zeroWidth, two) | Vector.LessThanOrEqual(v - joiners, four)
+                    | Vector.Equals(v, softHyphen) | Vector.Equals(v, mongolian) | Vector.Equals(v, bom);
+                if (references) hit |= Vector.Equals(v, ampersand) & Vector.Equals(Vector.LoadUnsafe(ref units, (nuint)i + 1), hash);
+                if (hit == Vector<ushort>.Zero) continue;
                 // The lanes set, lowest first; U+2061 is in the second range but not in the set.
-                for (var lanes = hit.ExtractMostSignificantBits(); lanes != 0; lanes &= lanes - 1)
+                for (var lanes = LanesOf(hit); lanes != 0; lanes &= lanes - 1)
                 {
                     var k = i + BitOperations.TrailingZeroCount(lanes);
                     if (span[k] != '\u2061') return k;
@@ -93,6 +93,14 @@ internal static class Unmasking
         }
         return OneByOne(span, i, span.Length, references);
     }
+
+    // A bit per lane set (Vector<T> is 128, 256 or 512 bits wide, a constant to the JIT, which keeps one branch).
+    private static ulong LanesOf(Vector<ushort> hit) => Vector<ushort>.Count switch
+    {
+        8 => hit.AsVector128().ExtractMostSignificantBits(),
+        16 => hit.AsVector256().ExtractMostSignificantBits(),
+        _ => hit.AsVector512().ExtractMostSignificantBits(),
+    };
 
     private static int OneByOne(ReadOnlySpan<char> span, int from, int to, bool references)
     {
