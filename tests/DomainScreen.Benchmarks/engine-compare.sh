@@ -34,6 +34,6 @@ print("|---|---|---|---|---|")
 for (who, page, size) in sorted(k for k in best if k[0] == "this"):
     o, t = best[("other", page, size)], best[("this", page, size)]
     mb = lambda ms: size / 1e6 / (ms / 1000)
-    print(f"| {page} | {size:,} | {o*1000:.0f} µs ({mb(o):.0f} MB/s) | {t*1000:.0f} µs ({mb(t):.0f} MB/s) | {t/o:.2f} |")
+    print(f"| {page} | {size:,} | {o*1000:.1f} µs ({mb(o):.0f} MB/s) | {t*1000:.1f} µs ({mb(t):.0f} MB/s) | {t/o:.2f} |")
 PY
 rm -f "$out"

@@ -1,6 +1,9 @@
 using System.Buffers;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using System.Text;
 
 namespace DomainScreen.Core.Fingerprints;
@@ -26,8 +29,9 @@ internal interface ILiteralFound
 /// <item><b>long ASCII</b> (six or more characters, the first six ASCII: most English literals): only every third
 /// position is read, four characters at a time, and looked up among the four-character grams the long literals have at
 /// offsets 0, 1 and 2 (see <see cref="NextLong"/>);</item>
-/// <item><b>short ASCII</b> (fewer than six, all ASCII): the runtime's vectorised multi-string search, which stays on
-/// its fast path for a few dozen strings;</item>
+/// <item><b>short ASCII</b> (fewer than six, all ASCII): 64 positions at a time against tables of their first four
+/// characters (see <see cref="ShortFilter"/>) where the hardware has AVX-512 VBMI, elsewhere the runtime's vectorised
+/// multi-string search, which stays on its fast path for a few dozen strings;</item>
 /// <item><b>the others</b> (a character outside ASCII among the first six: Chinese terms, "AI换脸"): compared only at
 /// positions up to five before such a character or inside a run of them; ASCII text between is stepped over by vector.</item>
 /// </list>
@@ -123,8 +127,18 @@ internal sealed class LiteralScanner
     private readonly ulong _asciiAll;
     private readonly ulong[] _asciiBitOf; // by literal id: its bit in a live set of short ASCII literals (0 for others, or past 64)
     private readonly System.Collections.Concurrent.ConcurrentDictionary<ulong, SearchValues<string>> _asciiByLive = new();
+    private readonly ShortFilter? _shortFilter;
 
-    public LiteralScanner(IReadOnlyList<string> literals)
+    public LiteralScanner(IReadOnlyList<string> literals) : this(literals, vectorisedShortSearch: true)
+    {
+    }
+
+    /// <param name="literals">The literals, each of two characters or more.</param>
+    /// <param name="vectorisedShortSearch">
+    /// Whether short ASCII literals may be looked for 64 positions at a time where the hardware allows (tests turn it
+    /// off to check the runtime's search that serves elsewhere).
+    /// </param>
+    internal LiteralScanner(IReadOnlyList<string> literals, bool vectorisedShortSearch)
     {
         _literals = literals.ToArray();
         var entryOf = new Entry[_literals.Length]; // by literal id
@@ -209,6 +223,7 @@ internal sealed class LiteralScanner
             for (var k = 0; k < _asciiIds.Length; k++) _asciiBitOf[_asciiIds[k]] = 1UL << k;
         }
         _asciiAll = _asciiIds.Length >= 64 ? ulong.MaxValue : (1UL << _asciiIds.Length) - 1;
+        if (vectorisedShortSearch && ShortFilter.IsSupported && _asciiIds.Length is > 0 and <= 64) _shortFilter = new ShortFilter(_asciiIds.Select(id => _literals[id]).ToArray());
     }
 
     public int Count => _literals.Length;
@@ -240,6 +255,7 @@ internal sealed class LiteralScanner
             var tables = state.Tables;
             state.Ascii = _ascii;
             state.AsciiLive = state.AsciiSearched = _asciiAll;
+            state.ShortTables = _shortFilter?.Tables;
             var nextLong = NextLong(text, 0, tables, out var gram);
             var next = NextCandidate(text, 0, tables, out var pair, out var triple, out var quad);
             var nextAscii = NextAscii(text, 0, state);
@@ -263,8 +279,8 @@ internal sealed class LiteralScanner
                 }
                 if (pos == nextAscii)
                 {
-                    var first = Lower[text[pos]];
-                    Try(text, pos, _asciis, _asciiStart[first], _asciiStart[first + 1], maxHits, ref found, state);
+                    // The vectorised search may stop at a character outside ASCII (a false start).
+                    if ((int)Lower[text[pos]] is var first and < 128) Try(text, pos, _asciis, _asciiStart[first], _asciiStart[first + 1], maxHits, ref found, state);
                     nextAscii = NextAscii(text, pos + 1, state);
                 }
             }
@@ -277,9 +293,18 @@ internal sealed class LiteralScanner
 
     private static int Earliest(int a, int b) => a < 0 ? b : b < 0 ? a : Math.Min(a, b);
 
-    /// <summary>The next occurrence of a short ASCII literal, or -1 (also once all of them are killed).</summary>
+    /// <summary>The next place a short ASCII literal may start (the vectorised search) or starts (the runtime's), or -1 (also once all of them are killed).</summary>
     private int NextAscii(ReadOnlySpan<char> text, int from, ScanState state)
     {
+        if (_shortFilter is { } filter)
+        {
+            if (state.AsciiLive != state.AsciiSearched)
+            {
+                state.ShortTables = filter.TablesFor(state.AsciiLive, state.ShortTables);
+                state.AsciiSearched = state.AsciiLive;
+            }
+            return state.AsciiLive == 0 ? -1 : ShortFilter.Next(text, from, state.ShortTables!);
+        }
         // The search stops at dead literals too ("news" on a news page, thousands of times): once one is killed (Kill
         // takes it out of the live set), search for the live ones only. Searches by live set are built once and kept (up to a
         // bound; past it the old one serves).
@@ -586,6 +611,108 @@ internal sealed class LiteralScanner
     private static void Clear(ulong[] bits, int slot) => bits[slot >> 6] &= ~(1UL << slot);
 
     /// <summary>
+    /// Short ASCII literals (up to 64, fewer than six characters) looked for 64 positions at a time: for each of a
+    /// literal's first four characters, a 64-entry table says which of eight groups of literals have that character
+    /// there (ASCII letters folded together, the entry chosen by the character's low six bits, so unlike characters
+    /// may share one: a false start, never a miss). A position passes when some group has all four of its characters
+    /// in place; a literal shorter than four passes any character past its end. Found with AVX-512 VBMI's byte
+    /// permutation (one instruction per table and 64 positions); where it is missing the runtime's search serves.
+    /// </summary>
+    private sealed class ShortFilter
+    {
+        private const int Width = 4, Groups = 8, Entries = 64;
+
+        private readonly string[] _literals;
+
+        public ShortFilter(string[] literals)
+        {
+            _literals = literals;
+            Tables = Build(ulong.MaxValue);
+        }
+
+        public static bool IsSupported => Avx512Vbmi.IsSupported;
+
+        /// <summary>The four tables of 64 entries, one after another (a bit per group).</summary>
+        public byte[] Tables { get; }
+
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<ulong, byte[]> _byLive = new();
+
+        /// <summary>The tables for the live literals (bit k: the k-th), built once per live set and kept (up to a bound; past it the last serve).</summary>
+        public byte[] TablesFor(ulong live, byte[]? current)
+        {
+            if (_byLive.TryGetValue(live, out var tables)) return tables;
+            if (_byLive.Count >= MaxAsciiSearches) return current ?? Tables;
+            return _byLive.GetOrAdd(live, Build(live));
+        }
+
+        private byte[] Build(ulong live)
+        {
+            var tables = new byte[Width * Entries];
+            for (var k = 0; k < _literals.Length; k++)
+            {
+                if ((live & (1UL << k)) == 0) continue;
+                var literal = _literals[k];
+                var group = (byte)(1 << (k % Groups));
+                for (var j = 0; j < Width; j++)
+                {
+                    if (j >= literal.Length)
+                    {
+                        for (var e = 0; e < Entries; e++) tables[j * Entries + e] |= group;
+                    }
+                    else
+                    {
+                        tables[j * Entries + Entry(literal[j])] |= group;
+                    }
+                }
+            }
+            return tables;
+        }
+
+        private static int Entry(char c) => (c | 0x20) & (Entries - 1);
+
+        /// <summary>The first position at or after <paramref name="from"/> that passes the tables, or -1.</summary>
+        public static int Next(ReadOnlySpan<char> span, int from, byte[] tables)
+        {
+            ref var units = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(span));
+            var i = from;
+            if (span.Length >= Entries + Width)
+            {
+                ref var t = ref MemoryMarshal.GetArrayDataReference(tables);
+                var t0 = Vector512.LoadUnsafe(ref t, 0);
+                var t1 = Vector512.LoadUnsafe(ref t, Entries);
+                var t2 = Vector512.LoadUnsafe(ref t, 2 * Entries);
+                var t3 = Vector512.LoadUnsafe(ref t, 3 * Entries);
+                var fold = Vector512.Create((byte)0x20);
+                // Blocks of 64 positions with the three characters after them in the text; the last block overlaps.
+                var last = span.Length - Entries - (Width - 1);
+                for (; i <= last + Entries - 1; i += Entries)
+                {
+                    var at = Math.Min(i, last);
+                    var m = Avx512Vbmi.PermuteVar64x8(t0, Bytes(ref units, at) | fold)
+                        & Avx512Vbmi.PermuteVar64x8(t1, Bytes(ref units, at + 1) | fold)
+                        & Avx512Vbmi.PermuteVar64x8(t2, Bytes(ref units, at + 2) | fold)
+                        & Avx512Vbmi.PermuteVar64x8(t3, Bytes(ref units, at + 3) | fold);
+                    var hits = ~Vector512.Equals(m, Vector512<byte>.Zero).ExtractMostSignificantBits() >> (i - at);
+                    if (hits != 0) return i + BitOperations.TrailingZeroCount(hits);
+                }
+                i = Math.Max(from, last + Entries);
+            }
+            // The last positions (or a short text), one by one; characters past the end pass.
+            for (; i < span.Length; i++)
+            {
+                var m = 0xFF;
+                for (var j = 0; j < Width && m != 0; j++) m &= i + j < span.Length ? tables[j * Entries + Entry((char)Unsafe.Add(ref units, i + j))] : 0xFF;
+                if (m != 0) return i;
+            }
+            return -1;
+        }
+
+        /// <summary>64 characters from <paramref name="at"/>, each cut to its low byte (a character outside ASCII may then pass: a false start).</summary>
+        private static Vector512<byte> Bytes(ref ushort units, int at) =>
+            Vector512.Narrow(Vector512.LoadUnsafe(ref units, (nuint)at), Vector512.LoadUnsafe(ref units, (nuint)(at + 32)));
+    }
+
+    /// <summary>
     /// One thread's copy of the tables with the scan's hit counts; the literals a scan touched and killed are undone
     /// when it returns, so the next scan starts clean at the cost of what the last one found.
     /// </summary>
@@ -614,6 +741,9 @@ internal sealed class LiteralScanner
         public SearchValues<string>? Ascii { get; set; }
         public ulong AsciiLive { get; set; }
         public ulong AsciiSearched { get; set; }
+
+        /// <summary>The vectorised short search's tables for the live set (the scanner's own until one is killed).</summary>
+        public byte[]? ShortTables { get; set; }
         public int[] Hits { get; }
         public List<int> Touched { get; } = [];
 

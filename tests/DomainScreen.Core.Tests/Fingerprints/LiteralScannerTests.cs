@@ -63,10 +63,12 @@ public class LiteralScannerTests
         return sb.ToString();
     }
 
-    [Fact]
-    public void Scan_FindsWhatComparingEveryPositionFinds()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Scan_FindsWhatComparingEveryPositionFinds(bool vectorised)
     {
-        var scanner = new LiteralScanner(Literals);
+        var scanner = new LiteralScanner(Literals, vectorised);
         var random = new Random(7);
         for (var round = 0; round < 200; round++)
         {
@@ -84,12 +86,14 @@ public class LiteralScannerTests
         Assert.Equal([("news", 0), ("news spinner", 12)], found);
     }
 
-    [Fact]
-    public void NextScan_StartsClean_AfterOneThatKilledLiterals()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void NextScan_StartsClean_AfterOneThatKilledLiterals(bool vectorised)
     {
         const string text = "claude 换脸 news abcde";
-        var expected = Scanned(new LiteralScanner(Literals), text, 1);
-        var scanner = new LiteralScanner(Literals);
+        var expected = Scanned(new LiteralScanner(Literals, vectorised), text, 1);
+        var scanner = new LiteralScanner(Literals, vectorised);
         // Each literal twice: a dead literal is killed (its bits cleared) when the scan meets it again. The next scan
         // on this thread reuses the tables (no other scanner in between).
         Scanned(scanner, "news claude 换脸 abcde face swap ICP news claude 换脸 abcde face swap ICP", 1);
@@ -122,8 +126,10 @@ public class LiteralScannerTests
         Parallel.For(0, texts.Length * 4, i => Assert.Equal(expected[i % texts.Length], Scanned(scanner, texts[i % texts.Length], 1)));
     }
 
-    [Fact]
-    public void Scan_FindsWhatComparingEveryPositionFinds_ForEveryKindOfLiteral()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Scan_FindsWhatComparingEveryPositionFinds_ForEveryKindOfLiteral(bool vectorised)
     {
         // Generated literals of every kind the scanner treats apart: long ASCII (six or more, found from every third
         // position), short ASCII (found by a vectorised search), and those with CJK among their first six characters
@@ -139,7 +145,7 @@ public class LiteralScannerTests
                 1 => Word(random.Next(2, 6), ascii),
                 _ => Word(random.Next(0, 6), ascii) + Word(random.Next(1, 3), cjk) + Word(random.Next(0, 3), ascii),
             }).Where(l => l.Length >= 2).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
-            var scanner = new LiteralScanner(literals);
+            var scanner = new LiteralScanner(literals, vectorised);
             for (var text = 0; text < 10; text++)
             {
                 var sb = new System.Text.StringBuilder(Word(random.Next(0, 3), ascii));
@@ -151,6 +157,30 @@ public class LiteralScannerTests
                 var page = sb.ToString();
                 Assert.Equal(Obvious(literals, page, int.MaxValue), Scanned(scanner, page, int.MaxValue));
                 Assert.Equal(Obvious(literals, page, 1), Scanned(scanner, page, 1));
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void ShortAsciiLiterals_AreFound_AtEveryPlaceInAndAcrossBlocksOf64_AndAtTheEnd(bool vectorised)
+    {
+        // The vectorised search reads 64 positions and the three characters after them at once, the last block
+        // overlapping the one before; the last positions are read one by one. Each literal is put at every position of
+        // texts from 1 to 140 characters, among characters whose low byte is an ASCII letter of it (š is 0x161: 'a').
+        string[] literals = ["nsfw", "scam", "gpt-4", "ab", "xyz", "abcd", "long enough"];
+        var scanner = new LiteralScanner(literals, vectorised);
+        foreach (var literal in literals.Where(l => l.Length < 6))
+        {
+            for (var length = literal.Length; length <= 140; length++)
+            {
+                for (var at = 0; at + literal.Length <= length; at += length < 70 ? 1 : 7)
+                {
+                    var text = (new string('š', at) + literal.ToUpperInvariant()).PadRight(length, 'ų'); // 0x173: 's'
+                    Assert.Equal(Obvious(literals, text, 1), Scanned(scanner, text, 1));
+                    Assert.Contains(Array.IndexOf(literals, literal), Scanned(scanner, text, 1).Select(f => f.Literal));
+                }
             }
         }
     }
