@@ -99,6 +99,13 @@ public sealed class CompiledCatalog
 
         /// <summary>Texts one of which every match of <see cref="Pattern"/> starts with (<c>.exe</c>; <c>.apk</c> and <c>.ap</c>K), or null.</summary>
         public string[]? Leadings { get; } = Pattern is null ? null : LeadingLiteral.Spellings(Spec.Pattern!, (Pattern.Options & RegexOptions.IgnoreCase) != 0);
+
+        /// <summary>For a pattern without <see cref="Leadings"/>: characters one of which every match has at a fixed offset from its start (a currency sign), or null.</summary>
+        public (string Characters, SearchValues<char> Search, int Offset)? Anchor { get; } =
+            Pattern is null || LeadingLiteral.Spellings(Spec.Pattern!, (Pattern.Options & RegexOptions.IgnoreCase) != 0) is not null
+                || LeadingLiteral.Anchor(Spec.Pattern!) is not var (characters, offset)
+                ? null
+                : (characters, SearchValues.Create(characters), offset);
     }
 
     private readonly List<SignatureSpec> _signatures;
@@ -129,6 +136,7 @@ public sealed class CompiledCatalog
     private readonly int _markCount;
     private readonly int[] _markOfLiteral; // by literal id: index into the marks, or -1
     private readonly int[]?[] _marksOfPattern; // by position in _patternTerms, or null for a pattern with no marks
+    private readonly SearchValues<char> _anchorCharacters; // of every pattern's anchor
 
     // Targets: rule index ≥ 0; term index encoded as -(index + 1).
     internal CompiledCatalog(string version, List<SignatureSpec> signatures, List<LexiconSpec> lexicons, List<BrandSpec>? brands = null)
@@ -171,6 +179,7 @@ public sealed class CompiledCatalog
         _markCount = marks.Length;
         int[]? MarksOf(string[]? texts) => texts?.Select(t => Array.FindIndex(marks, m => string.Equals(m, t, StringComparison.OrdinalIgnoreCase))).Distinct().ToArray();
         _marksOfPattern = _patternTerms.Select(i => MarksOf(_terms[i].Leadings)).ToArray();
+        _anchorCharacters = SearchValues.Create(string.Concat(_patternTerms.Select(i => _terms[i].Anchor?.Characters).Distinct()));
         _scanner = new LiteralScanner(_literalTargets.Keys.ToArray());
         _markOfLiteral = Enumerable.Range(0, _scanner.Count).Select(id => Array.FindIndex(marks, m => string.Equals(m, _scanner[id], StringComparison.OrdinalIgnoreCase))).ToArray();
         _targetsOf = Enumerable.Range(0, _scanner.Count).Select(id => _literalTargets[_scanner[id]].ToArray()).ToArray();
@@ -577,6 +586,9 @@ public sealed class CompiledCatalog
 
     private void ScanPatterns(string text, RunHits hits, List<string> warnings)
     {
+        // The first of every anchor's characters, in one pass: most pages have none (no currency sign), and then no
+        // anchored pattern runs.
+        var firstAnchor = -2;
         for (var p = 0; p < _patternTerms.Count; p++)
         {
             var i = _patternTerms[p];
@@ -585,9 +597,20 @@ public sealed class CompiledCatalog
             try
             {
                 // A pattern with fixed leading text runs from the first place that text occurs in any of its spellings
-                // (the literal scan noted each), and not at all on a page without it.
+                // (the literal scan noted each), and not at all on a page without it; one whose matches have one of a
+                // few characters at a fixed offset (a currency sign) from that far before the first of them.
                 var from = 0;
-                if (_marksOfPattern[p] is { } marks && (from = First(hits.MarkAt, marks)) < 0) continue;
+                if (_marksOfPattern[p] is { } marks)
+                {
+                    if ((from = First(hits.MarkAt, marks)) < 0) continue;
+                }
+                else if (term.Anchor is var (_, characters, offset))
+                {
+                    if (firstAnchor == -2) firstAnchor = text.AsSpan().IndexOfAny(_anchorCharacters);
+                    var at = firstAnchor < 0 ? -1 : text.AsSpan(firstAnchor).IndexOfAny(characters);
+                    if (at < 0) continue;
+                    from = Math.Max(0, firstAnchor + at - offset);
+                }
                 var m = regex.Match(text, from);
                 if (m.Success) hits.AddTerm(i, new TermHit(term.Spec.Id!, term.Category, term.Spec.Kind, term.Spec.Weight, Fields.Html, m.Value.Length <= 200 ? m.Value : m.Value[..200], m.Index));
             }

@@ -49,6 +49,95 @@ internal static class LeadingLiteral
         return [.. branches];
     }
 
+    /// <summary>
+    /// Characters one of which every match has at a fixed offset from its start (<c>[¥￥]\s?\d+</c> → ¥ or ￥ at 0;
+    /// <c>(?:NT|HK)\$\s?\d+</c> → $ at 2), so the pattern need only run from that far before the first of them — and
+    /// not at all on a page without them: for patterns with no leading text (<see cref="Spellings"/>), whose first
+    /// characters are one of a few (a currency sign) or one of several texts. Read conservatively from the start:
+    /// characters, classes of single characters and groups of plain choices all of one length make up the offset,
+    /// and the first of them whose characters have no other case (symbols, punctuation, digits: no ignore-case
+    /// question arises) is the answer; anything else ends the reading with none.
+    /// </summary>
+    public static (string Characters, int Offset)? Anchor(string pattern)
+    {
+        var offset = 0;
+        for (var i = 0; i < pattern.Length;)
+        {
+            string? characters = null;
+            int width, next;
+            var c = pattern[i];
+            if (c == '\\')
+            {
+                if (i + 1 >= pattern.Length || !EscapedLiterals.Contains(pattern[i + 1])) return null;
+                (characters, width, next) = (pattern[i + 1].ToString(), 1, i + 2);
+            }
+            else if (c == '[')
+            {
+                if (ClassCharacters(pattern, i) is not var (inClass, end)) return null;
+                (characters, width, next) = (inClass, 1, end + 1);
+            }
+            else if (c == '(')
+            {
+                if (GroupOfOneLength(pattern, i) is not var (length, end)) return null;
+                (width, next) = (length, end + 1);
+            }
+            else if (char.IsAsciiLetterOrDigit(c) || PlainPunctuation.Contains(c))
+            {
+                (characters, width, next) = (c.ToString(), 1, i + 1);
+            }
+            else
+            {
+                return null;
+            }
+            // A quantifier makes the item optional or repeated: its offset and what follows are no longer fixed.
+            if (next < pattern.Length && pattern[next] is '*' or '+' or '?' or '{') return null;
+            if (characters is not null && characters.All(IsCaseless)) return (characters, offset);
+            offset += width;
+            i = next;
+        }
+        return null;
+    }
+
+    private static bool IsCaseless(char c) => !char.IsLetter(c) && char.ToUpperInvariant(c) == c && char.ToLowerInvariant(c) == c;
+
+    /// <summary>The characters of a class of single characters at <paramref name="open"/> (no range, negation or class escape) and where it ends, or null.</summary>
+    private static (string Characters, int End)? ClassCharacters(string pattern, int open)
+    {
+        var characters = new System.Text.StringBuilder();
+        for (var i = open + 1; i < pattern.Length; i++)
+        {
+            var c = pattern[i];
+            if (c == ']' && characters.Length > 0) return (characters.ToString(), i);
+            if (c == '\\' && i + 1 < pattern.Length && EscapedLiterals.Contains(pattern[i + 1])) characters.Append(pattern[++i]);
+            else if (c is '\\' or '[' or ']' or '^' or '-') return null;
+            else characters.Append(c);
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// The length of a plain or non-capturing group at <paramref name="open"/> that is a choice of plain texts all of one
+    /// length (<c>(?:NT|HK)</c> → 2) and where it ends, or null.
+    /// </summary>
+    private static (int Length, int End)? GroupOfOneLength(string pattern, int open)
+    {
+        var inner = pattern.AsSpan(open).StartsWith("(?:") ? open + 3 : pattern.AsSpan(open).StartsWith("(?") ? -1 : open + 1;
+        if (inner < 0) return null;
+        foreach (var (at, c, depth) in Structure(pattern[open..]))
+        {
+            if (c != ')' || depth != 0) continue;
+            var end = open + at;
+            if (TopLevelBranches(pattern[inner..end]) is not { } branches) return null;
+            var length = branches[0].Length;
+            foreach (var branch in branches)
+            {
+                if (branch.Length != length || length == 0 || branch.AsSpan().IndexOfAny(RegexSyntax) >= 0 || branch.Contains('\\')) return null;
+            }
+            return (length, end);
+        }
+        return null;
+    }
+
     /// <summary>U+212A KELVIN SIGN: the regex engine, ignoring case, takes it for a <c>k</c>; an ordinal search does not.</summary>
     public const char KelvinSign = '\u212A';
 

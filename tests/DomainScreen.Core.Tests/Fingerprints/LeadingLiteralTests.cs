@@ -215,6 +215,45 @@ public class LeadingLiteralTests
         }
     }
 
+    [Theory]
+    [InlineData(@"[¥￥]\s?\d{1,6}(?:\.\d{1,2})?", "¥￥", 0)]
+    [InlineData(@"(?:NT|HK)\$\s?\d{1,6}(?:,\d{3})*", "$", 2)]
+    [InlineData(@"[$€£]\s?\d{1,4}", "$€£", 0)]
+    [InlineData(@"(US|A)\$\d", null, 0)] // choices of two lengths: no fixed offset
+    [InlineData(@"USD?\$\d", null, 0)] // an optional character before it
+    [InlineData(@"ab[\$#]x", "$#", 2)]
+    [InlineData(@"ab\d\$", null, 0)] // a class escape ends the reading
+    [InlineData(@"[a-c]\$", null, 0)] // a range
+    [InlineData(@"[^$]x", null, 0)] // a negated class
+    [InlineData(@"(?=a)\$", null, 0)] // a lookaround
+    [InlineData(@"price", null, 0)] // letters only
+    [InlineData(@"€+5", null, 0)] // quantified
+    [InlineData(@"-20[0-9]{2}\b", "-", 0)]
+    public void Anchor_ReadsCharactersAtAFixedOffset(string pattern, string? characters, int offset)
+    {
+        Assert.Equal(characters is null ? null : (characters, offset), LeadingLiteral.Anchor(pattern));
+    }
+
+    [Fact]
+    public void AnchorCharactersOfTheCatalog_HaveNoOtherCaseUnderItsIgnoreCase()
+    {
+        // What running a pattern from its anchor relies on: an ordinal search for the anchor's characters finds every
+        // character the regex engine, ignoring case, takes for one of them.
+        var anchors = CatalogRegexes().Concat(PatternTerms()).Select(LeadingLiteral.Anchor).OfType<(string Characters, int Offset)>().SelectMany(a => a.Characters).Distinct().ToList();
+        Assert.Contains('$', anchors);
+        var unit = new char[1];
+        foreach (var anchor in anchors)
+        {
+            var regex = CatalogLoader.CompileRegex("^" + System.Text.RegularExpressions.Regex.Escape(anchor.ToString()) + "$");
+            for (var c = 0; c < 65536; c++)
+            {
+                if (c is >= 0xD800 and <= 0xDFFF || c == anchor) continue;
+                unit[0] = (char)c;
+                Assert.False(regex.IsMatch(unit), $"U+{c:X4} matches {anchor}");
+            }
+        }
+    }
+
     [Fact]
     public void Of_KeepsK_WhenCaseMatters()
     {
@@ -244,6 +283,13 @@ public class LeadingLiteralTests
             var from = leading is null ? 0 : text.IndexOf(leading, StringComparison.OrdinalIgnoreCase);
             var fromLeading = from < 0 ? Match.Empty : regex.Match(text, from);
             Assert.Equal((whole.Success, whole.Index, whole.Value), (fromLeading.Success, fromLeading.Success ? fromLeading.Index : 0, fromLeading.Value));
+            // And from the anchor, where the pattern has one: that far before the first of its characters.
+            if (LeadingLiteral.Anchor(pattern) is var (characters, offset))
+            {
+                var at = text.AsSpan().IndexOfAny(characters);
+                var fromAnchor = at < 0 ? Match.Empty : regex.Match(text, Math.Max(0, at - offset));
+                Assert.Equal((whole.Success, whole.Index, whole.Value), (fromAnchor.Success, fromAnchor.Success ? fromAnchor.Index : 0, fromAnchor.Value));
+            }
         }
     }
 
