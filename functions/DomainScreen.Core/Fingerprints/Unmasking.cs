@@ -75,10 +75,15 @@ internal static class Unmasking
             var bom = new Vector<ushort>(0xFEFF);
             var ampersand = new Vector<ushort>('&');
             var hash = new Vector<ushort>('#');
+            // Every character looked for is '&', U+FEFF or in U+00AD–U+2064: a vector of ASCII or CJK text without '&'
+            // is passed over after one range comparison (a Latin, Cyrillic or Greek page then takes the full test).
+            var low = new Vector<ushort>(0x00AD);
+            var span2064 = new Vector<ushort>(0x2064 - 0x00AD);
             // One unit past the vector is read (the '#' after a '&' in the last lane).
             for (; i < span.Length - Vector<ushort>.Count; i += Vector<ushort>.Count)
             {
                 var v = Vector.LoadUnsafe(ref units, (nuint)i);
+                if ((Vector.LessThanOrEqual(v - low, span2064) | Vector.Equals(v, ampersand) | Vector.Equals(v, bom)) == Vector<ushort>.Zero) continue;
                 var hit = Vector.LessThanOrEqual(v - zeroWidth, two) | Vector.LessThanOrEqual(v - joiners, four)
                     | Vector.Equals(v, softHyphen) | Vector.Equals(v, mongolian) | Vector.Equals(v, bom);
                 if (references) hit |= Vector.Equals(v, ampersand) & Vector.Equals(Vector.LoadUnsafe(ref units, (nuint)i + 1), hash);
