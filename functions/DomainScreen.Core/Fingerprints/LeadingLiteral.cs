@@ -255,7 +255,8 @@ internal static class LeadingLiteral
                 if (i + 1 >= pattern.Length || !EscapedLiterals.Contains(pattern[i + 1])) break;
                 literal = pattern[++i];
             }
-            else if (char.IsAsciiDigit(c) || PlainPunctuation.Contains(c) || (char.IsAsciiLetter(c) && (throughK || !(ignoreCase && c is 'k' or 'K'))))
+            else if (char.IsAsciiDigit(c) || PlainPunctuation.Contains(c) || (char.IsAsciiLetter(c) && (throughK || !(ignoreCase && c is 'k' or 'K')))
+                || (c > 127 && !char.IsSurrogate(c) && IsCaseless(c))) // "· LobeChat": a symbol outside ASCII matches only itself
             {
                 literal = c;
             }

@@ -97,7 +97,8 @@ public class LeadingLiteralTests
     [InlineData(@"ab[]|(]cd|xyz", "ab", "xyz")] // ']' first in a class is a character of it
     [InlineData(@"ab[^]|)]cd", "ab")]
     [InlineData(@"/embed\.min\.js(?:\?|$)", "/embed.min.js")]
-    [InlineData(@"(· LobeChat$|^LobeChat)")] // "·" is not read: no answer for the whole pattern
+    [InlineData(@"(· LobeChat$|^LobeChat)", "· LobeChat", "LobeChat")] // a symbol outside ASCII without case is itself
+    [InlineData(@"(é LobeChat$|^LobeChat)")] // a letter outside ASCII is not read: no answer for the whole pattern
     [InlineData(@"abc|")]
     [InlineData(@"(abc)?def")]
     [InlineData(@"(abc)+")]
@@ -239,8 +240,13 @@ public class LeadingLiteralTests
     {
         // What running a pattern from its anchor relies on: an ordinal search for the anchor's characters finds every
         // character the regex engine, ignoring case, takes for one of them.
-        var anchors = CatalogRegexes().Concat(PatternTerms()).Select(LeadingLiteral.Anchor).OfType<(string Characters, int Offset)>().SelectMany(a => a.Characters).Distinct().ToList();
+        // So does a required or leading text with a symbol outside ASCII in it ("· LobeChat"), searched ordinal ignore-case.
+        var patterns = CatalogRegexes().Concat(PatternTerms()).ToList();
+        var anchors = patterns.Select(LeadingLiteral.Anchor).OfType<(string Characters, int Offset)>().SelectMany(a => a.Characters)
+            .Concat(patterns.SelectMany(p => LeadingLiteral.RequiredAnyOf(p, ignoreCase: true) ?? []).SelectMany(t => t).Where(c => c > 127))
+            .Distinct().ToList();
         Assert.Contains('$', anchors);
+        Assert.Contains('·', anchors);
         var unit = new char[1];
         foreach (var anchor in anchors)
         {
