@@ -347,6 +347,11 @@ public sealed class CompiledCatalog
 
         public bool IsHit(int rule) => Rules[rule] is not null;
 
+        private string? _assets;
+
+        /// <summary>The page's asset URLs, one per line, made once per run (asset rules are ruled out on it, not URL by URL).</summary>
+        public string Assets(PageFacts page) => _assets ??= string.Join('\n', page.Assets);
+
         public void Set(int rule, int signature, RuleHit hit)
         {
             HasEvidence[signature] = true;
@@ -383,6 +388,7 @@ public sealed class CompiledCatalog
             Hit.Clear();
             TermsHit.Clear();
             Array.Fill(MarkAt, -1);
+            _assets = null;
             t_cached = this;
         }
     }
@@ -483,6 +489,9 @@ public sealed class CompiledCatalog
     private void EvaluateInto(int i, PageFacts page, RunHits hits, List<string> warnings)
     {
         var rule = _rules[i];
+        // An asset regex whose required texts no asset URL has: one search over them all, not one per URL per rule (a
+        // page links a dozen or more). A text found only across two URLs costs the search URL by URL, nothing else.
+        if (rule.Field == FieldKind.Asset && rule.Required is { } required && !ContainsAny(hits.Assets(page), required)) return;
         try
         {
             if (Evaluate(rule, page) is { } hit) hits.Set(i, rule.Signature, hit);

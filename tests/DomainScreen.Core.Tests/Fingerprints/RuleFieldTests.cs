@@ -92,6 +92,19 @@ public sealed class RuleFieldTests
         Assert.Equal(expected, System.Text.RegularExpressions.Regex.IsMatch(title, "^Studio [0-9]", System.Text.RegularExpressions.RegexOptions.IgnoreCase));
     }
 
+    [Theory]
+    [InlineData(true, "/static/app.css", "/vendor/a.js", "/static/STUDIO-BUNDLE.JS")] // the last of many URLs, in capitals
+    [InlineData(false, "/static/app.css", "/static/studio-bundle.js.map")] // the required text, the anchored pattern says no
+    [InlineData(false, "/x/studio", "-bundle.js")] // the required text only across two URLs
+    [InlineData(false)]
+    public void AssetRule_HoldsWhereOneUrlMatches_AndRunsStartFromTheirOwnPage(bool expected, params string[] assets)
+    {
+        // Asset regexes are first ruled out on all of a page's URLs at once; that may only spare the regex. A run after
+        // one on a page whose URLs lacked the text must not reuse them.
+        Assert.Empty(Catalog.Run(Bare with { Assets = ["/static/other.js"] }).Products);
+        Assert.Equal(expected, Catalog.Run(Bare with { Assets = assets }).Products.Any(p => p.Id == "by-asset"));
+    }
+
     [Fact]
     public void TitleRule_AlsoReadsTheGradioAppsTitle()
     {
