@@ -126,7 +126,7 @@ internal sealed class LiteralScanner
     private readonly SearchValues<string>? _ascii;
     private readonly ulong _asciiAll;
     private readonly ulong[] _asciiBitOf; // by literal id: its bit in a live set of short ASCII literals (0 for others, or past 64)
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<ulong, SearchValues<string>> _asciiByLive = new();
+    private readonly ByLiveSet<SearchValues<string>> _asciiByLive;
     private readonly ShortFilter? _shortFilter;
 
     public LiteralScanner(IReadOnlyList<string> literals) : this(literals, vectorisedShortSearch: true)
@@ -223,6 +223,8 @@ internal sealed class LiteralScanner
             for (var k = 0; k < _asciiIds.Length; k++) _asciiBitOf[_asciiIds[k]] = 1UL << k;
         }
         _asciiAll = _asciiIds.Length >= 64 ? ulong.MaxValue : (1UL << _asciiIds.Length) - 1;
+        _asciiByLive = new(live => SearchValues.Create(
+            Enumerable.Range(0, _asciiIds.Length).Where(k => (live & (1UL << k)) != 0).Select(k => _literals[_asciiIds[k]]).ToArray(), StringComparison.OrdinalIgnoreCase));
         if (vectorisedShortSearch && ShortFilter.IsSupported && _asciiIds.Length is > 0 and <= 64) _shortFilter = new ShortFilter(_asciiIds.Select(id => _literals[id]).ToArray());
     }
 
@@ -311,7 +313,7 @@ internal sealed class LiteralScanner
         if (state.AsciiLive != state.AsciiSearched)
         {
             if (state.AsciiLive == 0) state.Ascii = null;
-            else state.Ascii = SearchFor(state.AsciiLive) ?? state.Ascii;
+            else state.Ascii = _asciiByLive.For(state.AsciiLive) ?? state.Ascii;
             state.AsciiSearched = state.AsciiLive;
         }
         if (state.Ascii is null || from >= text.Length) return -1;
@@ -319,14 +321,17 @@ internal sealed class LiteralScanner
         return at < 0 ? -1 : from + at;
     }
 
-    private const int MaxAsciiSearches = 4096;
-
-    private SearchValues<string>? SearchFor(ulong live)
+    /// <summary>
+    /// What a search for a set of live short literals needs, built once per set (bit k: the k-th short literal) and
+    /// kept, up to a bound; past it, null (the caller keeps using the search it has, which also stops at dead ones).
+    /// </summary>
+    private sealed class ByLiveSet<T>(Func<ulong, T> build) where T : class
     {
-        if (_asciiByLive.TryGetValue(live, out var search)) return search;
-        if (_asciiByLive.Count >= MaxAsciiSearches) return null;
-        var literals = Enumerable.Range(0, _asciiIds.Length).Where(k => (live & (1UL << k)) != 0).Select(k => _literals[_asciiIds[k]]).ToArray();
-        return _asciiByLive.GetOrAdd(live, SearchValues.Create(literals, StringComparison.OrdinalIgnoreCase));
+        private const int Max = 4096;
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<ulong, T> _built = new();
+
+        public T? For(ulong live) =>
+            _built.TryGetValue(live, out var built) ? built : _built.Count >= Max ? null : _built.GetOrAdd(live, build(live));
     }
 
     /// <summary>Every occurrence of every literal, no limit (benchmarks and profiling).</summary>
@@ -623,11 +628,13 @@ internal sealed class LiteralScanner
         private const int Width = 4, Groups = 8, Entries = 64;
 
         private readonly string[] _literals;
+        private readonly ByLiveSet<byte[]> _byLive;
 
         public ShortFilter(string[] literals)
         {
             _literals = literals;
             Tables = Build(ulong.MaxValue);
+            _byLive = new(Build);
         }
 
         public static bool IsSupported => Avx512Vbmi.IsSupported;
@@ -635,15 +642,8 @@ internal sealed class LiteralScanner
         /// <summary>The four tables of 64 entries, one after another (a bit per group).</summary>
         public byte[] Tables { get; }
 
-        private readonly System.Collections.Concurrent.ConcurrentDictionary<ulong, byte[]> _byLive = new();
-
-        /// <summary>The tables for the live literals (bit k: the k-th), built once per live set and kept (up to a bound; past it the last serve).</summary>
-        public byte[] TablesFor(ulong live, byte[]? current)
-        {
-            if (_byLive.TryGetValue(live, out var tables)) return tables;
-            if (_byLive.Count >= MaxAsciiSearches) return current ?? Tables;
-            return _byLive.GetOrAdd(live, Build(live));
-        }
+        /// <summary>The tables for the live literals (bit k: the k-th); past the bound of kept sets, the current ones.</summary>
+        public byte[] TablesFor(ulong live, byte[]? current) => _byLive.For(live) ?? current ?? Tables;
 
         private byte[] Build(ulong live)
         {
