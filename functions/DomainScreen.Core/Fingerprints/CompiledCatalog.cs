@@ -97,15 +97,20 @@ public sealed class CompiledCatalog
     {
         public bool IsCue { get; } = !Categories.All.Contains(Category);
 
+        private readonly (string[]? Leadings, (string, SearchValues<char>, int)? Anchor) _start = StartOf(Spec.Pattern, Pattern);
+
         /// <summary>Texts one of which every match of <see cref="Pattern"/> starts with (<c>.exe</c>; <c>.apk</c> and <c>.ap</c>K), or null.</summary>
-        public string[]? Leadings { get; } = Pattern is null ? null : LeadingLiteral.Spellings(Spec.Pattern!, (Pattern.Options & RegexOptions.IgnoreCase) != 0);
+        public string[]? Leadings => _start.Leadings;
 
         /// <summary>For a pattern without <see cref="Leadings"/>: characters one of which every match has at a fixed offset from its start (a currency sign), or null.</summary>
-        public (string Characters, SearchValues<char> Search, int Offset)? Anchor { get; } =
-            Pattern is null || LeadingLiteral.Spellings(Spec.Pattern!, (Pattern.Options & RegexOptions.IgnoreCase) != 0) is not null
-                || LeadingLiteral.Anchor(Spec.Pattern!) is not var (characters, offset)
-                ? null
-                : (characters, SearchValues.Create(characters), offset);
+        public (string Characters, SearchValues<char> Search, int Offset)? Anchor => _start.Anchor;
+
+        private static (string[]?, (string, SearchValues<char>, int)?) StartOf(string? source, Regex? pattern)
+        {
+            if (pattern is null) return (null, null);
+            if (LeadingLiteral.Spellings(source!, (pattern.Options & RegexOptions.IgnoreCase) != 0) is { } leadings) return (leadings, null);
+            return (null, LeadingLiteral.Anchor(source!) is var (characters, offset) ? (characters, SearchValues.Create(characters), offset) : null);
+        }
     }
 
     private readonly List<SignatureSpec> _signatures;

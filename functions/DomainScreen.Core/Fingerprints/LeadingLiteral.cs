@@ -91,14 +91,20 @@ internal static class LeadingLiteral
             }
             // A quantifier makes the item optional or repeated: its offset and what follows are no longer fixed.
             if (next < pattern.Length && pattern[next] is '*' or '+' or '?' or '{') return null;
-            if (characters is not null && characters.All(IsCaseless)) return (characters, offset);
+            if (characters is not null && characters.All(IsCaselessSymbol)) return (characters, offset);
             offset += width;
             i = next;
         }
         return null;
     }
 
-    private static bool IsCaseless(char c) => !char.IsLetter(c) && char.ToUpperInvariant(c) == c && char.ToLowerInvariant(c) == c;
+    /// <summary>
+    /// A character that is not a letter and has no other case (symbols, punctuation, digits; not half of a surrogate
+    /// pair): found by an ordinal search wherever the regex engine, ignoring case, would match it (checked in the tests
+    /// for the catalog's). Unlike <see cref="IgnoreCase.IsCaseless"/>, which names caseless CJK letters.
+    /// </summary>
+    private static bool IsCaselessSymbol(char c) =>
+        !char.IsSurrogate(c) && !char.IsLetter(c) && char.ToUpperInvariant(c) == c && char.ToLowerInvariant(c) == c;
 
     /// <summary>The characters of a class of single characters at <paramref name="open"/> (no range, negation or class escape) and where it ends, or null.</summary>
     private static (string Characters, int End)? ClassCharacters(string pattern, int open)
@@ -256,7 +262,7 @@ internal static class LeadingLiteral
                 literal = pattern[++i];
             }
             else if (char.IsAsciiDigit(c) || PlainPunctuation.Contains(c) || (char.IsAsciiLetter(c) && (throughK || !(ignoreCase && c is 'k' or 'K')))
-                || (c > 127 && !char.IsSurrogate(c) && IsCaseless(c))) // "· LobeChat": a symbol outside ASCII matches only itself
+                || (c > 127 && IsCaselessSymbol(c))) // "· LobeChat": a symbol outside ASCII matches only itself
             {
                 literal = c;
             }

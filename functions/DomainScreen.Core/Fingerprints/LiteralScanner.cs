@@ -661,14 +661,14 @@ internal sealed class LiteralScanner
                     }
                     else
                     {
-                        tables[j * Entries + Entry(literal[j])] |= group;
+                        tables[j * Entries + EntryOf(literal[j])] |= group;
                     }
                 }
             }
             return tables;
         }
 
-        private static int Entry(char c) => (c | 0x20) & (Entries - 1);
+        private static int EntryOf(char c) => (c | 0x20) & (Entries - 1);
 
         /// <summary>The first position at or after <paramref name="from"/> that passes the tables, or -1.</summary>
         public static int Next(ReadOnlySpan<char> span, int from, byte[] tables)
@@ -701,7 +701,7 @@ internal sealed class LiteralScanner
             for (; i < span.Length; i++)
             {
                 var m = 0xFF;
-                for (var j = 0; j < Width && m != 0; j++) m &= i + j < span.Length ? tables[j * Entries + Entry((char)Unsafe.Add(ref units, i + j))] : 0xFF;
+                for (var j = 0; j < Width && m != 0; j++) m &= i + j < span.Length ? tables[j * Entries + EntryOf((char)Unsafe.Add(ref units, i + j))] : 0xFF;
                 if (m != 0) return i;
             }
             return -1;
