@@ -90,8 +90,54 @@ public sealed partial class ReviewConsoleTests(ConsoleWorld world)
         Assert.Equal(HttpStatusCode.OK, entry.StatusCode);
         Assert.Contains("已核实备案", await entry.Content.ReadAsStringAsync());
         await page.GetByRole(AriaRole.Link, new() { Name = "白名单" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Cell, new() { Name = "textgen-host.test" })).ToBeVisibleAsync();
+        // The case page (whose evidence names the domain in many cells) is replaced once the allowlist heading shows;
+        // looking for the cell before that finds the case page's cells.
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1, Name = "白名单" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Table).GetByRole(AriaRole.Cell, new() { Name = "textgen-host.test", Exact = true })).ToBeVisibleAsync();
         await world.ScreenshotAsync(page, "allowlist");
+    }
+
+    [Fact]
+    public async Task ACasePageStillLoading_WhenTheReviewerMovesOn_NeverDrawsOverTheNextPage()
+    {
+        var (context, page, _) = await world.OpenAsync();
+        await using var _c = context;
+        await ConsoleWorld.SignInAsync(page, ConsoleWorld.ReviewerKey);
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "待审队列" })).ToBeVisibleAsync();
+
+        // The case's first request is held until the reviewer has moved on to the allowlist.
+        const string Domain = "faceswap-studio.test";
+        var asked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await page.RouteAsync($"**/api/cases/{Domain}", async route =>
+        {
+            asked.TrySetResult();
+            await release.Task;
+            await route.ContinueAsync();
+        });
+        // The rest of the case page's requests (actions, audit, stored page) are counted as they finish.
+        var rest = new[] { $"/api/cases/{Domain}/actions", $"/api/audit?caseId={Domain}", "/api/evidence/" };
+        var finished = rest.ToDictionary(r => r, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        page.RequestFinished += (_, request) =>
+        {
+            foreach (var (part, done) in finished)
+                if (request.Url.Contains(part, StringComparison.Ordinal)) done.TrySetResult();
+        };
+
+        await page.GotoAsync($"/review/#/case/{Domain}");
+        await asked.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await page.GetByRole(AriaRole.Link, new() { Name = "白名单" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1, Name = "白名单" })).ToBeVisibleAsync();
+
+        release.SetResult();
+        await Task.WhenAll(finished.Values.Select(f => f.Task)).WaitAsync(TimeSpan.FromSeconds(30));
+        // The held page has all it asked for; two turns of the page's event loop let it finish what it would draw.
+        await page.EvaluateAsync("() => new Promise((done) => setTimeout(() => setTimeout(done, 0), 0))");
+
+        await Expect(page.Locator("main h1")).ToHaveCountAsync(1);
+        await Expect(page.Locator("main h1")).ToHaveTextAsync("白名单");
+        await Expect(page.Locator("main .case-meta")).ToHaveCountAsync(0);
+        Assert.Equal("#/allowlist", new Uri(page.Url).Fragment);
     }
 
     [Fact]

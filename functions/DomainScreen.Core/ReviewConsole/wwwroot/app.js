@@ -16,6 +16,8 @@ const dialog = document.getElementById('dialog');
 let me = null;
 let config = { authMode: 'ApiKeys' };
 let view = null;
+/** The element the newest navigation renders into (see route). */
+let mounted = null;
 let statusTimer = 0;
 
 const has = (...roles) => !!me && roles.some((r) => me.roles.includes(r));
@@ -91,6 +93,9 @@ function chrome() {
 }
 
 function signInView(message) {
+  view?.dispose?.();
+  view = null;
+  mounted = null;
   clear(main);
   chrome();
   const section = h('section', { class: 'signin', 'aria-labelledby': 'signin-title' }, h('h1', { id: 'signin-title' }, t('auth.title')));
@@ -148,20 +153,30 @@ async function route() {
     return;
   }
   chrome();
-  clear(main);
-  const ctx = { me, has, params, arg, navigate, announce, openDialog, main };
+  // Each navigation renders into its own element. A view still loading when the reviewer moves on (a case page
+  // reloading after a decision, then a click on 白名单) finishes into its detached element, never over the new page.
+  const mount = h('div', { class: 'view' });
+  mounted = mount;
+  clear(main).append(mount);
+  const ctx = { me, has, params, arg, navigate, announce, openDialog, main: mount };
+  let rendered;
   if (page === 'case' && arg && !isPartnerOnly()) {
-    view = await caseView.render(main, ctx);
+    rendered = await caseView.render(mount, ctx);
   } else {
     const target = pages.find((p) => p.id === page);
     if (!target || !has(...target.roles) || (isPartnerOnly() && target.id !== 'partner')) {
-      main.append(h('h1', { tabindex: '-1' }, t('forbidden')));
-      main.querySelector('h1').focus();
+      mount.append(h('h1', { tabindex: '-1' }, t('forbidden')));
+      mount.querySelector('h1').focus();
       return;
     }
-    view = await target.module.render(main, { ...ctx, view: target.view });
+    rendered = await target.module.render(mount, { ...ctx, view: target.view });
   }
-  const heading = main.querySelector('h1');
+  if (mounted !== mount) {
+    rendered?.dispose?.();
+    return;
+  }
+  view = rendered;
+  const heading = mount.querySelector('h1');
   if (heading) {
     heading.setAttribute('tabindex', '-1');
     if (!main.contains(document.activeElement) || document.activeElement === main) heading.focus({ preventScroll: true });
