@@ -81,45 +81,84 @@ public sealed record GradioConfig(string? Title, string? Version, bool AuthRequi
         var nth = 0;
         var needle = IgnoreCase.Needle.Of(matched);
         for (var i = IgnoreCase.IndexOf(Text, needle, 0); i >= 0 && i < textOffset; i = IgnoreCase.IndexOf(Text, needle, i + 1)) nth++;
-        var (decoded, origins) = _unescaped ??= Unescape(Source, SourceStart, SourceEnd);
+        var decoded = _decoded ??= Decoded.Of(Source, SourceStart, SourceEnd);
+        var text = decoded.Text(Source);
         var at = -1;
         for (var k = 0; k <= nth; k++)
         {
-            at = IgnoreCase.IndexOf(decoded, needle, at + 1);
-            if (at < 0) return null;
+            var next = IgnoreCase.IndexOf(text[(at + 1)..], needle);
+            if (next < 0) return null;
+            at += next + 1;
         }
-        return origins[at];
+        return decoded.Origin(at);
     }
 
-    private (string Text, int[] Origins)? _unescaped;
+    private Decoded? _decoded;
 
-    // The config span with JSON string escapes decoded, and for each decoded character the index it came from.
-    private static (string, int[]) Unescape(string source, int start, int end)
+    /// <summary>
+    /// The config span with JSON string escapes decoded, and where each decoded character came from, kept small: a
+    /// config without a backslash (most English UIs) is its own decoded text, and the origins are runs — raw text, or
+    /// escapes of one length one after another (a Chinese UI from Python's json.dumps is mostly runs of \uXXXX) — not a
+    /// number per character (a 4 MB config took 16 MB of origins and 8 MB of text per page before).
+    /// </summary>
+    private sealed class Decoded
     {
-        var text = new StringBuilder(end - start);
-        var origins = new List<int>(end - start);
-        for (var i = start; i < end; i++)
+        private readonly int _start, _end;
+        private readonly string? _text; // null: the source span itself
+        private readonly int[] _runDecoded, _runSource, _runStride; // a run: its first decoded index, its source index, source characters per decoded one
+
+        private Decoded(int start, int end, string? text, int[] runDecoded, int[] runSource, int[] runStride) =>
+            (_start, _end, _text, _runDecoded, _runSource, _runStride) = (start, end, text, runDecoded, runSource, runStride);
+
+        public ReadOnlySpan<char> Text(string source) => _text ?? source.AsSpan(_start, _end - _start);
+
+        public int Origin(int decoded)
         {
-            var c = source[i];
-            if (c == '\\' && i + 1 < end)
+            var run = Array.BinarySearch(_runDecoded, decoded);
+            if (run < 0) run = ~run - 1;
+            return _runSource[run] + (decoded - _runDecoded[run]) * _runStride[run];
+        }
+
+        public static Decoded Of(string source, int start, int end)
+        {
+            if (source.AsSpan(start, end - start).IndexOf('\\') < 0) return new(start, end, null, [0], [start], [1]);
+            var text = new StringBuilder(end - start);
+            var runDecoded = new List<int>();
+            var runSource = new List<int>();
+            var runStride = new List<int>();
+            void Step(int from, int stride)
             {
-                var next = source[i + 1];
-                if (next == 'u' && i + 5 < end && int.TryParse(source.AsSpan(i + 2, 4), System.Globalization.NumberStyles.HexNumber, null, out var code))
+                // A new run unless this character has the last one's stride (decoding is in order, so it then continues it).
+                if (runStride.Count == 0 || runStride[^1] != stride)
                 {
-                    text.Append((char)code);
-                    origins.Add(i);
-                    i += 5;
+                    runDecoded.Add(text.Length);
+                    runSource.Add(from);
+                    runStride.Add(stride);
+                }
+            }
+            for (var i = start; i < end; i++)
+            {
+                var c = source[i];
+                if (c == '\\' && i + 1 < end)
+                {
+                    var next = source[i + 1];
+                    if (next == 'u' && i + 5 < end && int.TryParse(source.AsSpan(i + 2, 4), System.Globalization.NumberStyles.HexNumber, null, out var code))
+                    {
+                        Step(i, 6);
+                        text.Append((char)code);
+                        i += 5;
+                        continue;
+                    }
+                    Step(i, 2);
+                    text.Append(next switch { 'n' => '\n', 't' => '\t', 'r' => '\r', 'b' => '\b', 'f' => '\f', _ => next });
+                    i++;
                     continue;
                 }
-                text.Append(next switch { 'n' => '\n', 't' => '\t', 'r' => '\r', 'b' => '\b', 'f' => '\f', _ => next });
-                origins.Add(i);
-                i++;
-                continue;
+                Step(i, 1);
+                text.Append(c);
             }
-            text.Append(c);
-            origins.Add(i);
+            return new(start, end, text.ToString(), runDecoded.ToArray(), runSource.ToArray(), runStride.ToArray());
         }
-        return (text.ToString(), origins.ToArray());
     }
 
     private static void AppendStrings(JsonElement e, StringBuilder text)

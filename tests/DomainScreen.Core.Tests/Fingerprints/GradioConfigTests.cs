@@ -34,6 +34,74 @@ public sealed class GradioConfigTests
     }
 
     [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void FileOffset_IsWhereTheDecodedConfigHasTheText_OnConfigsMixingRawTextAndEscapes(int seed)
+    {
+        // Labels built from raw words and their JSON-escaped spellings (\uXXXX as Python writes it, \n, \", \\),
+        // some configs without any escape; every place of every piece of the app's text is mapped as the obvious way
+        // does (decode the whole span, a source index per character).
+        var random = new Random(seed);
+        string[] raw = ["Swap face", "换脸", "一键", "Prompt", " ", "模型", "voice", "x"];
+        for (var round = 0; round < 40; round++)
+        {
+            var escapes = round % 4 != 0;
+            var labels = Enumerable.Range(0, 6).Select(_ => string.Concat(Enumerable.Range(0, random.Next(1, 8)).Select(_ =>
+            {
+                var word = raw[random.Next(raw.Length)];
+                if (!escapes || random.Next(3) == 0) return word;
+                return random.Next(4) switch
+                {
+                    0 => "\\n",
+                    1 => "\\\"",
+                    2 => "\\\\",
+                    _ => string.Concat(word.Select(c => $"\\u{(int)c:x4}")),
+                };
+            }))).ToArray();
+            var html = "<html><body><p>Prompt 换脸</p><script>window.gradio_config = {\"title\":\"" + labels[0] + "\",\"components\":[" +
+                string.Join(",", labels.Skip(1).Select((l, i) => $"{{\"id\":{i},\"props\":{{\"label\":\"{l}\",\"elem_id\":\"e{i}\"}}}}")) + "]};</script></body></html>";
+            var config = GradioConfig.Parse(html)!;
+            var (decoded, origins) = Reference(html, html.IndexOf('{', html.IndexOf("gradio_config", StringComparison.Ordinal)), html.LastIndexOf('}') + 1);
+            foreach (var word in raw.Where(w => w.Trim().Length > 0))
+            {
+                for (var at = config.Text.IndexOf(word, StringComparison.OrdinalIgnoreCase); at >= 0; at = config.Text.IndexOf(word, at + 1, StringComparison.OrdinalIgnoreCase))
+                {
+                    var nth = 0;
+                    for (var i = config.Text.IndexOf(word, StringComparison.OrdinalIgnoreCase); i >= 0 && i < at; i = config.Text.IndexOf(word, i + 1, StringComparison.OrdinalIgnoreCase)) nth++;
+                    var place = -1;
+                    for (var k = 0; k <= nth && (k == 0 || place >= 0); k++) place = decoded.IndexOf(word, place + 1, StringComparison.OrdinalIgnoreCase);
+                    Assert.Equal(place < 0 ? null : origins[place], config.FileOffset(word, at));
+                }
+            }
+        }
+    }
+
+    private static (string Decoded, int[] Origins) Reference(string source, int start, int end)
+    {
+        var text = new System.Text.StringBuilder();
+        var origins = new List<int>();
+        for (var i = start; i < end; i++)
+        {
+            origins.Add(i);
+            if (source[i] == '\\' && i + 1 < end)
+            {
+                if (source[i + 1] == 'u' && i + 5 < end && int.TryParse(source.AsSpan(i + 2, 4), System.Globalization.NumberStyles.HexNumber, null, out var code))
+                {
+                    text.Append((char)code);
+                    i += 5;
+                    continue;
+                }
+                text.Append(source[i + 1] switch { 'n' => '\n', _ => source[i + 1] });
+                i++;
+                continue;
+            }
+            text.Append(source[i]);
+        }
+        return (text.ToString(), origins.ToArray());
+    }
+
+    [Theory]
     [InlineData("<p>no config</p>")]
     [InlineData("<script>window.gradio_config = {\"title\": \"unterminated</script>")]
     [InlineData("<script>window.gradio_config = {not json};</script>")]
