@@ -140,6 +140,9 @@ public sealed class CompiledCatalog
     // enough that the scan pays more to note them than the rules cost, which run only for signatures with evidence.)
     private readonly int _markCount;
     private readonly int[] _markOfLiteral; // by literal id: index into the marks, or -1
+    // By literal id: the filing anchor it is (Compliance.Anchors.Texts), or -1. The scan of the page notes every place
+    // one starts, so the filings need no pass of their own over the page.
+    private readonly int[] _filingAnchorOfLiteral;
     private readonly int[]?[] _marksOfPattern; // by position in _patternTerms, or null for a pattern with no marks
     private readonly string _anchorCharacters; // of every pattern's anchor, each once
     private readonly SearchValues<char>? _anchorSearch; // for them, when there are more than five
@@ -182,6 +185,7 @@ public sealed class CompiledCatalog
         }
         var marks = _patternTerms.SelectMany(i => _terms[i].Leadings ?? []).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
         foreach (var mark in marks) _literalTargets.TryAdd(mark, []);
+        foreach (var (text, _) in Compliance.Anchors.Texts) _literalTargets.TryAdd(text, []);
         _markCount = marks.Length;
         int[]? MarksOf(string[]? texts) => texts?.Select(t => Array.FindIndex(marks, m => string.Equals(m, t, StringComparison.OrdinalIgnoreCase))).Distinct().ToArray();
         _marksOfPattern = _patternTerms.Select(i => MarksOf(_terms[i].Leadings)).ToArray();
@@ -190,6 +194,8 @@ public sealed class CompiledCatalog
         _scanner = new LiteralScanner(_literalTargets.Keys.ToArray());
         _markOfLiteral = Enumerable.Range(0, _scanner.Count).Select(id => Array.FindIndex(marks, m => string.Equals(m, _scanner[id], StringComparison.OrdinalIgnoreCase))).ToArray();
         _targetsOf = Enumerable.Range(0, _scanner.Count).Select(id => _literalTargets[_scanner[id]].ToArray()).ToArray();
+        _filingAnchorOfLiteral = Enumerable.Range(0, _scanner.Count)
+            .Select(id => Array.FindIndex(Compliance.Anchors.Texts, a => string.Equals(a.Text, _scanner[id], StringComparison.OrdinalIgnoreCase))).ToArray();
         ProbePaths = _rules.Where(r => r.Spec.Field == Fields.Probe).Select(r => r.Spec.Path!).Distinct(StringComparer.Ordinal).ToArray();
         _signaturesById = signatures.ToDictionary(sig => sig.Id!, StringComparer.Ordinal);
         _faviconHashes = _rules.Where(r => r.Hashes is not null).SelectMany(r => r.Hashes!).ToFrozenSet();
@@ -332,6 +338,7 @@ public sealed class CompiledCatalog
         public readonly TermHit?[] Terms = new TermHit?[terms];
         public readonly List<int> TermsHit = [];
         public readonly int[] MarkAt = NoneYet(marks); // where each mark first occurs in the page, or -1
+        public readonly Compliance.Anchors FilingAnchors = new(); // where the filing patterns' fixed texts occur in the page
 
         private static int[] NoneYet(int n)
         {
@@ -393,6 +400,7 @@ public sealed class CompiledCatalog
             Hit.Clear();
             TermsHit.Clear();
             Array.Fill(MarkAt, -1);
+            FilingAnchors.Clear();
             _assets = null;
             t_cached = this;
         }
@@ -441,7 +449,7 @@ public sealed class CompiledCatalog
             var spec = _signatures[s];
             products.Add(new ProductMatch(spec.Id!, spec.Product!, spec.Categories, evidence, spec.Risk, ruleHits, spec.Copy, spec.Functions));
         }
-        var filings = Compliance.Find(page.Html);
+        var filings = Compliance.FindNoted(page.Html, hits.FilingAnchors);
         // Offsets of text read from the embedded Gradio config point into the page file, like every other html offset.
         var terms = SortedByOffset(hits, page.Gradio);
         hits.Return();
@@ -571,6 +579,13 @@ public sealed class CompiledCatalog
     {
         // Found in text order, so the first time is the first occurrence.
         if (markAt is not null && _markOfLiteral[literal] is >= 0 and var mark && markAt[mark] < 0) markAt[mark] = at;
+        // A filing anchor in the page (markAt: the page's own scan) is noted wherever it occurs in its exact case, so
+        // its find never counts: the literal stays live for the next.
+        var filingAnchor = markAt is null ? -1 : _filingAnchorOfLiteral[literal];
+        if (filingAnchor >= 0 && text.AsSpan(at).StartsWith(Compliance.Anchors.Texts[filingAnchor].Text, StringComparison.Ordinal))
+        {
+            hits.FilingAnchors.Note(Compliance.Anchors.Texts[filingAnchor].Kind, at);
+        }
         var length = _scanner[literal].Length;
         // The page's own spelling; most pages spell a term as the catalog does, and then the catalog's string serves.
         string Spelled() => text.AsSpan(at, length).SequenceEqual(_scanner[literal]) ? _scanner[literal] : text.Substring(at, length);
@@ -597,7 +612,7 @@ public sealed class CompiledCatalog
             }
             hits.AddTerm(index, new TermHit(term.Spec.Id!, term.Category, term.Spec.Kind, term.Spec.Weight, field, matched ??= Spelled(), at));
         }
-        return !negated;
+        return !negated && filingAnchor < 0;
     }
 
     private void ScanPatterns(string text, RunHits hits, List<string> warnings)

@@ -35,6 +35,16 @@ internal static partial class Compliance
 
     public static IReadOnlyList<Filing> Find(string text) => Find(text, Anchors.Find(text));
 
+    /// <summary>
+    /// What <see cref="Find(string)"/> finds, from the anchors a literal scan of the text noted (every place each of
+    /// <see cref="Anchors.Texts"/> starts, in order) instead of a pass of its own.
+    /// </summary>
+    internal static IReadOnlyList<Filing> FindNoted(string text, Anchors noted)
+    {
+        noted.FindAscii(text);
+        return Find(text, noted);
+    }
+
     /// <summary>What <see cref="Find(string)"/> finds, with every pattern run over the whole text instead of in windows (the tests' reference).</summary>
     internal static IReadOnlyList<Filing> FindOverWholeText(string text) => Find(text, null);
 
@@ -89,9 +99,65 @@ internal static partial class Compliance
     /// two-character path and cost twice as much on a 5 KB page); each is then compared in place. "-20", common in
     /// any page (dates, CSS), is looked for only on a page that says 备案 or 上线. The page is bounded, so are the lists.
     /// </summary>
-    private sealed class Anchors
+    internal sealed class Anchors
     {
         private static readonly SearchValues<char> Starts = SearchValues.Create("IB备上");
+
+        public enum Kind : byte { Icp, B2, Online, Registration, Filed, Psb, Algorithm, ModelDate }
+
+        /// <summary>
+        /// The fixed texts outside ASCII: <see cref="Find(string)"/> looks for them itself; the catalog's literal scan of a
+        /// page has them among its literals and notes where each starts (<see cref="Note"/>), where its search for text
+        /// outside ASCII already stops, and <see cref="FindAscii"/> adds the rest. (The ASCII ones as literals cost more
+        /// than they saved: the scan reads case-insensitively and its short-literal filter by character classes, so "B2"
+        /// stood at every "br" of a page.)
+        /// </summary>
+        public static readonly (string Text, Kind Kind)[] Texts =
+        [
+            ("上线", Kind.Online), ("上线编号", Kind.Registration), ("备案", Kind.Filed), ("公网安备", Kind.Psb), ("网信算备", Kind.Algorithm),
+        ];
+
+        private static readonly SearchValues<char> AsciiStarts = SearchValues.Create("IB");
+
+        /// <summary>After the scan's notes: where ICP and B2 occur, then "-20" on a page that says 备案 or 上线.</summary>
+        public void FindAscii(string text)
+        {
+            var span = text.AsSpan();
+            for (var pos = 0; pos < span.Length; pos++)
+            {
+                var next = span[pos..].IndexOfAny(AsciiStarts);
+                if (next < 0) break;
+                pos += next;
+                if (span[pos..].StartsWith("ICP", StringComparison.Ordinal)) Add(ref _icp, pos);
+                else if (span[pos..].StartsWith("B2", StringComparison.Ordinal)) Add(ref _b2, pos);
+            }
+            if (SaysFiledOrOnline) FindModelDates(span);
+        }
+
+        /// <summary>One of <see cref="Texts"/> starts at <paramref name="position"/> (called in text order).</summary>
+        public void Note(Kind kind, int position)
+        {
+            switch (kind)
+            {
+                case Kind.Online or Kind.Filed: SaysFiledOrOnline = true; break;
+                case Kind.Registration: Add(ref _registration, position); break;
+                case Kind.Psb: Add(ref _psb, position); break;
+                case Kind.Algorithm: Add(ref _algorithm, position); break;
+                default: throw new ArgumentOutOfRangeException(nameof(kind), kind, "noted by FindAscii");
+            }
+        }
+
+        /// <summary>Forgets what was noted (the lists keep their room for the next page).</summary>
+        public void Clear()
+        {
+            _icp?.Clear();
+            _b2?.Clear();
+            _modelDate?.Clear();
+            _psb?.Clear();
+            _algorithm?.Clear();
+            _registration?.Clear();
+            SaysFiledOrOnline = false;
+        }
 
         // Most pages have none of them: the lists are made on the first position (a page's run allocates no more than it finds).
         private List<int>? _icp, _b2, _modelDate, _psb, _algorithm, _registration;
@@ -137,15 +203,19 @@ internal static partial class Compliance
                         break;
                 }
             }
-            if (!found.SaysFiledOrOnline) return found;
+            if (found.SaysFiledOrOnline) found.FindModelDates(span);
+            return found;
+        }
+
+        private void FindModelDates(ReadOnlySpan<char> span)
+        {
             for (var pos = 0; pos < span.Length; pos++)
             {
                 var next = span[pos..].IndexOf("-20", StringComparison.Ordinal);
                 if (next < 0) break;
                 pos += next;
-                Add(ref found._modelDate, pos);
+                Add(ref _modelDate, pos);
             }
-            return found;
         }
     }
 
