@@ -39,19 +39,32 @@ public sealed record GradioConfig(string? Title, string? Version, bool AuthRequi
     {
         var ids = new HashSet<string>(StringComparer.Ordinal);
         var text = new StringBuilder();
-        if (root.TryGetProperty("components", out var components) && components.ValueKind == JsonValueKind.Array)
+        if (root.TryGetProperty("components"u8, out var components) && components.ValueKind == JsonValueKind.Array)
         {
             foreach (var component in components.EnumerateArray())
             {
-                if (!component.TryGetProperty("props", out var props) || props.ValueKind != JsonValueKind.Object) continue;
-                if (Str(props, "elem_id") is { } id) ids.Add(id);
-                foreach (var name in new[] { "label", "value", "placeholder", "info" })
+                if (component.ValueKind != JsonValueKind.Object || !component.TryGetProperty("props"u8, out var props) || props.ValueKind != JsonValueKind.Object) continue;
+                // One walk over the props (a lookup by name walks them each time: a large app has thousands of components);
+                // a repeated name counts by its last occurrence, as a lookup would have it.
+                string? id = null, label = null, value = null, placeholder = null, info = null;
+                JsonElement? choices = null;
+                foreach (var prop in props.EnumerateObject())
                 {
-                    if (Str(props, name) is { } s && s.Length <= 20_000) text.Append(s).Append('\n');
+                    if (prop.NameEquals("elem_id"u8)) id = Str(prop.Value);
+                    else if (prop.NameEquals("label"u8)) label = Str(prop.Value);
+                    else if (prop.NameEquals("value"u8)) value = Str(prop.Value);
+                    else if (prop.NameEquals("placeholder"u8)) placeholder = Str(prop.Value);
+                    else if (prop.NameEquals("info"u8)) info = Str(prop.Value);
+                    else if (prop.NameEquals("choices"u8)) choices = prop.Value;
                 }
-                if (props.TryGetProperty("choices", out var choices) && choices.ValueKind == JsonValueKind.Array)
+                if (id is not null) ids.Add(id);
+                foreach (var s in (ReadOnlySpan<string?>)[label, value, placeholder, info])
                 {
-                    foreach (var choice in choices.EnumerateArray().Take(200)) AppendStrings(choice, text);
+                    if (s is not null && s.Length <= 20_000) text.Append(s).Append('\n');
+                }
+                if (choices is { ValueKind: JsonValueKind.Array } list)
+                {
+                    foreach (var choice in list.EnumerateArray().Take(200)) AppendStrings(choice, text);
                 }
             }
         }
@@ -59,7 +72,7 @@ public sealed record GradioConfig(string? Title, string? Version, bool AuthRequi
         {
             if (Str(root, name) is { } s && s.Length <= 100_000) text.Append(s).Append('\n');
         }
-        var auth = root.TryGetProperty("auth_required", out var a) && a.ValueKind == JsonValueKind.True;
+        var auth = root.TryGetProperty("auth_required"u8, out var a) && a.ValueKind == JsonValueKind.True;
         return new GradioConfig(Str(root, "title"), Str(root, "version"), auth, ids, text.ToString());
     }
 
@@ -170,10 +183,13 @@ public sealed record GradioConfig(string? Title, string? Version, bool AuthRequi
         }
     }
 
-    private static string? Str(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+    private static string? Str(JsonElement e, string name) => e.TryGetProperty(name, out var v) ? Str(v) : null;
+
+    private static string? Str(JsonElement v) => v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
     // The end of the JSON object starting at 'start', honouring strings and escapes; -1 when unterminated or too long.
+    // Character by character: in a config, quotes and braces are a few characters apart, and a vectorised search for
+    // them stopped so often that it cost more than this loop.
     private static int ObjectEnd(string s, int start)
     {
         var depth = 0;

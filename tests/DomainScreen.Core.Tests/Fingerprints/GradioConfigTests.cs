@@ -102,6 +102,31 @@ public sealed class GradioConfigTests
     }
 
     [Theory]
+    [InlineData("""{"title":"a\\","components":[]}""", "a\\")]
+    [InlineData("""{"title":"}\"{","components":[]}""", "}\"{")]
+    [InlineData("""{"css":"\\\"}{","title":"t","components":[{"id":1,"props":{"value":"{{{"}}]}""", "t")]
+    [InlineData("""{"components":[{"props":{"label":"x"}}],"head":"<style>a{}</style>","title":"last"}""", "last")]
+    public void Parse_FindsTheConfigsEnd_PastEscapesQuotesAndBracesInStrings(string config, string title)
+    {
+        // A brace after the config (in the script that follows) must not be taken for its end, nor one inside a string.
+        var parsed = GradioConfig.Parse($"<script>window.gradio_config = {config};function f(){{return 1;}}</script>");
+
+        Assert.NotNull(parsed);
+        Assert.Equal(title, parsed.Title);
+    }
+
+    [Fact]
+    public void FromJson_SkipsComponentsThatAreNotObjects_AndReadsRepeatedPropsByTheirLast()
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse("""{"components":[7,"x",{"props":{"label":"first","label":"Swap face","elem_id":"a"}},{"props":[1]}]}""");
+
+        var config = GradioConfig.FromJson(doc.RootElement);
+
+        Assert.Equal("Swap face\n", config.Text);
+        Assert.Equal(["a"], config.ElemIds);
+    }
+
+    [Theory]
     [InlineData("<p>no config</p>")]
     [InlineData("<script>window.gradio_config = {\"title\": \"unterminated</script>")]
     [InlineData("<script>window.gradio_config = {not json};</script>")]
