@@ -128,7 +128,7 @@ public sealed class CompiledCatalog
 
     // The equals rules over the title, the Gradio title and the Gradio element ids (a third of the rules a page's own
     // fields run), by field and the value they test for, ignoring case: one lookup per value instead of a comparison per rule.
-    private readonly Dictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>>[] _equalsByField = new Dictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>>[3];
+    private readonly FrozenDictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>>[] _equalsByField = new FrozenDictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>>[3];
     private static readonly FieldKind[] IndexedEqualsFields = [FieldKind.Title, FieldKind.GradioTitle, FieldKind.GradioElemId];
     private const int TitleEquals = 0, GradioTitleEquals = 1, ElemIdEquals = 2; // positions in IndexedEqualsFields
     private readonly Dictionary<string, SignatureSpec> _signaturesById;
@@ -209,7 +209,7 @@ public sealed class CompiledCatalog
             var field = IndexedEqualsFields[f];
             _equalsByField[f] = byKind[RuleKind.Cheap].Where(i => Indexed(i) && _rules[i].Field == field)
                 .GroupBy(i => _rules[i].Spec.Value ?? "", StringComparer.OrdinalIgnoreCase)
-                .ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.OrdinalIgnoreCase)
+                .ToFrozenDictionary(g => g.Key, g => g.ToArray(), StringComparer.OrdinalIgnoreCase)
                 .GetAlternateLookup<ReadOnlySpan<char>>();
         }
         _expensiveRules = byKind[RuleKind.Expensive].ToArray();
