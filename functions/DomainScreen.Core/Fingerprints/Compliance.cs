@@ -103,7 +103,8 @@ internal static partial class Compliance
     {
         private static readonly SearchValues<char> Starts = SearchValues.Create("IB备上");
 
-        public enum Kind : byte { Icp, B2, Online, Registration, Filed, Psb, Algorithm, ModelDate }
+        /// <summary>What a fixed text outside ASCII stands for (ICP, B2 and "-20" are found by <see cref="FindAscii"/>).</summary>
+        public enum Kind : byte { Online, Filed, Registration, Psb, Algorithm }
 
         /// <summary>
         /// The fixed texts outside ASCII: <see cref="Find(string)"/> looks for them itself; the catalog's literal scan of a
@@ -142,8 +143,7 @@ internal static partial class Compliance
                 case Kind.Online or Kind.Filed: SaysFiledOrOnline = true; break;
                 case Kind.Registration: Add(ref _registration, position); break;
                 case Kind.Psb: Add(ref _psb, position); break;
-                case Kind.Algorithm: Add(ref _algorithm, position); break;
-                default: throw new ArgumentOutOfRangeException(nameof(kind), kind, "noted by FindAscii");
+                default: Add(ref _algorithm, position); break;
             }
         }
 
