@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
 
@@ -22,58 +23,158 @@ public sealed record GradioConfig(string? Title, string? Version, bool AuthRequi
         if (brace < 0 || brace - at > 64) return null;
         var end = ObjectEnd(html, brace);
         if (end < 0) return null;
+        var chars = html.AsSpan(brace, end - brace + 1);
+        var utf8 = ArrayPool<byte>.Shared.Rent(Strict.GetMaxByteCount(chars.Length));
         try
         {
-            using var doc = JsonDocument.Parse(html.AsMemory(brace, end - brace + 1), new JsonDocumentOptions { MaxDepth = 256, AllowTrailingCommas = true });
-            return FromJson(doc.RootElement) with { Source = html, SourceStart = brace, SourceEnd = end + 1 };
+            return Read(utf8.AsSpan(0, Strict.GetBytes(chars, utf8))) with { Source = html, SourceStart = brace, SourceEnd = end + 1 };
         }
         catch (Exception ex) when (ex is JsonException or ArgumentException or InvalidOperationException)
         {
             // Not JSON, or text that is not valid Unicode (a lone surrogate cannot be transcoded): no config.
             return null;
         }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(utf8);
+        }
     }
 
+    /// <summary>UTF-8 that refuses a lone surrogate instead of replacing it.</summary>
+    private static readonly UTF8Encoding Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     /// <summary>Reads a config object (also what <c>/config</c> returns).</summary>
-    public static GradioConfig FromJson(JsonElement root)
+    public static GradioConfig FromJson(JsonElement root) => Read(System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(root));
+
+    /// <summary>
+    /// Reads a config from its JSON text in one pass, keeping only what it needs: the title, version, head and sign-in
+    /// flag, and each component's element id and text (label, value, placeholder, info, the first choices) — a large
+    /// app's config is megabytes of component properties, and a document of all of them cost more than reading them.
+    /// A name given twice counts by its last occurrence; a component or props that is not an object is passed over.
+    /// </summary>
+    private static GradioConfig Read(ReadOnlySpan<byte> json)
     {
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 256, AllowTrailingCommas = true });
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) throw new InvalidOperationException("a Gradio config is a JSON object");
+        string? title = null, version = null, head = null;
+        var auth = false;
         var ids = new HashSet<string>(StringComparer.Ordinal);
         var text = new StringBuilder();
-        if (root.TryGetProperty("components"u8, out var components) && components.ValueKind == JsonValueKind.Array)
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            foreach (var component in components.EnumerateArray())
+            if (reader.ValueTextEquals("components"u8))
             {
-                if (component.ValueKind != JsonValueKind.Object || !component.TryGetProperty("props"u8, out var props) || props.ValueKind != JsonValueKind.Object) continue;
-                // One walk over the props (a lookup by name walks them each time: a large app has thousands of components);
-                // a repeated name counts by its last occurrence, as a lookup would have it.
-                string? id = null, label = null, value = null, placeholder = null, info = null;
-                JsonElement? choices = null;
-                foreach (var prop in props.EnumerateObject())
-                {
-                    if (prop.NameEquals("elem_id"u8)) id = Str(prop.Value);
-                    else if (prop.NameEquals("label"u8)) label = Str(prop.Value);
-                    else if (prop.NameEquals("value"u8)) value = Str(prop.Value);
-                    else if (prop.NameEquals("placeholder"u8)) placeholder = Str(prop.Value);
-                    else if (prop.NameEquals("info"u8)) info = Str(prop.Value);
-                    else if (prop.NameEquals("choices"u8)) choices = prop.Value;
-                }
-                if (id is not null) ids.Add(id);
-                foreach (var s in (ReadOnlySpan<string?>)[label, value, placeholder, info])
-                {
-                    if (s is not null && s.Length <= 20_000) text.Append(s).Append('\n');
-                }
-                if (choices is { ValueKind: JsonValueKind.Array } list)
-                {
-                    foreach (var choice in list.EnumerateArray().Take(200)) AppendStrings(choice, text);
-                }
+                reader.Read();
+                ids.Clear();
+                text.Clear();
+                if (reader.TokenType == JsonTokenType.StartArray) Components(ref reader, ids, text);
+                else reader.Skip();
+            }
+            else if (reader.ValueTextEquals("title"u8)) title = NextString(ref reader);
+            else if (reader.ValueTextEquals("version"u8)) version = NextString(ref reader);
+            else if (reader.ValueTextEquals("head"u8)) head = NextString(ref reader);
+            else if (reader.ValueTextEquals("auth_required"u8))
+            {
+                reader.Read();
+                auth = reader.TokenType == JsonTokenType.True;
+                reader.Skip();
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
             }
         }
-        foreach (var name in new[] { "title", "head" })
+        if (reader.Read()) throw new JsonException("text after the config object");
+        foreach (var s in (ReadOnlySpan<string?>)[title, head])
         {
-            if (Str(root, name) is { } s && s.Length <= 100_000) text.Append(s).Append('\n');
+            if (s is not null && s.Length <= 100_000) text.Append(s).Append('\n');
         }
-        var auth = root.TryGetProperty("auth_required"u8, out var a) && a.ValueKind == JsonValueKind.True;
-        return new GradioConfig(Str(root, "title"), Str(root, "version"), auth, ids, text.ToString());
+        return new GradioConfig(title, version, auth, ids, text.ToString());
+    }
+
+    // The components array, the reader on its start; each component's props are read into the text in a fixed order.
+    private static void Components(ref Utf8JsonReader reader, HashSet<string> ids, StringBuilder text)
+    {
+        var choices = new List<string>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                reader.Skip();
+                continue;
+            }
+            string? id = null, label = null, value = null, placeholder = null, info = null;
+            var hasProps = false;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isProps = reader.ValueTextEquals("props"u8);
+                reader.Read();
+                if (!isProps)
+                {
+                    reader.Skip();
+                    continue;
+                }
+                (id, label, value, placeholder, info) = (null, null, null, null, null);
+                choices.Clear();
+                hasProps = reader.TokenType == JsonTokenType.StartObject;
+                if (!hasProps)
+                {
+                    reader.Skip();
+                    continue;
+                }
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    if (reader.ValueTextEquals("elem_id"u8)) id = NextString(ref reader);
+                    else if (reader.ValueTextEquals("label"u8)) label = NextString(ref reader);
+                    else if (reader.ValueTextEquals("value"u8)) value = NextString(ref reader);
+                    else if (reader.ValueTextEquals("placeholder"u8)) placeholder = NextString(ref reader);
+                    else if (reader.ValueTextEquals("info"u8)) info = NextString(ref reader);
+                    else if (reader.ValueTextEquals("choices"u8))
+                    {
+                        reader.Read();
+                        choices.Clear();
+                        if (reader.TokenType == JsonTokenType.StartArray) Choices(ref reader, choices);
+                        else reader.Skip();
+                    }
+                    else
+                    {
+                        reader.Read();
+                        reader.Skip();
+                    }
+                }
+            }
+            if (!hasProps) continue;
+            if (id is not null) ids.Add(id);
+            foreach (var s in (ReadOnlySpan<string?>)[label, value, placeholder, info])
+            {
+                if (s is not null && s.Length <= 20_000) text.Append(s).Append('\n');
+            }
+            foreach (var choice in choices) text.Append(choice).Append('\n');
+        }
+    }
+
+    // A dropdown's choices, the reader on the array's start: the strings of its first 200 items, an item that is a list
+    // (Gradio's [label, value] pairs) by the strings of its first four entries, and so on down.
+    private static void Choices(ref Utf8JsonReader reader, List<string> into, int take = 200)
+    {
+        var n = 0;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (n++ >= take) reader.Skip();
+            else if (reader.TokenType == JsonTokenType.String) into.Add(reader.GetString()!);
+            else if (reader.TokenType == JsonTokenType.StartArray) Choices(ref reader, into, 4);
+            else reader.Skip();
+        }
+    }
+
+    /// <summary>The next value if it is a string, else null (the value is passed over).</summary>
+    private static string? NextString(ref Utf8JsonReader reader)
+    {
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.String) return reader.GetString();
+        reader.Skip();
+        return null;
     }
 
     /// <summary>The page the config was read from (null for a <c>/config</c> probe answer) and the config's span in it.</summary>
@@ -173,19 +274,6 @@ public sealed record GradioConfig(string? Title, string? Version, bool AuthRequi
             return new(start, end, text.ToString(), runDecoded.ToArray(), runSource.ToArray(), runStride.ToArray());
         }
     }
-
-    private static void AppendStrings(JsonElement e, StringBuilder text)
-    {
-        if (e.ValueKind == JsonValueKind.String) text.Append(e.GetString()).Append('\n');
-        else if (e.ValueKind == JsonValueKind.Array)
-        {
-            foreach (var item in e.EnumerateArray().Take(4)) AppendStrings(item, text);
-        }
-    }
-
-    private static string? Str(JsonElement e, string name) => e.TryGetProperty(name, out var v) ? Str(v) : null;
-
-    private static string? Str(JsonElement v) => v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
     // The end of the JSON object starting at 'start', honouring strings and escapes; -1 when unterminated or too long.
     // Character by character: in a config, quotes and braces are a few characters apart, and a vectorised search for

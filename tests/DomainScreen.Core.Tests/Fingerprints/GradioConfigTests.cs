@@ -127,6 +127,91 @@ public sealed class GradioConfigTests
     }
 
     [Theory]
+    [InlineData(7)]
+    [InlineData(8)]
+    [InlineData(9)]
+    public void Parse_ReadsWhatADocumentWalkReads_OnRandomConfigs(int seed)
+    {
+        // Configs of random shape: props of every kind and repeated, components and props that are not objects, nested
+        // choices, escapes, root fields given twice or of the wrong type. The one-pass reader must keep what a walk over
+        // the parsed document keeps (a name given twice by its last occurrence).
+        var random = new Random(seed);
+        string[] words = ["Swap face", "换脸", "\\u6362\\u8138", "a \\\"quoted\\\" label", "x", "", "Prompt\\n2"];
+        string Str() => "\"" + words[random.Next(words.Length)] + "\"";
+        string Value(int depth) => random.Next(depth > 2 ? 4 : 7) switch
+        {
+            0 => Str(),
+            1 => random.Next(100).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            2 => random.Next(2) == 0 ? "true" : "null",
+            3 => Str(),
+            4 => "[" + string.Join(",", Enumerable.Range(0, random.Next(0, 6)).Select(_ => Value(depth + 1))) + "]",
+            5 => "{\"label\":" + Value(depth + 1) + "}",
+            _ => "[" + string.Join(",", Enumerable.Range(0, random.Next(0, 4)).Select(_ => "[" + Str() + "," + Str() + "]")) + "]",
+        };
+        string[] propNames = ["label", "value", "placeholder", "info", "elem_id", "choices", "visible", "lines"];
+        string Props() => "{" + string.Join(",", Enumerable.Range(0, random.Next(0, 7)).Select(_ => $"\"{propNames[random.Next(propNames.Length)]}\":{Value(0)}")) + "}";
+        string Component() => random.Next(8) switch
+        {
+            0 => Value(2),
+            1 => "{\"id\":1,\"props\":" + Value(2) + "}",
+            2 => "{\"props\":" + Props() + ",\"props\":" + Props() + "}",
+            _ => "{\"id\":" + random.Next(50) + ",\"type\":\"textbox\",\"props\":" + Props() + "}",
+        };
+        string Components() => "[" + string.Join(",", Enumerable.Range(0, random.Next(0, 9)).Select(_ => Component())) + "]";
+        string[] rootNames = ["title", "version", "head", "auth_required", "components", "mode", "components"];
+        for (var round = 0; round < 300; round++)
+        {
+            var fields = Enumerable.Range(0, random.Next(1, 7)).Select(_ => rootNames[random.Next(rootNames.Length)])
+                .Select(n => $"\"{n}\":" + (n == "components" && random.Next(4) > 0 ? Components() : n == "auth_required" && random.Next(2) == 0 ? "true" : Value(1)));
+            var json = "{" + string.Join(",", fields) + "}";
+            var parsed = GradioConfig.Parse($"<script>window.gradio_config = {json};</script>");
+            using var doc = System.Text.Json.JsonDocument.Parse(json);
+            var expected = Walk(doc.RootElement);
+            Assert.NotNull(parsed);
+            Assert.Equal((expected.Title, expected.Version, expected.AuthRequired, expected.Text), (parsed.Title, parsed.Version, parsed.AuthRequired, parsed.Text));
+            Assert.Equal(expected.ElemIds.Order(StringComparer.Ordinal), parsed.ElemIds.Order(StringComparer.Ordinal));
+        }
+    }
+
+    // The reference: a walk over the parsed document, each object's properties by name, the last one of a name winning.
+    private static GradioConfig Walk(System.Text.Json.JsonElement root)
+    {
+        static System.Text.Json.JsonElement? Last(System.Text.Json.JsonElement o, string name) =>
+            o.EnumerateObject().LastOrDefault(p => p.NameEquals(name)) is { Value.ValueKind: not System.Text.Json.JsonValueKind.Undefined } p ? p.Value : null;
+        static string? Str(System.Text.Json.JsonElement o, string name) =>
+            Last(o, name) is { ValueKind: System.Text.Json.JsonValueKind.String } v ? v.GetString() : null;
+        static void Strings(System.Text.Json.JsonElement e, System.Text.StringBuilder text)
+        {
+            if (e.ValueKind == System.Text.Json.JsonValueKind.String) text.Append(e.GetString()).Append('\n');
+            else if (e.ValueKind == System.Text.Json.JsonValueKind.Array) foreach (var item in e.EnumerateArray().Take(4)) Strings(item, text);
+        }
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        var text = new System.Text.StringBuilder();
+        if (Last(root, "components") is { ValueKind: System.Text.Json.JsonValueKind.Array } components)
+        {
+            foreach (var component in components.EnumerateArray())
+            {
+                if (component.ValueKind != System.Text.Json.JsonValueKind.Object || Last(component, "props") is not { ValueKind: System.Text.Json.JsonValueKind.Object } props) continue;
+                if (Str(props, "elem_id") is { } id) ids.Add(id);
+                foreach (var name in new[] { "label", "value", "placeholder", "info" })
+                {
+                    if (Str(props, name) is { } s && s.Length <= 20_000) text.Append(s).Append('\n');
+                }
+                if (Last(props, "choices") is { ValueKind: System.Text.Json.JsonValueKind.Array } choices)
+                {
+                    foreach (var choice in choices.EnumerateArray().Take(200)) Strings(choice, text);
+                }
+            }
+        }
+        foreach (var name in new[] { "title", "head" })
+        {
+            if (Str(root, name) is { } s && s.Length <= 100_000) text.Append(s).Append('\n');
+        }
+        var auth = Last(root, "auth_required") is { ValueKind: System.Text.Json.JsonValueKind.True };
+        return new GradioConfig(Str(root, "title"), Str(root, "version"), auth, ids, text.ToString());
+    }
+
+    [Theory]
     [InlineData("<p>no config</p>")]
     [InlineData("<script>window.gradio_config = {\"title\": \"unterminated</script>")]
     [InlineData("<script>window.gradio_config = {not json};</script>")]
