@@ -218,13 +218,14 @@ public sealed record GradioConfig(string? Title, string? Version, bool AuthRequi
     private sealed class Decoded
     {
         private readonly int _start, _end;
-        private readonly string? _text; // null: the source span itself
+        private readonly char[]? _text; // null: the source span itself
+        private readonly int _length;
         private readonly int[] _runDecoded, _runSource, _runStride; // a run: its first decoded index, its source index, source characters per decoded one
 
-        private Decoded(int start, int end, string? text, int[] runDecoded, int[] runSource, int[] runStride) =>
-            (_start, _end, _text, _runDecoded, _runSource, _runStride) = (start, end, text, runDecoded, runSource, runStride);
+        private Decoded(int start, int end, char[]? text, int length, int[] runDecoded, int[] runSource, int[] runStride) =>
+            (_start, _end, _text, _length, _runDecoded, _runSource, _runStride) = (start, end, text, length, runDecoded, runSource, runStride);
 
-        public ReadOnlySpan<char> Text(string source) => _text ?? source.AsSpan(_start, _end - _start);
+        public ReadOnlySpan<char> Text(string source) => _text is null ? source.AsSpan(_start, _end - _start) : _text.AsSpan(0, _length);
 
         public int Origin(int decoded)
         {
@@ -235,43 +236,50 @@ public sealed record GradioConfig(string? Title, string? Version, bool AuthRequi
 
         public static Decoded Of(string source, int start, int end)
         {
-            if (source.AsSpan(start, end - start).IndexOf('\\') < 0) return new(start, end, null, [0], [start], [1]);
-            var text = new StringBuilder(end - start);
+            var span = source.AsSpan(start, end - start);
+            if (span.IndexOf('\\') < 0) return new(start, end, null, 0, [0], [start], [1]);
+            // Decoded text is never longer than its source: one array of that length, raw stretches copied whole.
+            var text = new char[span.Length];
+            var length = 0;
             var runDecoded = new List<int>();
             var runSource = new List<int>();
             var runStride = new List<int>();
-            void Step(int from, int stride)
+            void Run(int from, int stride)
             {
                 // A new run unless this character has the last one's stride (decoding is in order, so it then continues it).
                 if (runStride.Count == 0 || runStride[^1] != stride)
                 {
-                    runDecoded.Add(text.Length);
-                    runSource.Add(from);
+                    runDecoded.Add(length);
+                    runSource.Add(start + from);
                     runStride.Add(stride);
                 }
             }
-            for (var i = start; i < end; i++)
+            for (var i = 0; i < span.Length;)
             {
-                var c = source[i];
-                if (c == '\\' && i + 1 < end)
+                var escape = span[i..].IndexOf('\\');
+                var rawEnd = escape < 0 ? span.Length : i + escape;
+                if (rawEnd > i || i + 1 == span.Length)
                 {
-                    var next = source[i + 1];
-                    if (next == 'u' && i + 5 < end && int.TryParse(source.AsSpan(i + 2, 4), System.Globalization.NumberStyles.HexNumber, null, out var code))
-                    {
-                        Step(i, 6);
-                        text.Append((char)code);
-                        i += 5;
-                        continue;
-                    }
-                    Step(i, 2);
-                    text.Append(next switch { 'n' => '\n', 't' => '\t', 'r' => '\r', 'b' => '\b', 'f' => '\f', _ => next });
-                    i++;
+                    rawEnd = Math.Max(rawEnd, i + 1); // a backslash that ends the span is itself
+                    Run(i, 1);
+                    span[i..rawEnd].CopyTo(text.AsSpan(length));
+                    length += rawEnd - i;
+                    i = rawEnd;
                     continue;
                 }
-                Step(i, 1);
-                text.Append(c);
+                var next = span[i + 1];
+                if (next == 'u' && i + 5 < span.Length && int.TryParse(span.Slice(i + 2, 4), System.Globalization.NumberStyles.HexNumber, null, out var code))
+                {
+                    Run(i, 6);
+                    text[length++] = (char)code;
+                    i += 6;
+                    continue;
+                }
+                Run(i, 2);
+                text[length++] = next switch { 'n' => '\n', 't' => '\t', 'r' => '\r', 'b' => '\b', 'f' => '\f', _ => next };
+                i += 2;
             }
-            return new(start, end, text.ToString(), runDecoded.ToArray(), runSource.ToArray(), runStride.ToArray());
+            return new(start, end, text, length, runDecoded.ToArray(), runSource.ToArray(), runStride.ToArray());
         }
     }
 
