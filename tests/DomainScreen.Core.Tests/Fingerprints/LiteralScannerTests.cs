@@ -235,6 +235,31 @@ public class LiteralScannerTests
     }
 
     [Fact]
+    public void EveryAsciiCharacter_MatchesItsOtherCaseAndNothingElse_InEveryPlaceOfTheKeys()
+    {
+        // The keys of ASCII text are lower-cased four characters at once: every printable character at each of the
+        // four places, in literals of every kind (short, long, with Chinese after), against the text in both cases and
+        // against its neighbours in the code table ('@' and '[' around the capitals, '`' and '{' around the small letters).
+        var literals = new List<string>();
+        for (var c = ' '; c <= '~'; c++)
+        {
+            for (var place = 0; place < 4; place++)
+            {
+                var word = "qjxv".ToCharArray();
+                word[place] = c;
+                literals.Add(new string(word) + "!");
+                literals.Add(new string(word) + "longer");
+                literals.Add(new string(word) + "换");
+            }
+        }
+        var distinct = literals.Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+        var scanner = new LiteralScanner(distinct); // hundreds of short ones: the runtime's search, not the 64-literal filter
+        var text = string.Join(" ", distinct.Select(l => l.ToUpperInvariant()).Concat(distinct.Select(l => l.ToLowerInvariant()))
+            .Concat(distinct.Select(l => l.Replace('A', '@').Replace('Z', '[').Replace('a', '`').Replace('z', '{'))));
+        Assert.Equal(Obvious(distinct, text, int.MaxValue), Scanned(scanner, text, int.MaxValue));
+    }
+
+    [Fact]
     public void ShortLiteral_IsRefused()
     {
         Assert.Throws<ArgumentException>(() => new LiteralScanner(["a"]));
