@@ -173,6 +173,35 @@ public sealed class GradioConfigTests
         }
     }
 
+    [Fact]
+    public void Parse_OnEveryLabPageWithAnApp_ReadsWhatADocumentWalkReads()
+    {
+        // The lab's own Gradio pages (raw and escaped configs, several Gradio versions' shapes), through the page's parse.
+        var pages = 0;
+        foreach (var file in LabSites.PageFiles())
+        {
+            var html = File.ReadAllText(file);
+            if (GradioConfig.Parse(html) is not { } parsed) continue;
+            pages++;
+            var start = html.IndexOf('{', html.IndexOf("window.gradio_config", StringComparison.Ordinal));
+            using var doc = System.Text.Json.JsonDocument.Parse(html.AsMemory(start, ConfigLength(html, start)));
+            var expected = Walk(doc.RootElement);
+            Assert.Equal((expected.Title, expected.Version, expected.AuthRequired, expected.Text), (parsed.Title, parsed.Version, parsed.AuthRequired, parsed.Text));
+            Assert.Equal(expected.ElemIds.Order(StringComparer.Ordinal), parsed.ElemIds.Order(StringComparer.Ordinal));
+        }
+        Assert.True(pages >= 5, $"only {pages} lab pages carry a Gradio config");
+    }
+
+    // The config object's length from its opening brace: the JSON reader reads one value and says how far it went.
+    private static int ConfigLength(string html, int start)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(html[start..]);
+        var reader = new System.Text.Json.Utf8JsonReader(bytes);
+        reader.Read();
+        reader.Skip();
+        return System.Text.Encoding.UTF8.GetCharCount(bytes, 0, (int)reader.BytesConsumed);
+    }
+
     // The reference: a walk over the parsed document, each object's properties by name, the last one of a name winning.
     private static GradioConfig Walk(System.Text.Json.JsonElement root)
     {
