@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.WebJobs;
 using Microsoft.Azure.WebJobs.Host;
+using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -58,6 +59,11 @@ public static class LocalRuntime
 
         builder.Services.AddDomainScreening(builder.Configuration);
         configure?.Invoke(builder.Services);
+        // The WebJobs queue extension makes its storage clients through Microsoft.Extensions.Azure's component factory,
+        // which applies these defaults. A listener request that fails all its retries is fatal to the WebJobs host (it
+        // ends the process): with the SDK's three tries 0.8 s apart, doubling, a storage restart longer than ≈ 6 s ended
+        // serve (seen in CI, docs/reliability.md finding 23). Ten tries from 0.5 s, at most 8 s apart, ride out ≈ 60 s.
+        builder.Services.AddAzureClients(clients => clients.ConfigureDefaults(options => StorageOutageRetry.Apply(options.Retry)));
         builder.Host.ConfigureWebJobs(webJobs =>
         {
             webJobs.AddAzureStorageQueues(o => HostJsonQueues.Apply(o, builder.Configuration));
