@@ -94,15 +94,13 @@ internal static partial class Compliance
 
     /// <summary>
     /// Where the patterns' fixed parts occur, in order, and whether the page says 备案 or 上线 (which gates the model
-    /// pattern). One vectorised pass finds the first characters of the fixed parts (I, B, 备, 上 — a search for four
-    /// characters stays on the runtime's fast path, where one for the strings "ICP", "B2", "-20" takes its slower
-    /// two-character path and cost twice as much on a 5 KB page); each is then compared in place. "-20", common in
-    /// any page (dates, CSS), is looked for only on a page that says 备案 or 上线. The page is bounded, so are the lists.
+    /// pattern). The fixed parts outside ASCII (<see cref="Texts"/>) are noted by whoever reads the page — the catalog's
+    /// literal scan, or <see cref="Find(string)"/>'s own pass — and <see cref="FindAscii"/> adds ICP and B2 (one search
+    /// for their first characters, compared in place) and "-20", common in any page (dates, CSS), only on a page that
+    /// says 备案 or 上线. The page is bounded, so are the lists.
     /// </summary>
     internal sealed class Anchors
     {
-        private static readonly SearchValues<char> Starts = SearchValues.Create("IB备上");
-
         /// <summary>What a fixed text outside ASCII stands for (ICP, B2 and "-20" are found by <see cref="FindAscii"/>).</summary>
         public enum Kind : byte { Online, Filed, Registration, Psb, Algorithm }
 
@@ -173,37 +171,23 @@ internal static partial class Compliance
 
         private static void Add(ref List<int>? list, int position) => (list ??= []).Add(position);
 
+        /// <summary>Every anchor in a text, without a scan's notes: each of <see cref="Texts"/> has 备 or 上, so one search for those two finds them.</summary>
         public static Anchors Find(string text)
         {
             var found = new Anchors();
             var span = text.AsSpan();
             for (var pos = 0; pos < span.Length; pos++)
             {
-                var next = span[pos..].IndexOfAny(Starts);
+                var next = span[pos..].IndexOfAny('备', '上');
                 if (next < 0) break;
                 pos += next;
-                var rest = span[pos..];
-                switch (rest[0])
+                foreach (var (anchor, kind) in Texts)
                 {
-                    case 'I':
-                        if (rest.StartsWith("ICP", StringComparison.Ordinal)) Add(ref found._icp, pos);
-                        break;
-                    case 'B':
-                        if (rest.StartsWith("B2", StringComparison.Ordinal)) Add(ref found._b2, pos);
-                        break;
-                    case '上':
-                        if (!rest.StartsWith("上线", StringComparison.Ordinal)) break;
-                        found.SaysFiledOrOnline = true;
-                        if (rest.StartsWith("上线编号", StringComparison.Ordinal)) Add(ref found._registration, pos);
-                        break;
-                    default: // 备
-                        if (rest.StartsWith("备案", StringComparison.Ordinal)) found.SaysFiledOrOnline = true;
-                        if (pos >= 3 && span[(pos - 3)..].StartsWith("公网安备", StringComparison.Ordinal)) Add(ref found._psb, pos - 3);
-                        if (pos >= 3 && span[(pos - 3)..].StartsWith("网信算备", StringComparison.Ordinal)) Add(ref found._algorithm, pos - 3);
-                        break;
+                    var at = anchor.IndexOf(span[pos]);
+                    if (at >= 0 && pos >= at && span[(pos - at)..].StartsWith(anchor, StringComparison.Ordinal)) found.Note(kind, pos - at);
                 }
             }
-            if (found.SaysFiledOrOnline) found.FindModelDates(span);
+            found.FindAscii(text);
             return found;
         }
 
