@@ -46,6 +46,12 @@ public static class Profile
             File.WriteAllText(args[3], html);
             return 0;
         }
+        if (args.Length > 3 && args[2] == "literals")
+        {
+            // The catalog's literals, one per line (for experiments outside this tool).
+            File.WriteAllLines(args[3], catalog.Literals);
+            return 0;
+        }
         if (args.Length > 2 && args[2] == "run")
         {
             // Only the engine's best-of-five figure (engine-compare.sh alternates two builds with it).
@@ -56,6 +62,14 @@ public static class Profile
         Time("GradioConfig.Parse", () => GradioConfig.Parse(html));
         Time("Compliance.Find", () => Compliance.Find(html));
         Time("catalog.Run", () => catalog.Run(facts));
+        if (facts.Gradio is { } g)
+        {
+            var without = facts with { Gradio = null };
+            Time("catalog.Run, no Gradio", () => catalog.Run(without));
+            Console.WriteLine($"Gradio text {g.Text.Length} chars ({g.EscapedText.Length} escaped), {g.PlaceStarts?.Length} places, page {html.Length} chars, unmasked {Unmasking.Unmask(html)?.Length}");
+            Time("Gradio text scan", () => catalog.CountLiteralHits(g.Text));
+            Time("escaped text scan", () => catalog.CountLiteralHits(g.EscapedText));
+        }
         var before = GC.GetAllocatedBytesForCurrentThread();
         for (var i = 0; i < 100; i++) catalog.Run(facts);
         Console.WriteLine($"catalog.Run allocates {(GC.GetAllocatedBytesForCurrentThread() - before) / 100.0 / 1024:0.00} KB per page");

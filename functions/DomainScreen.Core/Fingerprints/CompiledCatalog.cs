@@ -340,6 +340,12 @@ public sealed class CompiledCatalog
         public readonly int[] MarkAt = NoneYet(marks); // where each mark first occurs in the page, or -1
         public readonly Compliance.Anchors FilingAnchors = new(); // where the filing patterns' fixed texts occur in the page
 
+        /// <summary>
+        /// The Gradio config read from this page: its unescaped strings' text is found by the page's scan in place
+        /// (<see cref="GradioConfig.PlaceStarts"/>), its escaped strings' text in a scan of their own, recorded at its place in the page.
+        /// </summary>
+        public GradioConfig? GradioInPage;
+
         private static int[] NoneYet(int n)
         {
             var at = new int[n];
@@ -401,6 +407,7 @@ public sealed class CompiledCatalog
             TermsHit.Clear();
             Array.Fill(MarkAt, -1);
             FilingAnchors.Clear();
+            GradioInPage = null;
             _assets = null;
             t_cached = this;
         }
@@ -410,8 +417,17 @@ public sealed class CompiledCatalog
     {
         var warnings = new List<string>();
         var hits = RunHits.Rent(_rules.Count, _signatures.Count, _terms.Count, _markCount);
+        // The Gradio UI's strings written without escapes stand verbatim in the page: the page's scan finds their text
+        // there (at its place in the file). Only the escaped ones (Python's json.dumps writes Chinese as \uXXXX) are
+        // scanned apart, decoded; a config not read from this page (a /config probe's) is scanned whole.
+        var gradioInPage = page.Gradio is { PlaceStarts: not null } inPage && ReferenceEquals(inPage.Source, page.Html) ? inPage : null;
+        hits.GradioInPage = gradioInPage;
         ScanLiterals(page.Html, Fields.Html, hits);
-        if (page.Gradio is { } gradio) ScanLiterals(gradio.Text, Fields.GradioText, hits);
+        if (gradioInPage is not null)
+        {
+            if (gradioInPage.EscapedText.Length > 0) ScanLiterals(gradioInPage.EscapedText, Fields.GradioText, hits);
+        }
+        else if (page.Gradio is { } gradio) ScanLiterals(gradio.Text, Fields.GradioText, hits);
         // Terms split by zero-width characters or written as character references are found in the unmasked text.
         if (Unmasking.Unmask(page.Html) is { } unmasked) ScanLiterals(unmasked, Fields.UnmaskedText, hits);
         // Cheap rules first; a regex over the page runs only for signatures that already have evidence (or that
@@ -443,7 +459,7 @@ public sealed class CompiledCatalog
             for (; k < hits.Hit.Count && _rules[hits.Hit[k]].Signature == s; k++)
             {
                 var h = hits.Rules[hits.Hit[k]]!;
-                ruleHits.Add(page.Gradio is { } config && h.Field == Fields.GradioText && config.FileOffset(h.Matched, h.Offset) is { } at ? h with { Offset = at } : h);
+                ruleHits.Add(page.Gradio is { } config && gradioInPage is null && h.Field == Fields.GradioText && config.FileOffset(h.Matched, h.Offset) is { } at ? h with { Offset = at } : h);
                 evidence += h.Weight;
             }
             var spec = _signatures[s];
@@ -451,7 +467,7 @@ public sealed class CompiledCatalog
         }
         var filings = Compliance.FindNoted(page.Html, hits.FilingAnchors);
         // Offsets of text read from the embedded Gradio config point into the page file, like every other html offset.
-        var terms = SortedByOffset(hits, page.Gradio);
+        var terms = SortedByOffset(hits, gradioInPage is null ? page.Gradio : null);
         hits.Return();
         var all = new FingerprintResult(products, terms, filings, Version, warnings) { Brands = FindBrandClaims(page) };
         return reportAll ? all : Finalise(all);
@@ -587,18 +603,35 @@ public sealed class CompiledCatalog
             hits.FilingAnchors.Note(Compliance.Anchors.Texts[filingAnchor].Kind, at);
         }
         var length = _scanner[literal].Length;
+        // Where the find stands in the page file (a find in the Gradio config's escaped strings: where the page wrote it).
+        var offset = -1;
+        int Offset() => offset >= 0 ? offset : offset = markAt is null && hits.GradioInPage is { } escaped && field == Fields.GradioText ? escaped.EscapedFileOffset(at) : at;
         // The page's own spelling; most pages spell a term as the catalog does, and then the catalog's string serves.
         string Spelled() => text.AsSpan(at, length).SequenceEqual(_scanner[literal]) ? _scanner[literal] : text.Substring(at, length);
         string? matched = null; // the page's own spelling, cut once per match and only when used
         var negated = false;
+        // The page's scan stands for the Gradio text's scan over the UI strings the page writes verbatim: a find outside
+        // them leaves the literal live for one inside them while a Gradio text rule of it has not held.
+        var gradioPending = false;
         foreach (var target in _targetsOf[literal])
         {
             if (target >= 0)
             {
                 // A rule over the Gradio UI text holds only there, not wherever the page repeats the words.
                 var rule = _rules[target];
-                if (rule.Spec.Field != field || hits.IsHit(target)) continue;
-                hits.Set(target, rule.Signature, new RuleHit(rule.Spec.Id!, field, rule.Spec.Weight, matched ??= Spelled(), at));
+                if (hits.IsHit(target)) continue;
+                var hitField = field;
+                if (rule.Field == FieldKind.GradioText && markAt is not null && hits.GradioInPage is { } places)
+                {
+                    if (!places.InPlace(at, length))
+                    {
+                        gradioPending = true;
+                        continue;
+                    }
+                    hitField = Fields.GradioText;
+                }
+                else if (rule.Spec.Field != field) continue;
+                hits.Set(target, rule.Signature, new RuleHit(rule.Spec.Id!, hitField, rule.Spec.Weight, matched ??= Spelled(), Offset()));
                 continue;
             }
             var index = -target - 1;
@@ -610,9 +643,9 @@ public sealed class CompiledCatalog
                 negated = true;
                 continue;
             }
-            hits.AddTerm(index, new TermHit(term.Spec.Id!, term.Category, term.Spec.Kind, term.Spec.Weight, field, matched ??= Spelled(), at));
+            hits.AddTerm(index, new TermHit(term.Spec.Id!, term.Category, term.Spec.Kind, term.Spec.Weight, field, matched ??= Spelled(), Offset()));
         }
-        return !negated && filingAnchor < 0;
+        return !negated && filingAnchor < 0 && !gradioPending;
     }
 
     private void ScanPatterns(string text, RunHits hits, List<string> warnings)

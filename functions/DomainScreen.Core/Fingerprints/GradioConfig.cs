@@ -27,7 +27,10 @@ public sealed record GradioConfig(string? Title, string? Version, bool AuthRequi
         var utf8 = ArrayPool<byte>.Shared.Rent(Strict.GetMaxByteCount(chars.Length));
         try
         {
-            return Read(utf8.AsSpan(0, Strict.GetBytes(chars, utf8))) with { Source = html, SourceStart = brace, SourceEnd = end + 1 };
+            var json = utf8.AsSpan(0, Strict.GetBytes(chars, utf8));
+            var parts = new List<Part>(64);
+            var config = Read(json, parts) with { Source = html, SourceStart = brace, SourceEnd = end + 1 };
+            return InPage(config, json, json.Length == chars.Length, parts);
         }
         catch (Exception ex) when (ex is JsonException or ArgumentException or InvalidOperationException)
         {
@@ -44,7 +47,124 @@ public sealed record GradioConfig(string? Title, string? Version, bool AuthRequi
     private static readonly UTF8Encoding Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>Reads a config object (also what <c>/config</c> returns).</summary>
-    public static GradioConfig FromJson(JsonElement root) => Read(System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(root));
+    public static GradioConfig FromJson(JsonElement root) => Read(System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(root), null);
+
+    /// <summary>
+    /// Where the strings of <see cref="Text"/> written without escapes start in the page, in page order (each is verbatim there, so the page's own literal scan finds its text in place); null for a config not read
+    /// from a page. The others are in <see cref="EscapedText"/>.
+    /// </summary>
+    internal int[]? PlaceStarts { get; init; }
+
+    /// <summary>Where each of <see cref="PlaceStarts"/> ends.</summary>
+    internal int[]? PlaceEnds { get; init; }
+
+    /// <summary>Whether [at, at + length) lies inside one of the strings at <see cref="PlaceStarts"/>.</summary>
+    internal bool InPlace(int at, int length)
+    {
+        var k = Array.BinarySearch(PlaceStarts!, at);
+        if (k < 0) k = ~k - 1;
+        return k >= 0 && at + length <= PlaceEnds![k];
+    }
+
+    /// <summary>
+    /// The strings of <see cref="Text"/> the page writes with escapes (Python's json.dumps writes Chinese as \uXXXX),
+    /// decoded, each on its own line: the only part of a page's config a scan of the page cannot read.
+    /// </summary>
+    internal string EscapedText { get; init; } = "";
+
+    // For each string in EscapedText, in order: where it starts there, and where its JSON text starts and ends in the page.
+    private int[] _escapedStart = [], _escapedSourceStart = [], _escapedSourceEnd = [];
+
+    /// <summary>Where the character at <paramref name="offset"/> of <see cref="EscapedText"/> was written in the page.</summary>
+    internal int EscapedFileOffset(int offset)
+    {
+        var k = Array.BinarySearch(_escapedStart, offset);
+        if (k < 0) k = ~k - 1;
+        // Decoded character by character from the string's start: an escape is \uXXXX or a backslash and one character.
+        var source = Source!;
+        var at = _escapedSourceStart[k];
+        for (var decoded = _escapedStart[k]; decoded < offset && at < _escapedSourceEnd[k]; decoded++)
+        {
+            at += source[at] != '\\' ? 1 : source[at + 1] == 'u' ? 6 : 2;
+        }
+        return at;
+    }
+
+    /// <summary>A string of the text as the reader met it: byte offset of its first character, raw length in bytes, escaped or not.</summary>
+    private readonly record struct Part(int At, int RawBytes, bool Escaped, string Value);
+
+    // The parts' byte offsets in the UTF-8 config (the reader's) as character offsets in the page.
+    private static GradioConfig InPage(GradioConfig config, ReadOnlySpan<byte> json, bool ascii, List<Part> parts)
+    {
+        var n = parts.Count;
+        var starts = new int[n];
+        var ends = new int[n];
+        if (ascii)
+        {
+            for (var k = 0; k < n; k++) (starts[k], ends[k]) = (parts[k].At, parts[k].At + parts[k].RawBytes);
+        }
+        else
+        {
+            // A character outside ASCII takes more than one byte: the characters are counted once over the config, the
+            // parts taken in the order they stand in it (the text has a component's label first wherever it is written).
+            var order = new int[n];
+            var at = new int[n];
+            for (var k = 0; k < n; k++) (order[k], at[k]) = (k, parts[k].At);
+            Array.Sort(at, order);
+            var (bytes, chars) = (0, 0);
+            foreach (var k in order)
+            {
+                var end = parts[k].At + parts[k].RawBytes;
+                chars += Encoding.UTF8.GetCharCount(json[bytes..parts[k].At]);
+                starts[k] = chars;
+                chars += Encoding.UTF8.GetCharCount(json[parts[k].At..end]);
+                ends[k] = chars;
+                bytes = end;
+            }
+        }
+        var (escapedCount, escapedLength) = (0, 0);
+        foreach (var part in parts)
+        {
+            if (!part.Escaped) continue;
+            escapedCount++;
+            escapedLength += part.Value.Length + 1;
+        }
+        var (placeStarts, placeEnds) = (new int[n - escapedCount], new int[n - escapedCount]);
+        var (escapedStart, escapedSourceStart, escapedSourceEnd) = (new int[escapedCount], new int[escapedCount], new int[escapedCount]);
+        // Each escaped string on its own line, in the text's order.
+        var escaped = escapedLength == 0 ? "" : string.Create(escapedLength, parts, static (into, parts) =>
+        {
+            foreach (var part in parts)
+            {
+                if (!part.Escaped) continue;
+                part.Value.CopyTo(into);
+                into[part.Value.Length] = '\n';
+                into = into[(part.Value.Length + 1)..];
+            }
+        });
+        int p = 0, e = 0, length = 0;
+        for (var k = 0; k < n; k++)
+        {
+            var (start, end) = (config.SourceStart + starts[k], config.SourceStart + ends[k]);
+            if (!parts[k].Escaped)
+            {
+                (placeStarts[p], placeEnds[p++]) = (start, end);
+                continue;
+            }
+            (escapedStart[e], escapedSourceStart[e], escapedSourceEnd[e++]) = (length, start, end);
+            length += parts[k].Value.Length + 1;
+        }
+        Array.Sort(placeStarts, placeEnds);
+        return config with
+        {
+            PlaceStarts = placeStarts,
+            PlaceEnds = placeEnds,
+            EscapedText = escaped,
+            _escapedStart = escapedStart,
+            _escapedSourceStart = escapedSourceStart,
+            _escapedSourceEnd = escapedSourceEnd,
+        };
+    }
 
     /// <summary>
     /// Reads a config from its JSON text in one pass, keeping only what it needs: the title, version, head and sign-in
@@ -52,14 +172,15 @@ public sealed record GradioConfig(string? Title, string? Version, bool AuthRequi
     /// app's config is megabytes of component properties, and a document of all of them cost more than reading them.
     /// A name given twice counts by its last occurrence; a component or props that is not an object is passed over.
     /// </summary>
-    private static GradioConfig Read(ReadOnlySpan<byte> json)
+    private static GradioConfig Read(ReadOnlySpan<byte> json, List<Part>? parts)
     {
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 256, AllowTrailingCommas = true });
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) throw new InvalidOperationException("a Gradio config is a JSON object");
-        string? title = null, version = null, head = null;
+        Str title = default, head = default;
+        string? version = null;
         var auth = false;
         var ids = new HashSet<string>(StringComparer.Ordinal);
-        var text = new StringBuilder();
+        var text = new TextBuilder(parts);
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("components"u8))
@@ -71,7 +192,7 @@ public sealed record GradioConfig(string? Title, string? Version, bool AuthRequi
                 else reader.Skip();
             }
             else if (reader.ValueTextEquals("title"u8)) title = NextString(ref reader);
-            else if (reader.ValueTextEquals("version"u8)) version = NextString(ref reader);
+            else if (reader.ValueTextEquals("version"u8)) version = NextString(ref reader).Value;
             else if (reader.ValueTextEquals("head"u8)) head = NextString(ref reader);
             else if (reader.ValueTextEquals("auth_required"u8))
             {
@@ -86,17 +207,40 @@ public sealed record GradioConfig(string? Title, string? Version, bool AuthRequi
             }
         }
         if (reader.Read()) throw new JsonException("text after the config object");
-        foreach (var s in (ReadOnlySpan<string?>)[title, head])
+        foreach (var s in (ReadOnlySpan<Str>)[title, head])
         {
-            if (s is not null && s.Length <= 100_000) text.Append(s).Append('\n');
+            if (s.Value is { Length: <= 100_000 }) text.Add(s);
         }
-        return new GradioConfig(title, version, auth, ids, text.ToString());
+        return new GradioConfig(title.Value, version, auth, ids, text.ToString());
+    }
+
+    /// <summary>A string value, the byte offset of its first character in the config, its raw length and whether it has escapes.</summary>
+    private readonly record struct Str(string? Value, int At, int RawBytes, bool Escaped);
+
+    /// <summary>The text, each string on its own line, and (when asked) each string as it stands in the config.</summary>
+    private sealed class TextBuilder(List<Part>? parts)
+    {
+        private readonly StringBuilder _text = new();
+
+        public void Add(Str s)
+        {
+            _text.Append(s.Value).Append('\n');
+            parts?.Add(new Part(s.At, s.RawBytes, s.Escaped, s.Value!));
+        }
+
+        public void Clear()
+        {
+            _text.Clear();
+            parts?.Clear();
+        }
+
+        public override string ToString() => _text.ToString();
     }
 
     // The components array, the reader on its start; each component's props are read into the text in a fixed order.
-    private static void Components(ref Utf8JsonReader reader, HashSet<string> ids, StringBuilder text)
+    private static void Components(ref Utf8JsonReader reader, HashSet<string> ids, TextBuilder text)
     {
-        var choices = new List<string>();
+        var choices = new List<Str>();
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
             if (reader.TokenType != JsonTokenType.StartObject)
@@ -104,7 +248,7 @@ public sealed record GradioConfig(string? Title, string? Version, bool AuthRequi
                 reader.Skip();
                 continue;
             }
-            string? id = null, label = null, value = null, placeholder = null, info = null;
+            Str id = default, label = default, value = default, placeholder = default, info = default;
             var hasProps = false;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
@@ -115,7 +259,7 @@ public sealed record GradioConfig(string? Title, string? Version, bool AuthRequi
                     reader.Skip();
                     continue;
                 }
-                (id, label, value, placeholder, info) = (null, null, null, null, null);
+                (id, label, value, placeholder, info) = (default, default, default, default, default);
                 choices.Clear();
                 hasProps = reader.TokenType == JsonTokenType.StartObject;
                 if (!hasProps)
@@ -145,37 +289,41 @@ public sealed record GradioConfig(string? Title, string? Version, bool AuthRequi
                 }
             }
             if (!hasProps) continue;
-            if (id is not null) ids.Add(id);
-            foreach (var s in (ReadOnlySpan<string?>)[label, value, placeholder, info])
+            if (id.Value is not null) ids.Add(id.Value);
+            foreach (var s in (ReadOnlySpan<Str>)[label, value, placeholder, info])
             {
-                if (s is not null && s.Length <= 20_000) text.Append(s).Append('\n');
+                if (s.Value is { Length: <= 20_000 }) text.Add(s);
             }
-            foreach (var choice in choices) text.Append(choice).Append('\n');
+            foreach (var choice in choices) text.Add(choice);
         }
     }
 
     // A dropdown's choices, the reader on the array's start: the strings of its first 200 items, an item that is a list
     // (Gradio's [label, value] pairs) by the strings of its first four entries, and so on down.
-    private static void Choices(ref Utf8JsonReader reader, List<string> into, int take = 200)
+    private static void Choices(ref Utf8JsonReader reader, List<Str> into, int take = 200)
     {
         var n = 0;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
             if (n++ >= take) reader.Skip();
-            else if (reader.TokenType == JsonTokenType.String) into.Add(reader.GetString()!);
+            else if (reader.TokenType == JsonTokenType.String) into.Add(StringHere(ref reader));
             else if (reader.TokenType == JsonTokenType.StartArray) Choices(ref reader, into, 4);
             else reader.Skip();
         }
     }
 
-    /// <summary>The next value if it is a string, else null (the value is passed over).</summary>
-    private static string? NextString(ref Utf8JsonReader reader)
+    /// <summary>The next value if it is a string, else none (the value is passed over).</summary>
+    private static Str NextString(ref Utf8JsonReader reader)
     {
         reader.Read();
-        if (reader.TokenType == JsonTokenType.String) return reader.GetString();
+        if (reader.TokenType == JsonTokenType.String) return StringHere(ref reader);
         reader.Skip();
-        return null;
+        return default;
     }
+
+    // The reader's string token; its start is the opening quote's.
+    private static Str StringHere(ref Utf8JsonReader reader) =>
+        new(reader.GetString(), (int)reader.TokenStartIndex + 1, reader.ValueSpan.Length, reader.ValueIsEscaped);
 
     /// <summary>The page the config was read from (null for a <c>/config</c> probe answer) and the config's span in it.</summary>
     internal string? Source { get; init; }

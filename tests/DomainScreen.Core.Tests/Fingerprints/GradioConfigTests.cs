@@ -257,3 +257,136 @@ public sealed class GradioConfigTests
         Assert.True(config.AuthRequired);
     }
 }
+
+/// <summary>
+/// A config read from its page: the UI's strings written without escapes are found by the page's own scan where they
+/// stand, the escaped ones in a scan of their decoded text; either way a rule over the Gradio text holds only inside the
+/// UI's strings and reports where the page wrote the text.
+/// </summary>
+public sealed class GradioTextInPageTests
+{
+    private static readonly CompiledCatalog Catalog = CatalogLoader.Compile([("gradio-text.json", """
+        { "version": "t1", "signatures": [
+          { "id": "studio", "product": "S", "categories": ["genai-service"], "threshold": 10, "rules": [ { "id": "s", "field": "gradio.text", "match": "contains", "value": "Swap Studio", "weight": 10 } ] }
+        ] }
+        """)]);
+
+    private static readonly CompiledCatalog BuiltIn = CatalogLoader.Compile(CatalogProvider.BuiltInFiles());
+
+    private static string Page(string before, string props) =>
+        $$"""<html><body><p>{{before}}</p><script>window.gradio_config = {"version":"4.44.1","components":[{"id":1,"type":"textbox","props":{{props}}}]};</script></body></html>""";
+
+    [Fact]
+    public void TextOnThePageBeforeTheApp_DoesNotUseUpTheRuleOverTheAppsText()
+    {
+        // The page's scan meets "Swap Studio" in a paragraph first: that find is not the app's, and the literal stays
+        // live for the label.
+        var html = Page("Swap Studio", """{"label":"swap studio"}""");
+
+        var hit = Assert.Single(Assert.Single(Catalog.Run(PageFacts.FromHtml(html)).Products).Hits);
+
+        Assert.Equal(("gradio.text", "swap studio", html.IndexOf("swap studio", StringComparison.Ordinal)), (hit.Field, hit.Matched, hit.Offset));
+    }
+
+    [Fact]
+    public void TextInTheConfigOutsideTheUisStrings_IsNotTheAppsText()
+    {
+        // A class name, a property name and a component type are in the config, not in the UI.
+        var html = Page("nothing", """{"elem_classes":"Swap Studio","Swap Studio":"x","label":"Swap"}""");
+
+        Assert.Empty(Catalog.Run(PageFacts.FromHtml(html)).Products);
+    }
+
+    [Fact]
+    public void EscapedLabel_IsFoundDecoded_AtWhereThePageWroteIt()
+    {
+        var html = Page("nothing", """{"info":"a \"quoted\" line","label":"Swap \u0053tudio"}""");
+
+        var hit = Assert.Single(Assert.Single(Catalog.Run(PageFacts.FromHtml(html)).Products).Hits);
+
+        Assert.Equal(("gradio.text", "Swap Studio", html.IndexOf("Swap \\u0053", StringComparison.Ordinal)), (hit.Field, hit.Matched, hit.Offset));
+    }
+
+    [Fact]
+    public void EveryLabPageWithAnApp_GivesWhatScanningTheWholeTextGives()
+    {
+        // The whole decoded text scanned apart (what a config from a /config probe gets) against the page's scan plus
+        // the escaped strings': the same products, rule hits and terms, and every Gradio text hit where the page has it.
+        var pages = 0;
+        foreach (var file in LabSites.PageFiles())
+        {
+            var html = File.ReadAllText(file);
+            var facts = PageFacts.FromHtml(html);
+            if (facts.Gradio is null) continue;
+            pages++;
+            Compare(html, facts);
+        }
+        Assert.True(pages >= 5, $"only {pages} lab pages carry a Gradio config");
+    }
+
+    [Theory]
+    [InlineData(11)]
+    [InlineData(12)]
+    [InlineData(13)]
+    public void RandomApps_WrittenRawOrEscaped_GiveWhatScanningTheWholeTextGives(int seed)
+    {
+        // UI strings made of words the built-in catalog knows (tools, Gradio UI labels, Chinese terms), each written raw,
+        // partly escaped or wholly escaped, with some of the words also on the page outside the app.
+        var random = new Random(seed);
+        string[] words = ["FaceFusion", "face swapper", "Source", "Target", "一键换脸", "AI换脸", "voice clone", "txt2img", "img2img", "Generate",
+            "Stable Diffusion", "深度伪造", "roop", "Deep-Live-Cam", "声音克隆", "会员充值", "lipsync", " ", "x", "模型"];
+        string Escaped(string s) => string.Concat(s.Select(c => random.Next(3) == 0 ? $"\\u{(int)c:x4}" : c == '"' ? "\\\"" : c.ToString()));
+        string Label() => string.Concat(Enumerable.Range(0, random.Next(1, 5)).Select(_ => words[random.Next(words.Length)] + " "));
+        for (var round = 0; round < 60; round++)
+        {
+            var props = Enumerable.Range(0, random.Next(1, 8)).Select(i =>
+            {
+                var label = Label();
+                var written = random.Next(3) switch { 0 => label, 1 => Escaped(label), _ => string.Concat(label.Select(c => $"\\u{(int)c:x4}")) };
+                var name = new[] { "label", "value", "placeholder", "info", "elem_classes" }[random.Next(5)];
+                return $$$"""{"id":{{{i}}},"type":"textbox","props":{"{{{name}}}":"{{{written}}}","choices":[["{{{Escaped(Label())}}}","v"],"{{{Label()}}}"]}}""";
+            });
+            var outside = random.Next(2) == 0 ? Label() : "";
+            var html = $$"""<html><head><title>{{outside}}</title></head><body><p>{{Label()}}</p><script>window.gradio_config = {"title":"{{Escaped(Label())}}","components":[{{string.Join(",", props)}}]};</script><p>{{outside}}</p></body></html>""";
+            Compare(html, PageFacts.FromHtml(html));
+        }
+    }
+
+    private static void Compare(string html, PageFacts facts)
+    {
+        var inPage = BuiltIn.RunAll(facts);
+        var whole = BuiltIn.RunAll(facts with { Gradio = facts.Gradio! with { PlaceStarts = null } });
+        static string Products(FingerprintResult r) =>
+            string.Join(";", r.Products.Select(p => $"{p.Id}={p.Evidence}:{string.Join(",", p.Hits.Select(h => $"{h.RuleId}@{h.Field}@{h.Matched.ToLowerInvariant()}"))}"));
+        Assert.Equal(Products(whole), Products(inPage));
+        Assert.Equal(whole.Terms.Select(t => t.TermId).Order(StringComparer.Ordinal), inPage.Terms.Select(t => t.TermId).Order(StringComparer.Ordinal));
+        foreach (var (matched, offset) in inPage.Products.SelectMany(p => p.Hits).Where(h => h.Field == Fields.GradioText).Select(h => (h.Matched, h.Offset))
+            .Concat(inPage.Terms.Where(t => t.Field == Fields.GradioText).Select(t => (t.Matched, t.Offset))))
+        {
+            Assert.Equal(matched, Decoded(html, offset, matched.Length), ignoreCase: true);
+        }
+    }
+
+    // The text the page's JSON writes from 'at' on, decoded ("\u0053" is S, "\"" a quote), this many characters of it.
+    internal static string Decoded(string html, int at, int length)
+    {
+        var text = new System.Text.StringBuilder();
+        while (text.Length < length && at < html.Length)
+        {
+            if (html[at] != '\\')
+            {
+                text.Append(html[at++]);
+                continue;
+            }
+            if (html[at + 1] == 'u')
+            {
+                text.Append((char)int.Parse(html.AsSpan(at + 2, 4), System.Globalization.NumberStyles.HexNumber, null));
+                at += 6;
+                continue;
+            }
+            text.Append(html[at + 1] switch { 'n' => '\n', 't' => '\t', _ => html[at + 1] });
+            at += 2;
+        }
+        return text.ToString();
+    }
+}
