@@ -52,6 +52,12 @@ public static class Profile
             File.WriteAllLines(args[3], catalog.Literals);
             return 0;
         }
+        if (args.Length > 3 && args[2] == "literals")
+        {
+            // The catalog's literals, one per line (for experiments outside this tool).
+            File.WriteAllLines(args[3], catalog.Literals);
+            return 0;
+        }
         if (args.Length > 2 && args[2] == "run")
         {
             // Only the engine's best-of-five figure (engine-compare.sh alternates two builds with it).
