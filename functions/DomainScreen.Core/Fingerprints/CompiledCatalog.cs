@@ -613,6 +613,7 @@ public sealed class CompiledCatalog
         // The page's scan stands for the Gradio text's scan over the UI strings the page writes verbatim: a find outside
         // them leaves the literal live for one inside them while a Gradio text rule of it has not held.
         var gradioPending = false;
+        var notAWord = false;
         foreach (var target in _targetsOf[literal])
         {
             if (target >= 0)
@@ -636,7 +637,13 @@ public sealed class CompiledCatalog
             }
             var index = -target - 1;
             var term = _terms[index];
-            if (hits.HasTerm(index) || (term.AsciiWord && !IsWordBoundary(text, at, length))) continue;
+            if (hits.HasTerm(index)) continue;
+            // "face swap" inside "face swapper" is not the word: nor does that find use the literal up, the word may follow.
+            if (term.AsciiWord && !IsWordBoundary(text, at, length))
+            {
+                notAWord = true;
+                continue;
+            }
             // "拒绝刷量", "no face swap of others": a refused offer is not an offer; a later mention may still be one.
             if (!term.IsCue && Negated(text, at))
             {
@@ -645,7 +652,7 @@ public sealed class CompiledCatalog
             }
             hits.AddTerm(index, new TermHit(term.Spec.Id!, term.Category, term.Spec.Kind, term.Spec.Weight, field, matched ??= Spelled(), Offset()));
         }
-        return !negated && filingAnchor < 0 && !gradioPending;
+        return !negated && !notAWord && filingAnchor < 0 && !gradioPending;
     }
 
     private void ScanPatterns(string text, RunHits hits, List<string> warnings)

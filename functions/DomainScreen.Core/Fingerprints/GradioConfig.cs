@@ -68,7 +68,7 @@ public sealed record GradioConfig(string? Title, string? Version, bool AuthRequi
 
     /// <summary>
     /// The strings of <see cref="Text"/> the page writes with escapes (Python's json.dumps writes Chinese as \uXXXX),
-    /// decoded, each on its own line: the only part of a page's config a scan of the page cannot read.
+    /// decoded, each on its own line and spaced apart: the only part of a page's config a scan of the page cannot read.
     /// </summary>
     internal string EscapedText { get; init; } = "";
 
@@ -89,6 +89,9 @@ public sealed record GradioConfig(string? Title, string? Version, bool AuthRequi
         }
         return at;
     }
+
+    /// <summary>What follows each string in <see cref="EscapedText"/>: a line break, then more than a negation looks back over.</summary>
+    private const string Separator = "\n              ";
 
     /// <summary>A string of the text as the reader met it: byte offset of its first character, raw length in bytes, escaped or not.</summary>
     private readonly record struct Part(int At, int RawBytes, bool Escaped, string Value);
@@ -127,19 +130,20 @@ public sealed record GradioConfig(string? Title, string? Version, bool AuthRequi
         {
             if (!part.Escaped) continue;
             escapedCount++;
-            escapedLength += part.Value.Length + 1;
+            escapedLength += part.Value.Length + Separator.Length;
         }
         var (placeStarts, placeEnds) = (new int[n - escapedCount], new int[n - escapedCount]);
         var (escapedStart, escapedSourceStart, escapedSourceEnd) = (new int[escapedCount], new int[escapedCount], new int[escapedCount]);
-        // Each escaped string on its own line, in the text's order.
+        // Each escaped string on its own line, in the text's order, far enough from the next that nothing read around a
+        // find in one (a negation before it, a word boundary) reaches into another: they are different parts of the UI.
         var escaped = escapedLength == 0 ? "" : string.Create(escapedLength, parts, static (into, parts) =>
         {
             foreach (var part in parts)
             {
                 if (!part.Escaped) continue;
                 part.Value.CopyTo(into);
-                into[part.Value.Length] = '\n';
-                into = into[(part.Value.Length + 1)..];
+                Separator.CopyTo(into[part.Value.Length..]);
+                into = into[(part.Value.Length + Separator.Length)..];
             }
         });
         int p = 0, e = 0, length = 0;
@@ -152,7 +156,7 @@ public sealed record GradioConfig(string? Title, string? Version, bool AuthRequi
                 continue;
             }
             (escapedStart[e], escapedSourceStart[e], escapedSourceEnd[e++]) = (length, start, end);
-            length += parts[k].Value.Length + 1;
+            length += parts[k].Value.Length + Separator.Length;
         }
         Array.Sort(placeStarts, placeEnds);
         return config with

@@ -203,15 +203,15 @@ public sealed class GradioConfigTests
     }
 
     // The reference: a walk over the parsed document, each object's properties by name, the last one of a name winning.
-    private static GradioConfig Walk(System.Text.Json.JsonElement root)
+    internal static GradioConfig Walk(System.Text.Json.JsonElement root, string separator = "\n")
     {
         static System.Text.Json.JsonElement? Last(System.Text.Json.JsonElement o, string name) =>
             o.EnumerateObject().LastOrDefault(p => p.NameEquals(name)) is { Value.ValueKind: not System.Text.Json.JsonValueKind.Undefined } p ? p.Value : null;
         static string? Str(System.Text.Json.JsonElement o, string name) =>
             Last(o, name) is { ValueKind: System.Text.Json.JsonValueKind.String } v ? v.GetString() : null;
-        static void Strings(System.Text.Json.JsonElement e, System.Text.StringBuilder text)
+        void Strings(System.Text.Json.JsonElement e, System.Text.StringBuilder text)
         {
-            if (e.ValueKind == System.Text.Json.JsonValueKind.String) text.Append(e.GetString()).Append('\n');
+            if (e.ValueKind == System.Text.Json.JsonValueKind.String) text.Append(e.GetString()).Append(separator);
             else if (e.ValueKind == System.Text.Json.JsonValueKind.Array) foreach (var item in e.EnumerateArray().Take(4)) Strings(item, text);
         }
         var ids = new HashSet<string>(StringComparer.Ordinal);
@@ -224,7 +224,7 @@ public sealed class GradioConfigTests
                 if (Str(props, "elem_id") is { } id) ids.Add(id);
                 foreach (var name in new[] { "label", "value", "placeholder", "info" })
                 {
-                    if (Str(props, name) is { } s && s.Length <= 20_000) text.Append(s).Append('\n');
+                    if (Str(props, name) is { } s && s.Length <= 20_000) text.Append(s).Append(separator);
                 }
                 if (Last(props, "choices") is { ValueKind: System.Text.Json.JsonValueKind.Array } choices)
                 {
@@ -234,7 +234,7 @@ public sealed class GradioConfigTests
         }
         foreach (var name in new[] { "title", "head" })
         {
-            if (Str(root, name) is { } s && s.Length <= 100_000) text.Append(s).Append('\n');
+            if (Str(root, name) is { } s && s.Length <= 100_000) text.Append(s).Append(separator);
         }
         var auth = Last(root, "auth_required") is { ValueKind: System.Text.Json.JsonValueKind.True };
         return new GradioConfig(Str(root, "title"), Str(root, "version"), auth, ids, text.ToString());
@@ -333,11 +333,17 @@ public sealed class GradioTextInPageTests
         // UI strings made of words the built-in catalog knows (tools, Gradio UI labels, Chinese terms), each written raw,
         // partly escaped or wholly escaped, with some of the words also on the page outside the app.
         var random = new Random(seed);
+        // Negators and line breaks too: a find next to an escape is read in the decoded text's context ("\nUpload a
+        // photo" starts a word, "\u62d2\u7edd换脸" is refused).
         string[] words = ["FaceFusion", "face swapper", "Source", "Target", "一键换脸", "AI换脸", "voice clone", "txt2img", "img2img", "Generate",
-            "Stable Diffusion", "深度伪造", "roop", "Deep-Live-Cam", "声音克隆", "会员充值", "lipsync", " ", "x", "模型"];
+            "Stable Diffusion", "深度伪造", "roop", "Deep-Live-Cam", "声音克隆", "会员充值", "lipsync", " ", "x", "模型", "拒绝", "no ", "upload a photo", "\\n"];
         string Escaped(string s) => string.Concat(s.Select(c => random.Next(3) == 0 ? $"\\u{(int)c:x4}" : c == '"' ? "\\\"" : c.ToString()));
-        string Label() => string.Concat(Enumerable.Range(0, random.Next(1, 5)).Select(_ => words[random.Next(words.Length)] + " "));
-        for (var round = 0; round < 60; round++)
+        // A negator is followed by a word of its own string: the whole text puts the next string one line break after
+        // this one, where "no" would negate a term of another component (the page's scan reads them apart).
+        string[] negators = ["拒绝", "no "];
+        string Word() => words[random.Next(words.Length)] is var w && negators.Contains(w) ? w + words[random.Next(words.Length - 4)] : w;
+        string Label() => string.Concat(Enumerable.Range(0, random.Next(1, 5)).Select(_ => Word() + " "));
+        for (var round = 0; round < 300; round++)
         {
             var props = Enumerable.Range(0, random.Next(1, 8)).Select(i =>
             {
@@ -355,11 +361,18 @@ public sealed class GradioTextInPageTests
     private static void Compare(string html, PageFacts facts)
     {
         var inPage = BuiltIn.RunAll(facts);
-        var whole = BuiltIn.RunAll(facts with { Gradio = facts.Gradio! with { PlaceStarts = null } });
+        // The reference: the app's whole text scanned on its own (as a /config probe's is), its strings spaced apart so
+        // that nothing read around a find in one (a negation before it, a word boundary) reaches into another — the
+        // page's scan reads each where it stands.
+        var start = html.IndexOf('{', html.IndexOf("window.gradio_config", StringComparison.Ordinal));
+        using var doc = System.Text.Json.JsonDocument.Parse(html.AsMemory(start, html.IndexOf(";</script>", start, StringComparison.Ordinal) - start));
+        var whole = BuiltIn.RunAll(facts with { Gradio = GradioConfigTests.Walk(doc.RootElement, "\n" + new string(' ', 13)) });
         static string Products(FingerprintResult r) =>
             string.Join(";", r.Products.Select(p => $"{p.Id}={p.Evidence}:{string.Join(",", p.Hits.Select(h => $"{h.RuleId}@{h.Field}@{h.Matched.ToLowerInvariant()}"))}"));
         Assert.Equal(Products(whole), Products(inPage));
-        Assert.Equal(whole.Terms.Select(t => t.TermId).Order(StringComparer.Ordinal), inPage.Terms.Select(t => t.TermId).Order(StringComparer.Ordinal));
+        var a = whole.Terms.Select(t => t.TermId).Order(StringComparer.Ordinal).ToArray();
+        var b = inPage.Terms.Select(t => t.TermId).Order(StringComparer.Ordinal).ToArray();
+        if (!a.SequenceEqual(b)) Assert.Fail(html + "\nWHOLE " + string.Join(" | ", whole.Terms.Where(t => !b.Contains(t.TermId)).Select(t => $"{t.TermId} {t.Field} {t.Matched} @{t.Offset}")) + "\nINPAGE " + string.Join(" | ", inPage.Terms.Where(t => !a.Contains(t.TermId)).Select(t => $"{t.TermId} {t.Field} {t.Matched} @{t.Offset}")) + "\nTEXT " + facts.Gradio!.Text.Replace("\n", "⏎"));
         foreach (var (matched, offset) in inPage.Products.SelectMany(p => p.Hits).Where(h => h.Field == Fields.GradioText).Select(h => (h.Matched, h.Offset))
             .Concat(inPage.Terms.Where(t => t.Field == Fields.GradioText).Select(t => (t.Matched, t.Offset))))
         {

@@ -41,6 +41,17 @@ public sealed class LexiconTests
     }
 
     [Fact]
+    public void AWordMetFirstInsideALongerWord_IsStillFoundWhereItStandsAlone()
+    {
+        // "face swapper" is not the word "face swap"; that find must not use the literal up for the rest of the page.
+        const string html = "<p>Best face swapper of 2026.</p><p>Free face swap online</p>";
+
+        var hit = Assert.Single(Terms(html), t => t.Matched == "face swap");
+
+        Assert.Equal(html.IndexOf("face swap online", StringComparison.Ordinal), hit.Offset);
+    }
+
+    [Fact]
     public void Cues_AreRecognised()
     {
         var terms = Terms("<p>会员充值 价格 pricing</p><p>记者报道 research</p><p>This domain may be for sale</p><p>内容由AI生成</p>");
