@@ -144,6 +144,7 @@ public sealed class CompiledCatalog
     // one starts, so the filings need no pass of their own over the page.
     private readonly int[] _filingAnchorOfLiteral;
     private readonly int[]?[] _marksOfPattern; // by position in _patternTerms, or null for a pattern with no marks
+    private readonly int[]?[] _marksOfRule; // by rule: a page regex's leading texts, or null
     private readonly string _anchorCharacters; // of every pattern's anchor, each once
     private readonly SearchValues<char>? _anchorSearch; // for them, when there are more than five
 
@@ -183,12 +184,18 @@ public sealed class CompiledCatalog
                 foreach (var variant in ChineseVariants.Of(term.Text!)) AddLiteral(variant, -_terms.Count);
             }
         }
-        var marks = _patternTerms.SelectMany(i => _terms[i].Leadings ?? []).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+        // A page regex rule with leading text (A1111's src="file=…script.js?") runs from where the page first has that text.
+        string[]? LeadingsOf(Rule rule) => rule.Field == FieldKind.Html && KindOf(rule) == RuleKind.Expensive
+            ? LeadingLiteral.Spellings(rule.Spec.Value!, (rule.Regex!.Options & RegexOptions.IgnoreCase) != 0)
+            : null;
+        var marks = _patternTerms.SelectMany(i => _terms[i].Leadings ?? []).Concat(_rules.SelectMany(r => LeadingsOf(r) ?? []))
+            .Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
         foreach (var mark in marks) _literalTargets.TryAdd(mark, []);
         foreach (var (text, _) in Compliance.Anchors.Texts) _literalTargets.TryAdd(text, []);
         _markCount = marks.Length;
         int[]? MarksOf(string[]? texts) => texts?.Select(t => Array.FindIndex(marks, m => string.Equals(m, t, StringComparison.OrdinalIgnoreCase))).Distinct().ToArray();
         _marksOfPattern = _patternTerms.Select(i => MarksOf(_terms[i].Leadings)).ToArray();
+        _marksOfRule = _rules.Select(r => MarksOf(LeadingsOf(r))).ToArray();
         _anchorCharacters = new string(_patternTerms.SelectMany(i => _terms[i].Anchor?.Characters ?? "").Distinct().ToArray());
         _anchorSearch = _anchorCharacters.Length > 5 ? SearchValues.Create(_anchorCharacters) : null;
         _scanner = new LiteralScanner(_literalTargets.Keys.ToArray());
@@ -441,7 +448,10 @@ public sealed class CompiledCatalog
         foreach (var i in _expensiveRules)
         {
             var signature = _rules[i].Signature;
-            if (hits.HasEvidence[signature] || _regexOnly[signature]) EvaluateInto(i, page, hits, warnings);
+            if (!hits.HasEvidence[signature] && !_regexOnly[signature]) continue;
+            // From the first place its leading text occurs; nowhere on a page without it (no match can start elsewhere).
+            var from = _marksOfRule[i] is { } marks ? First(hits.MarkAt, marks) : 0;
+            if (from >= 0) EvaluateInto(i, page, hits, warnings, from);
         }
 
         // Pattern terms (prices) are cues: they only matter on a page that already names a category or a tool.
@@ -515,7 +525,7 @@ public sealed class CompiledCatalog
         _ => true,
     };
 
-    private void EvaluateInto(int i, PageFacts page, RunHits hits, List<string> warnings)
+    private void EvaluateInto(int i, PageFacts page, RunHits hits, List<string> warnings, int from = 0)
     {
         var rule = _rules[i];
         // An asset regex whose required texts no asset URL has: one search over them all, not one per URL per rule (a
@@ -523,7 +533,7 @@ public sealed class CompiledCatalog
         if (rule.Field == FieldKind.Asset && rule.Required is { } required && !ContainsAny(hits.Assets(page), required)) return;
         try
         {
-            if (Evaluate(rule, page) is { } hit) hits.Set(i, rule.Signature, hit);
+            if (Evaluate(rule, page, from) is { } hit) hits.Set(i, rule.Signature, hit);
         }
         catch (RegexMatchTimeoutException)
         {
@@ -845,17 +855,18 @@ public sealed class CompiledCatalog
         return (at == 0 || !Word(text[at - 1])) && (at + length >= text.Length || !Word(text[at + length]));
     }
 
-    private static RuleHit? Evaluate(Rule rule, PageFacts page)
+    /// <param name="from">Where in the page a page regex may start matching (before its leading text's first occurrence none can).</param>
+    private static RuleHit? Evaluate(Rule rule, PageFacts page, int from = 0)
     {
         var spec = rule.Spec;
         RuleHit Hit(string field, string matched, int offset) => new(spec.Id!, field, spec.Weight, matched.Length <= 200 ? matched : matched[..200], offset);
-        RuleHit? Test(string field, string? value) => value is not null && Matches(rule, value, out var m, out var o) ? Hit(field, m, o) : null;
+        RuleHit? Test(string field, string? value, int start = 0) => value is not null && Matches(rule, value, out var m, out var o, start) ? Hit(field, m, o) : null;
 
         switch (rule.Field)
         {
             case FieldKind.Title: return Test(Fields.Title, page.Title) ?? Test(Fields.Title, page.Gradio?.Title);
             case FieldKind.Url: return Test(Fields.Url, page.Url);
-            case FieldKind.Html: return Test(Fields.Html, page.Html);
+            case FieldKind.Html: return Test(Fields.Html, page.Html, from);
             case FieldKind.GradioText: return Test(Fields.GradioText, page.Gradio?.Text);
             case FieldKind.GradioTitle: return Test(Fields.GradioTitle, page.Gradio?.Title);
             case FieldKind.GradioVersion: return Test(Fields.GradioVersion, page.Gradio?.Version);
@@ -903,7 +914,7 @@ public sealed class CompiledCatalog
         }
     }
 
-    private static bool Matches(Rule rule, string value, out string matched, out int offset)
+    private static bool Matches(Rule rule, string value, out string matched, out int offset, int from = 0)
     {
         var spec = rule.Spec;
         matched = value;
@@ -933,7 +944,7 @@ public sealed class CompiledCatalog
             case MatchKind.Regex:
                 if (rule.Required is { } required && value.Length <= RequiredTextCheckMaxLength && !ContainsAny(value, required)) return false;
                 // The first match without a Match object (most tests fail; a failed Match still cost one).
-                foreach (var m in rule.Regex!.EnumerateMatches(value))
+                foreach (var m in rule.Regex!.EnumerateMatches(value, from))
                 {
                     (matched, offset) = (value.Substring(m.Index, m.Length), m.Index);
                     return true;

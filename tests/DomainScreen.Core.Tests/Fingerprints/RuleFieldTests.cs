@@ -206,7 +206,9 @@ public sealed class RunIsolationTests
 /// </summary>
 public sealed class PageRegexRuleTests
 {
-    private const string ZhPattern = "(整合包|下载|破解)", EnPattern = "(download|portable|license key)", BarePattern = "[0-9]{3}-tool";
+    // LeadPattern has leading text ("file="): it runs from where the page first has it.
+    private const string ZhPattern = "(整合包|下载|破解)", EnPattern = "(download|portable|license key)", BarePattern = "[0-9]{3}-tool",
+        LeadPattern = "file=[a-z/]{0,20}script[.]js[?]";
 
     private static readonly CompiledCatalog Catalog = CatalogLoader.Compile([("marks.json", $$"""
         { "version": "t1", "signatures": [
@@ -214,7 +216,8 @@ public sealed class PageRegexRuleTests
             { "id": "name", "field": "html", "match": "contains", "value": "acme-swap", "weight": 30 },
             { "id": "zh", "field": "html", "match": "regex", "value": "{{ZhPattern}}", "weight": 20 },
             { "id": "en", "field": "html", "match": "regex", "value": "{{EnPattern}}", "weight": 20 },
-            { "id": "bare", "field": "html", "match": "regex", "value": "{{BarePattern}}", "weight": 20 } ] }
+            { "id": "bare", "field": "html", "match": "regex", "value": "{{BarePattern}}", "weight": 20 },
+            { "id": "lead", "field": "html", "match": "regex", "value": "{{LeadPattern}}", "weight": 20 } ] }
         ] }
         """)]);
 
@@ -230,6 +233,17 @@ public sealed class PageRegexRuleTests
     }
 
     [Fact]
+    public void PageRegex_WithLeadingText_FindsAMatchAfterItsFirstOccurrence()
+    {
+        // The first "file=" leads nowhere; the match starts at the second.
+        const string html = "<p>acme-swap</p><link href=\"file=a.css\"><script src=\"FILE=x/script.js?v=2\"></script>";
+
+        var hit = Assert.Single(Assert.Single(Catalog.RunAll(PageFacts.FromHtml(html)).Products).Hits, h => h.RuleId == "lead");
+
+        Assert.Equal(("FILE=x/script.js?", html.IndexOf("FILE=", StringComparison.Ordinal)), (hit.Matched, hit.Offset));
+    }
+
+    [Fact]
     public void PageRegex_DoesNotHoldOnAPageWithoutAMatch()
     {
         var hits = Assert.Single(Catalog.RunAll(PageFacts.FromHtml("<p>acme-swap 下 载, down load, licence key, 123-tool</p>")).Products).Hits;
@@ -241,9 +255,9 @@ public sealed class PageRegexRuleTests
     public void PageRegex_FindsWhatTheRegexFindsOverTheWholePage()
     {
         string[] pieces = ["acme-swap", "下载", "下 载", "整合", "整合包", "破解版", "DOWNLOAD", "down", "load", "Portable", "license", " key", "license ke",
-            "license \u212Aey", "7", "123-tool", "-tool", "<p>", " ", "文本", "x"];
+            "license \u212Aey", "7", "123-tool", "-tool", "<p>", " ", "文本", "x", "file=", "FILE=", "a/b/", "script.js?", "script.js", "Script.JS?"];
         var random = new Random(11);
-        var rules = new[] { ("zh", ZhPattern), ("en", EnPattern), ("bare", BarePattern) }.Select(r => (Id: r.Item1, Regex: CatalogLoader.CompileRegex(r.Item2))).ToArray();
+        var rules = new[] { ("zh", ZhPattern), ("en", EnPattern), ("bare", BarePattern), ("lead", LeadPattern) }.Select(r => (Id: r.Item1, Regex: CatalogLoader.CompileRegex(r.Item2))).ToArray();
         var compared = 0;
         for (var round = 0; round < 500; round++)
         {
