@@ -436,7 +436,9 @@ public sealed class CompiledCatalog
         }
         else if (page.Gradio is { } gradio) ScanLiterals(gradio.Text, Fields.GradioText, hits);
         // Terms split by zero-width characters or written as character references are found in the unmasked text.
-        if (Unmasking.Unmask(page.Html) is { } unmasked) ScanLiterals(unmasked, Fields.UnmaskedText, hits);
+        // Where masking starts, and where the first currency sign is for the price patterns: one pass over the page.
+        var (masked, firstAnchor) = Unmasking.FirstMaskedAndAnchor(page.Html, _anchorCharacters) ?? (0, -2);
+        if (masked >= 0 && Unmasking.Unmask(page.Html, masked) is { } unmasked) ScanLiterals(unmasked, Fields.UnmaskedText, hits);
         // Cheap rules first; a regex over the page runs only for signatures that already have evidence (or that
         // have nothing but regexes), so an ordinary page costs one literal scan, not a regex per signature.
         EqualsRules(page, hits);
@@ -455,7 +457,7 @@ public sealed class CompiledCatalog
         }
 
         // Pattern terms (prices) are cues: they only matter on a page that already names a category or a tool.
-        if (_patternTerms.Count > 0 && (hits.Hit.Count > 0 || hits.HasCategoryTerm())) ScanPatterns(page.Html, hits, warnings);
+        if (_patternTerms.Count > 0 && (hits.Hit.Count > 0 || hits.HasCategoryTerm())) ScanPatterns(page.Html, hits, warnings, firstAnchor);
 
         // Products in catalog order, each with its hits in rule order: a signature's rules are consecutive (added
         // signature by signature), so the hit rules sorted are grouped by signature.
@@ -665,11 +667,11 @@ public sealed class CompiledCatalog
         return !negated && !notAWord && filingAnchor < 0 && !gradioPending;
     }
 
-    private void ScanPatterns(string text, RunHits hits, List<string> warnings)
+    /// <param name="firstAnchor">Where the first of every anchor's characters is (-1: nowhere), or -2 when not yet looked for.</param>
+    private void ScanPatterns(string text, RunHits hits, List<string> warnings, int firstAnchor = -2)
     {
-        // The first of every anchor's characters, in one pass: most pages have none (no currency sign), and then no
-        // anchored pattern runs.
-        var firstAnchor = -2;
+        // The first of every anchor's characters, in one pass (if not made already): most pages have none (no currency
+        // sign), and then no anchored pattern runs.
         for (var p = 0; p < _patternTerms.Count; p++)
         {
             var i = _patternTerms[p];

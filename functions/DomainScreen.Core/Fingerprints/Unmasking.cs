@@ -19,12 +19,14 @@ internal static class Unmasking
     private static readonly SearchValues<char> Invisible = SearchValues.Create("\u200B\u200C\u200D\u2060\uFEFF\u00AD\u180E\u2062\u2063\u2064");
 
     /// <summary>The unmasked page, or null when nothing on it is masked (the common case costs one vectorised pass).</summary>
-    public static string? Unmask(string html)
+    /// <param name="html">The page.</param>
+    /// <param name="from">Where to start: nothing before it is masked (<see cref="FirstMaskedAndAnchor"/> found so).</param>
+    public static string? Unmask(string html, int from = 0)
     {
         var span = html.AsSpan();
         bool invisible = false, references = false;
         // One pass looks for both kinds at once; from the first of either, the rest of the page is searched for the other.
-        for (var from = 0; from < span.Length;)
+        for (; from < span.Length;)
         {
             var at = IndexOfMasking(span[from..]);
             if (at < 0) break;
@@ -46,6 +48,56 @@ internal static class Unmasking
         if (!invisible && !references) return null;
         var text = invisible ? Strip(html) : html;
         return references ? WebUtility.HtmlDecode(text) : text;
+    }
+
+    /// <summary>
+    /// One pass over the page for two things the engine looks for character by character: where the first masking
+    /// stands (an invisible character, or a character reference that names a letter or a CJK character — where
+    /// <see cref="Unmask"/> then starts, or -1 when nothing is masked) and where the first of up to five
+    /// <paramref name="anchors"/> stands (the price patterns' currency signs, or -1). 64 bytes at a time where the
+    /// hardware has 512-bit vectors; null where it does not (the two searches are then made apart).
+    /// </summary>
+    public static (int Masked, int Anchor)? FirstMaskedAndAnchor(ReadOnlySpan<char> span, string anchors)
+    {
+        if (!Vector512.IsHardwareAccelerated || anchors.Length > 5) return null;
+        int masked = -1, anchor = anchors.Length == 0 ? int.MaxValue : -1; // int.MaxValue: not looked for
+        ref var units = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(span));
+        Vector512<ushort> A(int k) => Vector512.Create((ushort)(anchors.Length == 0 ? 0 : anchors[Math.Min(k, anchors.Length - 1)]));
+        var (a0, a1, a2, a3, a4) = (A(0), A(1), A(2), A(3), A(4));
+        var low = Vector512.Create((ushort)0x00AD);
+        var span2064 = Vector512.Create((ushort)(0x2064 - 0x00AD));
+        var ampersand = Vector512.Create((ushort)'&');
+        var bom = Vector512.Create((ushort)0xFEFF);
+        var i = 0;
+        // One unit past the vector is read (the '#' after a '&' in the last lane).
+        for (; i < span.Length - Vector512<ushort>.Count && (masked < 0 || anchor < 0); i += Vector512<ushort>.Count)
+        {
+            var v = Vector512.LoadUnsafe(ref units, (nuint)i);
+            if (anchor < 0)
+            {
+                var found = (Vector512.Equals(v, a0) | Vector512.Equals(v, a1) | Vector512.Equals(v, a2) | Vector512.Equals(v, a3) | Vector512.Equals(v, a4)).ExtractMostSignificantBits();
+                if (found != 0) anchor = i + BitOperations.TrailingZeroCount(found);
+            }
+            if (masked >= 0 || (Vector512.LessThanOrEqual(v - low, span2064) | Vector512.Equals(v, ampersand) | Vector512.Equals(v, bom)) == Vector512<ushort>.Zero) continue;
+            var hit = Vector512.LessThanOrEqual(v - Vector512.Create((ushort)0x200B), Vector512.Create((ushort)2))
+                | Vector512.LessThanOrEqual(v - Vector512.Create((ushort)0x2060), Vector512.Create((ushort)4))
+                | Vector512.Equals(v, Vector512.Create((ushort)0x00AD)) | Vector512.Equals(v, Vector512.Create((ushort)0x180E)) | Vector512.Equals(v, bom)
+                | (Vector512.Equals(v, ampersand) & Vector512.Equals(Vector512.LoadUnsafe(ref units, (nuint)i + 1), Vector512.Create((ushort)'#')));
+            for (var lanes = hit.ExtractMostSignificantBits(); lanes != 0 && masked < 0; lanes &= lanes - 1)
+            {
+                var k = i + BitOperations.TrailingZeroCount(lanes);
+                // U+2061 is in the second range but not in the set; a reference to a quote or a space masks nothing.
+                if (span[k] != '\u2061' && (span[k] != '&' || IsWordReference(span[(k + 2)..]))) masked = k;
+            }
+        }
+        // The rest one by one.
+        for (; i < span.Length && (masked < 0 || anchor < 0); i++)
+        {
+            var c = span[i];
+            if (anchor < 0 && anchors.Contains(c)) anchor = i;
+            if (masked < 0 && (Invisible.Contains(c) || (c == '&' && i + 1 < span.Length && span[i + 1] == '#' && IsWordReference(span[(i + 2)..])))) masked = i;
+        }
+        return (masked, anchor == int.MaxValue ? -1 : anchor);
     }
 
     /// <summary>The first invisible character, or -1.</summary>

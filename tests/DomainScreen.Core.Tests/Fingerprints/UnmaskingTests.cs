@@ -118,4 +118,38 @@ public class UnmaskingTests
         }
         Assert.Equal(-1, Unmasking.IndexOfInvisible(page + "\u2061"));
     }
+
+    [Fact]
+    public void FirstMaskedAndAnchor_IsWhereUnmaskingStartsAndTheFirstAnchor_InOnePass()
+    {
+        // References to words and to punctuation, invisible characters and their neighbours, currency signs and '#',
+        // '&' apart: the pass's masking position must leave Unmask's result unchanged (and be -1 exactly when Unmask
+        // finds nothing), its anchor must be the first anchor character; lengths cross 32-unit vectors.
+        string[] pieces = ["&#25442;", "&#x6362;", "&#39;", "&#160;", "&#x2019;", "&#65;", "&#", "&", "#", ";", "¥", "￥", "$", "€", "£", "换脸", "ab", " ", "x"];
+        var random = new Random(17);
+        foreach (var anchors in new[] { "¥￥$€£", "$", "" })
+        {
+            for (var round = 0; round < 2000; round++)
+            {
+                var sb = new System.Text.StringBuilder();
+                var length = random.Next(0, 160);
+                while (sb.Length < length)
+                {
+                    sb.Append(random.Next(6) switch
+                    {
+                        0 => pieces[random.Next(pieces.Length)],
+                        1 when random.Next(4) == 0 => Invisible[random.Next(Invisible.Length)].ToString(),
+                        1 => NearMisses[random.Next(NearMisses.Length)].ToString(),
+                        _ => "x",
+                    });
+                }
+                var text = sb.ToString();
+                if (Unmasking.FirstMaskedAndAnchor(text, anchors) is not var (masked, anchor)) return; // no 512-bit vectors here: the engine searches apart
+                Assert.Equal(anchors.Length == 0 ? -1 : text.AsSpan().IndexOfAny(anchors), anchor);
+                var whole = Unmasking.Unmask(text);
+                Assert.Equal(whole is null, masked < 0);
+                if (masked >= 0) Assert.Equal(whole, Unmasking.Unmask(text, masked));
+            }
+        }
+    }
 }
