@@ -76,7 +76,7 @@ internal sealed class LiteralScanner
 
     // Table ids: a literal is filed under one bit of each level it reaches.
     private const int Pairs = 0, Triples = 1, Quads = 2, PairEnds = 3, TripleEnds = 4, Grams = 5;
-    private static readonly int[] TableSlots = [PairSlots, TripleSlots, QuadSlots, PairSlots, TripleSlots, GramSlots * 8];
+    private static readonly int[] TableSlots = [PairSlots * 8, TripleSlots, QuadSlots, PairSlots, TripleSlots, GramSlots * 8];
 
     private readonly string[] _literals;
 
@@ -183,7 +183,7 @@ internal sealed class LiteralScanner
                 continue;
             }
             var pair = PairSlot(Lower[literal[0]], Lower[literal[1]]);
-            File(Pairs, pair);
+            File(Pairs, pair * 8); // a byte per pair: the scan's commonest test is one load
             if (literal.Length == 2)
             {
                 File(PairEnds, pair);
@@ -435,26 +435,26 @@ internal sealed class LiteralScanner
         pairEnd = tripleEnd = quad = -1;
         ref var text = ref MemoryMarshal.GetReference(span);
         ref var lower = ref MemoryMarshal.GetArrayDataReference(Lower);
-        ref var pairs = ref MemoryMarshal.GetArrayDataReference(tables[Pairs]);
+        ref var pairs = ref Unsafe.As<ulong, byte>(ref MemoryMarshal.GetArrayDataReference(tables[Pairs]));
         var pairEnds = tables[PairEnds];
         var triples = tables[Triples];
         var tripleEnds = tables[TripleEnds];
         var quads = tables[Quads];
-        var last = span.Length - 1;
+        nint last = span.Length - 1;
         ref var factors = ref MemoryMarshal.GetArrayDataReference(PairFactors);
         var a = (uint)Unsafe.Add(ref factors, Unsafe.Add(ref text, from));
-        end = last;
-        for (var i = from; i < last; i++)
+        end = (int)last;
+        for (nint i = from; i < last; i++)
         {
             if (i > other && Unsafe.Add(ref text, i) < 128)
             {
-                end = i;
+                end = (int)i;
                 break;
             }
             var b = Unsafe.Add(ref factors, Unsafe.Add(ref text, i + 1));
             var pair = (int)((a ^ (uint)(b >> 32)) >> 16);
             a = (uint)b;
-            if ((Unsafe.Add(ref pairs, pair >> 6) & (1UL << pair)) == 0) continue;
+            if (Unsafe.Add(ref pairs, pair) == 0) continue;
             var found = false;
             if (Has(pairEnds, pair))
             {
@@ -482,7 +482,7 @@ internal sealed class LiteralScanner
                     }
                 }
             }
-            if (found) return i;
+            if (found) return (int)i;
         }
         return -1;
     }
