@@ -50,8 +50,9 @@ public sealed record GradioConfig(string? Title, string? Version, bool AuthRequi
     public static GradioConfig FromJson(JsonElement root) => Read(System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(root), null);
 
     /// <summary>
-    /// Where the strings of <see cref="Text"/> written without escapes start in the page, in page order (each is verbatim there, so the page's own literal scan finds its text in place); null for a config not read
-    /// from a page. The others are in <see cref="EscapedText"/>.
+    /// Where the strings of <see cref="Text"/> written without escapes start in the page, in page order (each stands
+    /// there verbatim, so the page's own literal scan finds its text in place); null for a config not read from a page.
+    /// The others are in <see cref="EscapedText"/>.
     /// </summary>
     internal int[]? PlaceStarts { get; init; }
 
