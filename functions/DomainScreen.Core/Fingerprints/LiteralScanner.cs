@@ -119,6 +119,7 @@ internal sealed class LiteralScanner
     private readonly Entry[] _quads, _tripleEnds, _pairEnds;
     private readonly int[] _longStart = new int[GramSlots + 1];
     private readonly Entry[] _longs;
+    private readonly ulong[] _prefixes = new ulong[(1 << PrefixBits) / 64]; // the long literals' first six characters (see NextLong)
 
     // Short literals all in ASCII, found by the runtime's vectorised multi-string search (few, so it stays on its fast path).
     private readonly int[] _asciiIds, _asciiStart = new int[129]; // by lower-cased first character, longest first
@@ -173,6 +174,8 @@ internal sealed class LiteralScanner
                 // Filed under its four-character grams at offsets 0, 1 and 2 (bit 8 × gram + offset: a byte per gram).
                 for (var offset = 0; offset < 3; offset++) File(Grams, GramSlot(Gram(literal.AsSpan(offset))) * 8 + offset);
                 longs.Add((GramSlot(Gram(literal)), id));
+                var prefix = PrefixSlot(Gram(literal), Gram(literal.AsSpan(2)));
+                _prefixes[prefix >> 6] |= 1UL << prefix;
                 _bitsOf[id] = bits.ToArray();
                 continue;
             }
@@ -258,7 +261,7 @@ internal sealed class LiteralScanner
             state.Ascii = _ascii;
             state.AsciiLive = state.AsciiSearched = _asciiAll;
             state.ShortTables = _shortFilter?.Tables;
-            var nextLong = NextLong(text, 0, tables, out var gram);
+            var nextLong = NextLong(text, 0, tables, _prefixes, out var gram);
             var next = NextCandidate(text, 0, tables, out var pair, out var triple, out var quad);
             var nextAscii = NextAscii(text, 0, state);
             while (nextLong >= 0 || next >= 0 || nextAscii >= 0)
@@ -270,7 +273,7 @@ internal sealed class LiteralScanner
                 if (pos == nextLong)
                 {
                     Try(text, pos, _longs, _longStart[gram], _longStart[gram + 1], maxHits, ref found, state);
-                    nextLong = NextLong(text, pos + 1, tables, out gram);
+                    nextLong = NextLong(text, pos + 1, tables, _prefixes, out gram);
                 }
                 if (pos == next)
                 {
@@ -493,17 +496,19 @@ internal sealed class LiteralScanner
     /// four of its characters from there on: only those positions (multiples of three) are read, four characters at
     /// once, and a gram some long literal has at offset 0, 1 or 2 sends the scan back to check that start. No other
     /// character equals an ASCII one ignoring case (checked in the tests), so a gram with any other character in it
-    /// is in no long literal.
+    /// is in no long literal. A start is returned only where its first six characters pass a second table, of the long
+    /// literals' first six (most places a literal's first four are met are words that part from it there).
     /// </summary>
-    private static int NextLong(ReadOnlySpan<char> span, int from, ulong[][] tables, out int gram)
+    private static int NextLong(ReadOnlySpan<char> span, int from, ulong[][] tables, ulong[] prefixes, out int gram)
     {
         gram = -1;
         ref var text = ref MemoryMarshal.GetReference(span);
+        ref var starts = ref MemoryMarshal.GetArrayDataReference(prefixes);
         // A byte per slot: bit k for a long literal with this gram at offset k.
         ref var grams = ref Unsafe.As<ulong, byte>(ref MemoryMarshal.GetArrayDataReference(tables[Grams]));
         // The constants in registers (the JIT would otherwise load each 64-bit one afresh every step).
         var (nonAscii, fold, multiplier) = (NonAscii, Fold, GramMultiplier);
-        nint end = span.Length - 4;
+        nint end = span.Length - 4, lastStart = span.Length - LongLength;
         for (var i = (nint)((from + 2) / 3 * 3); i <= end; i += 3)
         {
             var x = Read4(ref text, i);
@@ -511,25 +516,31 @@ internal sealed class LiteralScanner
             var slot = (nint)(((x | fold) * multiplier) >> (64 - GramBits));
             int offsets = Unsafe.Add(ref grams, slot);
             if (offsets == 0) continue;
-            for (var offset = 2; offset > 0; offset--)
+            for (var offset = 2; offset >= 0; offset--)
             {
                 var start = i - offset;
-                if ((offsets & (1 << offset)) == 0 || start < from) continue;
-                var first = Read4(ref text, start);
+                if ((offsets & (1 << offset)) == 0 || start < from || start > lastStart) continue;
+                var first = offset == 0 ? x : Read4(ref text, start);
                 if ((first & NonAscii) != 0) continue;
                 var firstSlot = GramSlot(first | Fold);
                 if ((Unsafe.Add(ref grams, firstSlot) & 1) == 0) continue;
+                // The first six as a long literal's: "news, weather" stops here for "news spinner", "text/javascript" for "text to image".
+                var third = Read4(ref text, start + 2);
+                if ((third & NonAscii) != 0) continue;
+                var prefix = PrefixSlot(first | Fold, third | Fold);
+                if ((Unsafe.Add(ref starts, prefix >> 6) & (1UL << prefix)) == 0) continue;
                 gram = firstSlot;
                 return (int)start;
-            }
-            if ((offsets & 1) != 0)
-            {
-                gram = (int)slot;
-                return (int)i;
             }
         }
         return -1;
     }
+
+    // 2^16 six-character starts, a bit each: 8 KB (the long literals' starts set under 1 % of them).
+    private const int PrefixBits = 16;
+
+    /// <summary>The slot of a six-character start read as two folded grams, at its offsets 0 and 2.</summary>
+    private static int PrefixSlot(ulong first, ulong third) => (int)(((first * GramMultiplier) ^ (third * 0xC2B2AE3D27D4EB4FUL)) >> (64 - PrefixBits));
 
     private static ulong Read4(ref char text, nint at) => Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<char, byte>(ref Unsafe.Add(ref text, at)));
 
