@@ -52,12 +52,6 @@ public static class Profile
             File.WriteAllLines(args[3], catalog.Literals);
             return 0;
         }
-        if (args.Length > 3 && args[2] == "literals")
-        {
-            // The catalog's literals, one per line (for experiments outside this tool).
-            File.WriteAllLines(args[3], catalog.Literals);
-            return 0;
-        }
         if (args.Length > 2 && args[2] == "run")
         {
             // Only the engine's best-of-five figure (engine-compare.sh alternates two builds with it).
@@ -95,6 +89,8 @@ public static class Profile
         Time("scan, once per literal", () => catalog.ScanOnce(html));
         Time("scan + pattern terms", () => catalog.ScanPatternsOnly(html));
         Time("Unmasking.Unmask", () => Unmasking.Unmask(html));
+        var anchors = (string)typeof(CompiledCatalog).GetField("_anchorCharacters", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(catalog)!;
+        Time("first masked, anchor", () => Unmasking.FirstMaskedAndAnchor(html, anchors));
         var everyFiftieth = Enumerable.Range(0, html.Length / 50).Select(i => i * 50 + 13).ToArray();
         Time($"negation x{everyFiftieth.Length}", () => { foreach (var at in everyFiftieth) CompiledCatalog.Negated(html, at); });
         Time("scan of qjqz…", () => catalog.CountLiteralHits(plain));

@@ -61,6 +61,34 @@ internal static class Unmasking
     {
         if (!Vector512.IsHardwareAccelerated || anchors.Length > 5) return null;
         int masked = -1, anchor = anchors.Length == 0 ? int.MaxValue : -1; // int.MaxValue: not looked for
+        var i = 0;
+        while (masked < 0 || anchor < 0)
+        {
+            i = NextVector(span, i, anchors, masked < 0, ref anchor, out var lanes);
+            if (i >= span.Length - Vector512<ushort>.Count) break;
+            // An invisible character, or "&#" where the reference may name a word.
+            for (; lanes != 0 && masked < 0; lanes &= lanes - 1)
+            {
+                var k = i + BitOperations.TrailingZeroCount(lanes);
+                if (span[k] != '&' || IsWordReference(span[(k + 2)..])) masked = k;
+            }
+            i += Vector512<ushort>.Count;
+        }
+        // The rest (a vector or less) by the same searches.
+        if (masked < 0 && i < span.Length) masked = FirstMasking(span, i, span.Length);
+        if (anchor < 0 && i < span.Length && span[i..].IndexOfAny(anchors) is >= 0 and var rest) anchor = i + rest;
+        return (masked, anchor == int.MaxValue ? -1 : anchor);
+    }
+
+    /// <summary>
+    /// From <paramref name="from"/>, a vector at a time: the first vector with an invisible character or a "&amp;#" in it
+    /// (when <paramref name="masking"/>, with those <paramref name="lanes"/>), or the first once <paramref name="anchor"/>
+    /// is found too, or the first position of the last vector (whose next unit the test for '#' would read past the end).
+    /// Apart from the rest, so that this loop makes no call and keeps its vectors in registers.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int NextVector(ReadOnlySpan<char> span, int from, string anchors, bool masking, ref int anchor, out ulong lanes)
+    {
         ref var units = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(span));
         Vector512<ushort> A(int k) => Vector512.Create((ushort)(anchors.Length == 0 ? 0 : anchors[Math.Min(k, anchors.Length - 1)]));
         var (a0, a1, a2, a3, a4) = (A(0), A(1), A(2), A(3), A(4));
@@ -68,36 +96,50 @@ internal static class Unmasking
         var span2064 = Vector512.Create((ushort)(0x2064 - 0x00AD));
         var ampersand = Vector512.Create((ushort)'&');
         var bom = Vector512.Create((ushort)0xFEFF);
-        var i = 0;
-        // One unit past the vector is read (the '#' after a '&' in the last lane).
-        for (; i < span.Length - Vector512<ushort>.Count && (masked < 0 || anchor < 0); i += Vector512<ushort>.Count)
+        var found = anchor;
+        lanes = 0;
+        var i = from;
+        for (; i < span.Length - Vector512<ushort>.Count; i += Vector512<ushort>.Count)
         {
             var v = Vector512.LoadUnsafe(ref units, (nuint)i);
-            if (anchor < 0)
+            if (found < 0)
             {
-                var found = (Vector512.Equals(v, a0) | Vector512.Equals(v, a1) | Vector512.Equals(v, a2) | Vector512.Equals(v, a3) | Vector512.Equals(v, a4)).ExtractMostSignificantBits();
-                if (found != 0) anchor = i + BitOperations.TrailingZeroCount(found);
+                var anchorLanes = (Vector512.Equals(v, a0) | Vector512.Equals(v, a1) | Vector512.Equals(v, a2) | Vector512.Equals(v, a3) | Vector512.Equals(v, a4)).ExtractMostSignificantBits();
+                if (anchorLanes != 0) found = i + BitOperations.TrailingZeroCount(anchorLanes);
             }
-            if (masked >= 0 || (Vector512.LessThanOrEqual(v - low, span2064) | Vector512.Equals(v, ampersand) | Vector512.Equals(v, bom)) == Vector512<ushort>.Zero) continue;
+            if (!masking)
+            {
+                if (found >= 0) break;
+                continue;
+            }
+            // Everything masking is '&', U+FEFF or in U+00AD–U+2064: one comparison rules most vectors out.
+            if ((Vector512.LessThanOrEqual(v - low, span2064) | Vector512.Equals(v, ampersand) | Vector512.Equals(v, bom)) == Vector512<ushort>.Zero) continue;
             var hit = Vector512.LessThanOrEqual(v - Vector512.Create((ushort)0x200B), Vector512.Create((ushort)2))
-                | Vector512.LessThanOrEqual(v - Vector512.Create((ushort)0x2060), Vector512.Create((ushort)4))
-                | Vector512.Equals(v, Vector512.Create((ushort)0x00AD)) | Vector512.Equals(v, Vector512.Create((ushort)0x180E)) | Vector512.Equals(v, bom)
+                | (Vector512.LessThanOrEqual(v - Vector512.Create((ushort)0x2060), Vector512.Create((ushort)4)) & ~Vector512.Equals(v, Vector512.Create((ushort)0x2061)))
+                | Vector512.Equals(v, low) | Vector512.Equals(v, Vector512.Create((ushort)0x180E)) | Vector512.Equals(v, bom)
                 | (Vector512.Equals(v, ampersand) & Vector512.Equals(Vector512.LoadUnsafe(ref units, (nuint)i + 1), Vector512.Create((ushort)'#')));
-            for (var lanes = hit.ExtractMostSignificantBits(); lanes != 0 && masked < 0; lanes &= lanes - 1)
-            {
-                var k = i + BitOperations.TrailingZeroCount(lanes);
-                // U+2061 is in the second range but not in the set; a reference to a quote or a space masks nothing.
-                if (span[k] != '\u2061' && (span[k] != '&' || IsWordReference(span[(k + 2)..]))) masked = k;
-            }
+            lanes = hit.ExtractMostSignificantBits();
+            if (lanes != 0) break;
         }
-        // The rest one by one.
-        for (; i < span.Length && (masked < 0 || anchor < 0); i++)
+        anchor = found;
+        return i;
+    }
+
+    /// <summary>
+    /// The first masking that starts in [<paramref name="from"/>, <paramref name="to"/>) — an invisible character, or a
+    /// reference that names a word (its text may run past <paramref name="to"/>) —, or -1.
+    /// </summary>
+    private static int FirstMasking(ReadOnlySpan<char> span, int from, int to)
+    {
+        while (from < to)
         {
-            var c = span[i];
-            if (anchor < 0 && anchors.Contains(c)) anchor = i;
-            if (masked < 0 && (Invisible.Contains(c) || (c == '&' && i + 1 < span.Length && span[i + 1] == '#' && IsWordReference(span[(i + 2)..])))) masked = i;
+            var at = IndexOfMasking(span[from..Math.Min(span.Length, to + 1)]); // one unit on: the '#' after a '&' at the end
+            if (at < 0 || from + at >= to) return -1;
+            at += from;
+            if (span[at] != '&' || IsWordReference(span[(at + 2)..])) return at;
+            from = at + 2;
         }
-        return (masked, anchor == int.MaxValue ? -1 : anchor);
+        return -1;
     }
 
     /// <summary>The first invisible character, or -1.</summary>
