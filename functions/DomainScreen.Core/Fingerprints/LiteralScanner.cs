@@ -506,16 +506,11 @@ internal sealed class LiteralScanner
         ref var starts = ref MemoryMarshal.GetArrayDataReference(prefixes);
         // A byte per slot: bit k for a long literal with this gram at offset k.
         ref var grams = ref Unsafe.As<ulong, byte>(ref MemoryMarshal.GetArrayDataReference(tables[Grams]));
-        // The constants in registers (the JIT would otherwise load each 64-bit one afresh every step).
-        var (nonAscii, fold, multiplier) = (NonAscii, Fold, GramMultiplier);
         nint end = span.Length - 4, lastStart = span.Length - LongLength;
-        for (var i = (nint)((from + 2) / 3 * 3); i <= end; i += 3)
+        for (var i = (nint)((from + 2) / 3 * 3); (i = NextGramStep(ref text, i, end, ref grams)) >= 0; i += 3)
         {
             var x = Read4(ref text, i);
-            if ((x & nonAscii) != 0) continue;
-            var slot = (nint)(((x | fold) * multiplier) >> (64 - GramBits));
-            int offsets = Unsafe.Add(ref grams, slot);
-            if (offsets == 0) continue;
+            int offsets = Unsafe.Add(ref grams, GramSlot(x | Fold));
             for (var offset = 2; offset >= 0; offset--)
             {
                 var start = i - offset;
@@ -536,6 +531,23 @@ internal sealed class LiteralScanner
         return -1;
     }
 
+    /// <summary>
+    /// From step <paramref name="i"/> (up to <paramref name="end"/>), the first whose four characters are ASCII and whose
+    /// gram's byte in the table is set, or -1. A loop of its own, so that its constants stay in registers.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static nint NextGramStep(ref char text, nint i, nint end, ref byte grams)
+    {
+        var constants = GramConstants; // not folded: the JIT would otherwise write each 64-bit constant afresh every step
+        var (nonAscii, fold, multiplier) = (constants[0], constants[1], constants[2]);
+        for (; i <= end; i += 3)
+        {
+            var x = Read4(ref text, i);
+            if ((x & nonAscii) == 0 && Unsafe.Add(ref grams, (nint)(((x | fold) * multiplier) >> (64 - GramBits))) != 0) return i;
+        }
+        return -1;
+    }
+
     // 2^16 six-character starts, a bit each: 8 KB (the long literals' starts set under 1 % of them).
     private const int PrefixBits = 16;
 
@@ -552,6 +564,8 @@ internal sealed class LiteralScanner
     // 2^15 grams, a byte each: 32 KB, the size of a core's first-level cache (the long literals' grams fill 3 % of them).
     private const int GramBits = 15;
     private const ulong GramMultiplier = 0x9E3779B97F4A7C15UL;
+
+    private static readonly ulong[] GramConstants = [NonAscii, Fold, GramMultiplier];
 
     private static int GramSlot(ulong gram) => (int)((gram * GramMultiplier) >> (64 - GramBits));
 
