@@ -28,7 +28,7 @@ public static class SweepHarness
         var timeline = options.GetValueOrDefault("timeline");
         if (timeline is not null)
         {
-            await File.WriteAllTextAsync(timeline, "seconds,screened,perSecond,harnessRssMb,azuriteRssMb,transactions,azuriteMainThreadShare,queuedMessages,visibleMessages,screensRunning,screensWaiting\n");
+            await File.WriteAllTextAsync(timeline, "seconds,screened,perSecond,harnessRssMb,azuriteRssMb,transactions,azuriteMainThreadShare,queuedMessages,visibleMessages,screensRunning,screensWaiting,liveAfterGen2Mb,heapAfterGen2Mb,gen2Collections\n");
         }
         var names = (await File.ReadAllLinesAsync(domainsFile)).Where(l => l.Length > 0).ToList();
         // --azurite-location dir: Azurite keeps its data on disk there, as `serve` starts it (default: in memory).
@@ -192,6 +192,19 @@ public static class SweepHarness
         await Console.In.ReadToEndAsync();
         await app.StopAsync();
         return 0;
+    }
+
+    /// <summary>
+    /// What the last gen-2 collection (blocking or background) kept, MB, the heap it left, MB, and how many gen-2
+    /// collections there have been: whether the live data grows with a sweep, which RSS under a heap cap cannot show.
+    /// </summary>
+    private static string LastGen2()
+    {
+        var blocking = GC.GetGCMemoryInfo(GCKind.FullBlocking);
+        var background = GC.GetGCMemoryInfo(GCKind.Background);
+        var last = blocking.Index >= background.Index ? blocking : background;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{last.PromotedBytes / 1048576.0:0.0},{last.HeapSizeBytes / 1048576.0:0.0},{GC.CollectionCount(2)}");
     }
 
     /// <summary>User+system CPU seconds a process has used (from /proc).</summary>
@@ -399,7 +412,7 @@ public static class SweepHarness
                 var queued = (await sweepQueue.GetPropertiesAsync()).Value.ApproximateMessagesCount;
                 var visible = (await sweepQueue.PeekMessagesAsync(32)).Value.Length;
                 await File.AppendAllTextAsync(timeline, string.Create(CultureInfo.InvariantCulture,
-                    $"{clock.Elapsed.TotalSeconds:0},{status.Screened},{(status.Screened - lastScreened) / window:0.0},{RssMb(Environment.ProcessId, "VmRSS:")},{RssMb(azuritePid, "VmRSS:")},{requests.Total - before},{(mainThread - lastMainThread) / window:0.00},{queued},{visible},{slots.InUse},{slots.Waiting}\n"));
+                    $"{clock.Elapsed.TotalSeconds:0},{status.Screened},{(status.Screened - lastScreened) / window:0.0},{RssMb(Environment.ProcessId, "VmRSS:")},{RssMb(azuritePid, "VmRSS:")},{requests.Total - before},{(mainThread - lastMainThread) / window:0.00},{queued},{visible},{slots.InUse},{slots.Waiting},{LastGen2()}\n"));
                 lastMainThread = mainThread;
                 lastScreened = status.Screened;
                 lastMark = clock.Elapsed;

@@ -6,17 +6,27 @@ using Microsoft.Extensions.Options;
 namespace DomainScreen.Core.Dns;
 
 /// <summary>
-/// <see cref="IDnsResolver"/> over one long-lived DnsClient <see cref="LookupClient"/> (it owns the cache and the
-/// UDP/TCP plumbing). DNS errors are returned as data; DnsClient's retries are the only retries.
+/// <see cref="IDnsResolver"/> over a DnsClient <see cref="LookupClient"/> (it owns the cache and the UDP/TCP plumbing).
+/// DNS errors are returned as data; DnsClient's retries are the only retries.
 /// </summary>
+/// <remarks>
+/// DnsClient's cache drops expired answers only in a sweep every ten minutes, so its <c>MaximumCacheTimeout</c> bounds
+/// how long an answer is used, not how long it is held: a sweep screening 400 names a second held every answer of the
+/// last ten minutes (≈ 0.6 KB a name; a 100k sweep ran out of its 384 MiB heap with them). With the cache on, the
+/// client is replaced once <see cref="DnsOptions.MaxCacheSeconds"/> have passed since it was made, and its cache goes
+/// with it: at most two clients' worth of answers are held (the old one until its queries end).
+/// </remarks>
 internal sealed class DnsClientResolver : IDnsResolver, IDisposable
 {
-    private readonly LookupClient _client;
+    private readonly LookupClientOptions _lookup;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan? _cacheLife;
+    private Generation _current;
     private readonly int _maxRecords;
     private readonly SemaphoreSlim _inFlight;
     private readonly int _maxInFlight;
 
-    public DnsClientResolver(IOptions<DnsOptions> options)
+    public DnsClientResolver(IOptions<DnsOptions> options, TimeProvider? time = null)
     {
         var o = options.Value;
         var servers = o.Servers.Where(s => !string.IsNullOrWhiteSpace(s)).Select(s => DnsOptions.TryParseEndpoint(s, out var ep) ? new NameServer(ep) : null)
@@ -33,13 +43,34 @@ internal sealed class DnsClientResolver : IDnsResolver, IDisposable
         lookup.ContinueOnDnsError = servers.Length > 1;
         lookup.ContinueOnEmptyResponse = false;
         lookup.EnableAuditTrail = false;
-        _client = new LookupClient(lookup);
+        _lookup = lookup;
+        _time = time ?? TimeProvider.System;
+        _cacheLife = o.UseCache ? TimeSpan.FromSeconds(o.MaxCacheSeconds) : null;
+        _current = new Generation(new LookupClient(lookup), _time.GetTimestamp());
         _maxRecords = o.MaxRecordsPerAnswer;
         _maxInFlight = o.MaxConcurrentQueries;
         _inFlight = new SemaphoreSlim(_maxInFlight, _maxInFlight);
     }
 
     public void Dispose() => _inFlight.Dispose();
+
+    /// <summary>Clients made so far, the first included (for tests and diagnostics).</summary>
+    public int Generations => Volatile.Read(ref _generations);
+
+    private int _generations = 1;
+
+    private sealed record Generation(LookupClient Client, long Born);
+
+    /// <summary>The current client; a new one (with an empty cache) once the current one's cache has lived its time.</summary>
+    private LookupClient Client()
+    {
+        var current = Volatile.Read(ref _current);
+        if (_cacheLife is not { } life || _time.GetElapsedTime(current.Born) < life) return current.Client;
+        var fresh = new Generation(new LookupClient(_lookup), _time.GetTimestamp());
+        if (Interlocked.CompareExchange(ref _current, fresh, current) != current) return Volatile.Read(ref _current).Client;
+        Interlocked.Increment(ref _generations);
+        return fresh.Client;
+    }
 
     /// <summary>Queries sent and not yet answered (for tests and diagnostics).</summary>
     public int InFlight => _maxInFlight - _inFlight.CurrentCount;
@@ -63,7 +94,7 @@ internal sealed class DnsClientResolver : IDnsResolver, IDisposable
         int Elapsed() => (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         try
         {
-            var response = await _client.QueryAsync(name, ToQueryType(type), QueryClass.IN, cancellationToken).ConfigureAwait(false);
+            var response = await Client().QueryAsync(name, ToQueryType(type), QueryClass.IN, cancellationToken).ConfigureAwait(false);
             // An answer must be for the question asked: DnsClient matches the id but not the question section, so an
             // answer about another name (a lying or confused server) would otherwise be taken as this name's. Compared in
             // the wire (ASCII) form: DnsClient's Value is the Unicode form of an IDN (xn--dpseek-3ofa → dееpseek).

@@ -40,7 +40,8 @@ public sealed class DnsOptions : IValidatableObject
 
     /// <summary>
     /// Longest a cached answer is kept, seconds. Default 60: long enough for the fetch to reuse the screen's own
-    /// answers, short enough that a sweep of millions of names does not hold them all in memory.
+    /// answers, short enough that a sweep of millions of names does not hold them all in memory (the resolver starts a
+    /// fresh cache every this many seconds: DnsClient itself drops expired answers only every ten minutes).
     /// </summary>
     [Range(1, 86_400)]
     public int MaxCacheSeconds { get; set; } = 60;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using DomainScreen.Core.Dns;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace DomainScreen.Core.Tests.Dns;
 
@@ -41,6 +42,105 @@ public sealed class DnsClientResolverTests
         await Ended(queries[1]);
         await Ended(queries[2]);
         Assert.Equal(0, resolver.InFlight);
+    }
+
+    [Fact]
+    public async Task CachedAnswers_AreUsedForTheirTime_ThenAskedAgainFromAFreshCache()
+    {
+        using var server = new CountingServer();
+        var options = new DnsOptions { TimeoutMs = 5_000, Retries = 0, UseCache = true, MaxCacheSeconds = 60 };
+        options.Servers.Add($"127.0.0.1:{server.Port}");
+        var time = new FakeTimeProvider();
+        using var resolver = new DnsClientResolver(Options.Create(options), time);
+
+        var first = await resolver.QueryAsync("cached.example", DnsRecordType.A, CancellationToken.None);
+        time.Advance(TimeSpan.FromSeconds(59));
+        var second = await resolver.QueryAsync("cached.example", DnsRecordType.A, CancellationToken.None);
+
+        Assert.Equal(DnsOutcome.Answer, first.Outcome);
+        Assert.Equal(DnsOutcome.Answer, second.Outcome);
+        Assert.Equal(1, server.Queries); // the second came from the cache (the answer's TTL is an hour)
+
+        // DnsClient would hold the answer until its own ten-minute sweep; the resolver's cache is a minute old now and
+        // is dropped with its client, so the name is asked again.
+        time.Advance(TimeSpan.FromSeconds(1));
+        var third = await resolver.QueryAsync("cached.example", DnsRecordType.A, CancellationToken.None);
+
+        Assert.Equal(DnsOutcome.Answer, third.Outcome);
+        Assert.Equal("192.0.2.7", Assert.Single(third.Records).Value);
+        Assert.Equal(2, server.Queries);
+        Assert.Equal(2, resolver.Generations);
+    }
+
+    [Fact]
+    public async Task WithoutTheCache_OneClientServesEveryQuery()
+    {
+        using var server = new CountingServer();
+        var options = new DnsOptions { TimeoutMs = 5_000, Retries = 0, UseCache = false };
+        options.Servers.Add($"127.0.0.1:{server.Port}");
+        var time = new FakeTimeProvider();
+        using var resolver = new DnsClientResolver(Options.Create(options), time);
+
+        await resolver.QueryAsync("plain.example", DnsRecordType.A, CancellationToken.None);
+        time.Advance(TimeSpan.FromHours(1));
+        await resolver.QueryAsync("plain.example", DnsRecordType.A, CancellationToken.None);
+
+        Assert.Equal(2, server.Queries);
+        Assert.Equal(1, resolver.Generations);
+    }
+
+    /// <summary>A UDP DNS server on loopback that answers every question with one A record (192.0.2.7, TTL 3600) and counts them.</summary>
+    private sealed class CountingServer : IDisposable
+    {
+        private readonly UdpClient _socket = new(new IPEndPoint(IPAddress.Loopback, 0));
+        private readonly CancellationTokenSource _stop = new();
+        private int _queries;
+
+        public CountingServer() => _ = ServeAsync();
+
+        public int Port => ((IPEndPoint)_socket.Client.LocalEndPoint!).Port;
+
+        public int Queries => Volatile.Read(ref _queries);
+
+        private async Task ServeAsync()
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                UdpReceiveResult query;
+                try
+                {
+                    query = await _socket.ReceiveAsync(_stop.Token);
+                }
+                catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)
+                {
+                    return;
+                }
+                Interlocked.Increment(ref _queries);
+                await _socket.SendAsync(Answer(query.Buffer), query.RemoteEndPoint);
+            }
+        }
+
+        // The query's header and question, then one answer naming the question by a pointer to offset 12 (RFC 1035 4.1).
+        private static byte[] Answer(byte[] query)
+        {
+            var questionEnd = 12;
+            while (query[questionEnd] != 0) questionEnd += query[questionEnd] + 1;
+            questionEnd += 5; // the root label, QTYPE, QCLASS
+            var answer = new List<byte>(query[..questionEnd]);
+            answer[2] = 0x81; // QR, RD
+            answer[3] = 0x80; // RA, NOERROR
+            answer[6] = 0; answer[7] = 1; // ANCOUNT 1
+            answer[8] = 0; answer[9] = 0; answer[10] = 0; answer[11] = 0; // no authority, no additional (the query's OPT dropped)
+            answer.AddRange([0xC0, 12, 0, 1, 0, 1, 0, 0, 0x0E, 0x10, 0, 4, 192, 0, 2, 7]);
+            return [.. answer];
+        }
+
+        public void Dispose()
+        {
+            _stop.Cancel();
+            _socket.Dispose();
+            _stop.Dispose();
+        }
     }
 
     // A cancelled query either throws or comes back as a timeout answer; either way it has ended and freed its slot.
