@@ -35,6 +35,16 @@ public static class HeapLimit
         var n => n.Value * MiB,
     };
 
+    /// <summary>
+    /// A warning for a configured limit below <see cref="BaseMiB"/> + the page-memory budget, or null: the screens'
+    /// bodies may take the whole budget on top of a long sweep's ≈ 170–220 MB of live data, and a sweep under 320 MiB
+    /// ran out of memory (docs/reliability.md, finding 24).
+    /// </summary>
+    public static string? Warning(int? configuredMiB, int pageMemoryMiB) =>
+        configuredMiB is > 0 and var n && n < BaseMiB + pageMemoryMiB
+            ? $"Screening:HeapLimitMiB {n} is below {BaseMiB + pageMemoryMiB} MiB ({BaseMiB} + Fetching:PageMemoryMiB {pageMemoryMiB}): a long sweep may run out of memory"
+            : null;
+
     /// <summary>Whether to set <paramref name="wanted"/>, and why (the sentence logged at start).</summary>
     public static (bool Apply, string Reason) Decide(long? wanted, long runtimeLimit, string? runtimeSetting)
     {
@@ -51,6 +61,7 @@ public static class HeapLimit
         var fetching = configuration.GetSection(FetchOptions.Section).Get<FetchOptions>() ?? new FetchOptions();
         var wanted = Wanted(screening.HeapLimitMiB, fetching.PageMemoryMiB);
         var (apply, reason) = Decide(wanted, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, ExplicitRuntimeSetting());
+        if (Warning(screening.HeapLimitMiB, fetching.PageMemoryMiB) is { } warning) reason = $"{reason}; warning: {warning}";
         if (!apply) return reason;
         AppContext.SetData("GCHeapHardLimit", (ulong)wanted!.Value);
         try

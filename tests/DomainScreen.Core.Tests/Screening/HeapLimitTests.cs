@@ -21,6 +21,15 @@ public sealed class HeapLimitTests
     }
 
     [Fact]
+    public void AConfiguredLimitBelowTheBaseAndThePageBudget_IsWarnedAbout()
+    {
+        Assert.Contains("below 384 MiB", HeapLimit.Warning(320, 128), StringComparison.Ordinal);
+        Assert.Null(HeapLimit.Warning(384, 128));
+        Assert.Null(HeapLimit.Warning(null, 128));
+        Assert.Null(HeapLimit.Warning(0, 128));
+    }
+
+    [Fact]
     public void Configured_IsTakenAsIs() => Assert.Equal(1024 * MiB, HeapLimit.Wanted(1024, 192));
 
     [Fact]
