@@ -28,7 +28,7 @@ public static class SweepHarness
         var timeline = options.GetValueOrDefault("timeline");
         if (timeline is not null)
         {
-            await File.WriteAllTextAsync(timeline, "seconds,screened,perSecond,harnessRssMb,azuriteRssMb,transactions,azuriteMainThreadShare,queuedMessages,visibleMessages,screensRunning,screensWaiting,liveAfterGen2Mb,heapAfterGen2Mb,gen2Collections\n");
+            await File.WriteAllTextAsync(timeline, "seconds,screened,perSecond,harnessRssMb,azuriteRssMb,transactions,azuriteMainThreadShare,queuedMessages,visibleMessages,screensRunning,screensWaiting,liveAfterGen2Mb,heapAfterGen2Mb,gen2Collections,gcCommittedMb,harnessRssAnonMb\n");
         }
         var names = (await File.ReadAllLinesAsync(domainsFile)).Where(l => l.Length > 0).ToList();
         // --azurite-location dir: Azurite keeps its data on disk there, as `serve` starts it (default: in memory).
@@ -412,7 +412,7 @@ public static class SweepHarness
                 var queued = (await sweepQueue.GetPropertiesAsync()).Value.ApproximateMessagesCount;
                 var visible = (await sweepQueue.PeekMessagesAsync(32)).Value.Length;
                 await File.AppendAllTextAsync(timeline, string.Create(CultureInfo.InvariantCulture,
-                    $"{clock.Elapsed.TotalSeconds:0},{status.Screened},{(status.Screened - lastScreened) / window:0.0},{RssMb(Environment.ProcessId, "VmRSS:")},{RssMb(azuritePid, "VmRSS:")},{requests.Total - before},{(mainThread - lastMainThread) / window:0.00},{queued},{visible},{slots.InUse},{slots.Waiting},{LastGen2()}\n"));
+                    $"{clock.Elapsed.TotalSeconds:0},{status.Screened},{(status.Screened - lastScreened) / window:0.0},{RssMb(Environment.ProcessId, "VmRSS:")},{RssMb(azuritePid, "VmRSS:")},{requests.Total - before},{(mainThread - lastMainThread) / window:0.00},{queued},{visible},{slots.InUse},{slots.Waiting},{LastGen2()},{GC.GetGCMemoryInfo().TotalCommittedBytes / 1048576.0:0.0},{RssMb(Environment.ProcessId, "RssAnon:")}\n"));
                 lastMainThread = mainThread;
                 lastScreened = status.Screened;
                 lastMark = clock.Elapsed;
