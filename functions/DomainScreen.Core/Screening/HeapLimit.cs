@@ -20,7 +20,17 @@ public static class HeapLimit
     /// <summary>What the process holds besides fetched bodies: catalog, caches, messages, results, and room to allocate.</summary>
     public const int BaseMiB = 256;
 
+    /// <summary>
+    /// The least heap a long sweep has been seen to need whatever the page budget: 320 MiB ran a 100k sweep out of
+    /// memory with a 128 MiB page budget and again with a 64 MiB one (live data 176–221 MB either way; most of it is
+    /// not page bodies) — docs/reliability.md, finding 24. A smaller page budget does not lower the limit below this.
+    /// </summary>
+    public const int FloorMiB = 384;
+
     private const long MiB = 1024 * 1024;
+
+    /// <summary>The limit wanted when none is configured, and below which a configured one is warned about, MiB.</summary>
+    public static int SafeMiB(int pageMemoryMiB) => Math.Max(BaseMiB + pageMemoryMiB, FloorMiB);
 
     private static readonly string[] RuntimeSettings =
     [
@@ -30,19 +40,19 @@ public static class HeapLimit
     /// <summary>The limit wanted, bytes; null for none (0 configured).</summary>
     public static long? Wanted(int? configuredMiB, int pageMemoryMiB) => configuredMiB switch
     {
-        null => (BaseMiB + (long)pageMemoryMiB) * MiB,
+        null => SafeMiB(pageMemoryMiB) * MiB,
         0 => null,
         var n => n.Value * MiB,
     };
 
     /// <summary>
-    /// A warning for a configured limit below <see cref="BaseMiB"/> + the page-memory budget, or null: the screens'
-    /// bodies may take the whole budget on top of a long sweep's ≈ 170–220 MB of live data, and a sweep under 320 MiB
-    /// ran out of memory (docs/reliability.md, finding 24).
+    /// A warning for a configured limit below <see cref="SafeMiB"/> (<see cref="BaseMiB"/> + the page-memory budget,
+    /// at least <see cref="FloorMiB"/>), or null: the screens' bodies may take the whole budget on top of a long
+    /// sweep's ≈ 170–220 MB of live data, and sweeps under 320 MiB ran out of memory (docs/reliability.md, finding 24).
     /// </summary>
     public static string? Warning(int? configuredMiB, int pageMemoryMiB) =>
-        configuredMiB is > 0 and var n && n < BaseMiB + pageMemoryMiB
-            ? $"Screening:HeapLimitMiB {n} is below {BaseMiB + pageMemoryMiB} MiB ({BaseMiB} + Fetching:PageMemoryMiB {pageMemoryMiB}): a long sweep may run out of memory"
+        configuredMiB is > 0 and var n && n < SafeMiB(pageMemoryMiB)
+            ? $"Screening:HeapLimitMiB {n} is below {SafeMiB(pageMemoryMiB)} MiB ({BaseMiB} + Fetching:PageMemoryMiB {pageMemoryMiB}, at least {FloorMiB}): a long sweep may run out of memory"
             : null;
 
     /// <summary>Whether to set <paramref name="wanted"/>, and why (the sentence logged at start).</summary>

@@ -12,6 +12,14 @@ public sealed class HeapLimitTests
         Assert.Equal((HeapLimit.BaseMiB + 192) * MiB, HeapLimit.Wanted(null, 192));
 
     [Fact]
+    public void Unset_WithASmallPageBudget_IsNeverBelowTheFloor()
+    {
+        // 256 + 64 = 320 MiB ran a 100k sweep out of memory at 62k names (docs/reliability.md, finding 24).
+        Assert.Equal(384 * MiB, HeapLimit.Wanted(null, 64));
+        Assert.Equal(384 * MiB, HeapLimit.Wanted(null, 128));
+    }
+
+    [Fact]
     public void Zero_MeansNoLimitOfOurOwn()
     {
         Assert.Null(HeapLimit.Wanted(0, 192));
@@ -24,7 +32,9 @@ public sealed class HeapLimitTests
     public void AConfiguredLimitBelowTheBaseAndThePageBudget_IsWarnedAbout()
     {
         Assert.Contains("below 384 MiB", HeapLimit.Warning(320, 128), StringComparison.Ordinal);
+        Assert.Contains("below 384 MiB", HeapLimit.Warning(320, 64), StringComparison.Ordinal);
         Assert.Null(HeapLimit.Warning(384, 128));
+        Assert.Null(HeapLimit.Warning(384, 64));
         Assert.Null(HeapLimit.Warning(null, 128));
         Assert.Null(HeapLimit.Warning(0, 128));
     }
