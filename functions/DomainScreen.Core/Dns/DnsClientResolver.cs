@@ -38,6 +38,7 @@ internal sealed class DnsClientResolver : IDnsResolver, IDisposable
         lookup.MaximumCacheTimeout = TimeSpan.FromSeconds(o.MaxCacheSeconds);
         lookup.ThrowDnsErrors = false;
         lookup.UseTcpFallback = true;
+        lookup.UseTcpOnly = o.UseTcpOnly;
         // With several servers a SERVFAIL from one is worth asking the next; with one there is nobody to ask, and
         // DnsClient would raise and catch an exception internally for every NXDOMAIN.
         lookup.ContinueOnDnsError = servers.Length > 1;

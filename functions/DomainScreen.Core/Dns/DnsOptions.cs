@@ -46,6 +46,15 @@ public sealed class DnsOptions : IValidatableObject
     [Range(1, 86_400)]
     public int MaxCacheSeconds { get; set; } = 60;
 
+    /// <summary>
+    /// Ask every question over TCP, on connections DnsClient keeps open and reuses, instead of a new UDP socket per
+    /// question. Default false. Cheaper for this process (no socket opened, registered and closed per question) but
+    /// every screening process then holds up to <see cref="MaxConcurrentQueries"/> TCP connections to the resolver:
+    /// only for a resolver of your own that is configured for that many TCP clients (unbound's
+    /// <c>incoming-num-tcp</c> is 10 by default). docs/benchmarks.md "Twenty-eighth session" has the measurement.
+    /// </summary>
+    public bool UseTcpOnly { get; set; }
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         foreach (var server in Servers.Where(s => !string.IsNullOrWhiteSpace(s)))

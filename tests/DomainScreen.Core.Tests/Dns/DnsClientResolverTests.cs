@@ -89,6 +89,97 @@ public sealed class DnsClientResolverTests
         Assert.Equal(1, resolver.Generations);
     }
 
+    [Fact]
+    public async Task TcpOnly_AsksOverTcp_OnConnectionsItReuses()
+    {
+        using var udp = new CountingServer();
+        using var tcp = new TcpCountingServer(udp.Port);
+        var options = new DnsOptions { TimeoutMs = 5_000, Retries = 0, UseCache = false, UseTcpOnly = true };
+        options.Servers.Add($"127.0.0.1:{udp.Port}");
+        using var resolver = new DnsClientResolver(Options.Create(options));
+
+        for (var i = 0; i < 20; i++)
+        {
+            var answer = await resolver.QueryAsync($"n{i}.example", DnsRecordType.A, CancellationToken.None);
+            Assert.Equal(DnsOutcome.Answer, answer.Outcome);
+            Assert.Equal("192.0.2.7", Assert.Single(answer.Records).Value);
+        }
+
+        Assert.Equal(20, tcp.Queries);
+        Assert.Equal(0, udp.Queries);
+        Assert.InRange(tcp.Connections, 1, 2); // one socket for twenty questions, not one each
+    }
+
+    /// <summary>
+    /// A TCP DNS server on loopback (RFC 1035 4.2.2: each message after a two-byte length) that answers as
+    /// <see cref="CountingServer"/> does, any number of questions per connection, and counts connections and questions.
+    /// </summary>
+    private sealed class TcpCountingServer : IDisposable
+    {
+        private readonly TcpListener _listener;
+        private readonly CancellationTokenSource _stop = new();
+        private int _queries;
+        private int _connections;
+
+        public TcpCountingServer(int port)
+        {
+            _listener = new TcpListener(IPAddress.Loopback, port);
+            _listener.Start();
+            _ = AcceptAsync();
+        }
+
+        public int Queries => Volatile.Read(ref _queries);
+
+        public int Connections => Volatile.Read(ref _connections);
+
+        private async Task AcceptAsync()
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                try
+                {
+                    var client = await _listener.AcceptTcpClientAsync(_stop.Token);
+                    Interlocked.Increment(ref _connections);
+                    _ = ServeAsync(client);
+                }
+                catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)
+                {
+                    return;
+                }
+            }
+        }
+
+        private async Task ServeAsync(TcpClient client)
+        {
+            using var _ = client;
+            var stream = client.GetStream();
+            var length = new byte[2];
+            try
+            {
+                while (true)
+                {
+                    await stream.ReadExactlyAsync(length, _stop.Token);
+                    var query = new byte[(length[0] << 8) | length[1]];
+                    await stream.ReadExactlyAsync(query, _stop.Token);
+                    Interlocked.Increment(ref _queries);
+                    var answer = CountingServer.Answer(query);
+                    await stream.WriteAsync(new[] { (byte)(answer.Length >> 8), (byte)answer.Length }, _stop.Token);
+                    await stream.WriteAsync(answer, _stop.Token);
+                }
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or EndOfStreamException or IOException or ObjectDisposedException)
+            {
+            }
+        }
+
+        public void Dispose()
+        {
+            _stop.Cancel();
+            _listener.Stop();
+            _stop.Dispose();
+        }
+    }
+
     /// <summary>A UDP DNS server on loopback that answers every question with one A record (192.0.2.7, TTL 3600) and counts them.</summary>
     private sealed class CountingServer : IDisposable
     {
@@ -121,7 +212,7 @@ public sealed class DnsClientResolverTests
         }
 
         // The query's header and question, then one answer naming the question by a pointer to offset 12 (RFC 1035 4.1).
-        private static byte[] Answer(byte[] query)
+        internal static byte[] Answer(byte[] query)
         {
             var questionEnd = 12;
             while (query[questionEnd] != 0) questionEnd += query[questionEnd] + 1;
