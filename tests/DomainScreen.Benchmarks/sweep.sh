@@ -22,6 +22,13 @@ DNS_PORT=${DNS_PORT:-15353}
 HTTP_PORT=${HTTP_PORT:-18080}
 PAGES="$ROOT/functions/DomainScreen.Local/Lab/Sites/pages"
 
+# Two runs at once on the same ports make the second knot or nginx fail to bind, and that run then measures the first
+# run's servers (a 100k run was lost that way): refuse to start instead.
+if command -v ss >/dev/null && [ -n "$(ss -Hlnu "sport = :$DNS_PORT"; ss -Hlnt "( sport = :$DNS_PORT or sport = :$HTTP_PORT )")" ]; then
+  echo "sweep.sh: port $DNS_PORT (DNS) or $HTTP_PORT (HTTP) is already in use — another sweep.sh? Stop it or set DNS_PORT / HTTP_PORT." >&2
+  exit 1
+fi
+
 need=()
 for tool in knotd nginx whatweb wrk; do command -v "$tool" >/dev/null || need+=("$tool"); done
 if [ ${#need[@]} -gt 0 ]; then
@@ -138,6 +145,10 @@ cleanup() {
 }
 trap cleanup EXIT
 sleep 1  # let both servers bind before the first query
+if ! kill -0 "$KNOT_PID" 2>/dev/null || ! kill -0 "$NGINX_PID" 2>/dev/null; then
+  echo "sweep.sh: knot or nginx did not start (see $WORK/knot/knot.log and $WORK/nginx/error.log)" >&2
+  exit 1
+fi
 
 echo "== sweep of $N domains (DomainScreen local runtime, Azurite, knot, nginx)"
 # HARNESS_PUBLISH=r2r: run a ReadyToRun-published harness (precompiled code, as a deployment would publish it) instead
