@@ -51,7 +51,10 @@ public sealed class DnsOptions : IValidatableObject
     /// question. Default false. Cheaper for this process (no socket opened, registered and closed per question) but
     /// every screening process then holds up to <see cref="MaxConcurrentQueries"/> TCP connections to the resolver:
     /// only for a resolver of your own that is configured for that many TCP clients (unbound's
-    /// <c>incoming-num-tcp</c> is 10 by default). docs/benchmarks.md "Twenty-eighth session" has the measurement.
+    /// <c>incoming-num-tcp</c> is 10 by default). With the cache on, the client is replaced every
+    /// <see cref="MaxCacheSeconds"/> and DnsClient offers no way to close the old one's connections: they stay open until
+    /// the resolver's idle timeout (unbound 30 s, knot 10 s by default) or the collector ends them. docs/benchmarks.md
+    /// "Twenty-eighth session" has the measurement.
     /// </summary>
     public bool UseTcpOnly { get; set; }
 
