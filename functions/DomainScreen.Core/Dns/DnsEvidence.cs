@@ -23,6 +23,9 @@ public sealed record DnsEvidence(
 
     public IEnumerable<DnsRecord> Records(DnsRecordType type) =>
         Answers.Where(a => a.Type == type).SelectMany(a => a.OfType(type)).DistinctBy(r => r.Value);
+
+    /// <summary>Without the answer records (<see cref="Screening.ScreeningResult.Abridged"/>); status, addresses and CNAME chain stay.</summary>
+    public DnsEvidence Abridged() => Answers.Count == 0 ? this : this with { Answers = [] };
 }
 
 /// <summary>A random label under the registrable domain, asked to see whether the zone answers everything.</summary>

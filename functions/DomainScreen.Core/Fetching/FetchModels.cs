@@ -92,6 +92,23 @@ public sealed record FetchEvidence
     [JsonIgnore]
     public ReadOnlyMemory<byte> RawFavicon { get; init; }
 
+    /// <summary>
+    /// Without contents, hops, headers, probes and certificate (<see cref="Screening.ScreeningResult.Abridged"/>); the
+    /// outcome, status, final URL, sizes, title and page and favicon hashes stay.
+    /// </summary>
+    public FetchEvidence Abridged() => this with
+    {
+        Body = null,
+        RawBody = default,
+        RawFavicon = default,
+        Attempts = [],
+        Headers = NoHeaders,
+        Probes = [],
+        Tls = null,
+    };
+
+    private static readonly IReadOnlyDictionary<string, string> NoHeaders = new Dictionary<string, string>();
+
     /// <summary>The same evidence without the page, probe and favicon contents (kept: their hashes and sizes).</summary>
     public FetchEvidence WithoutContent() => this with
     {

@@ -13,10 +13,14 @@ namespace DomainScreen.Core.Review;
 /// case changes only through a conditional write (a concurrent writer makes this one read again and retry); the
 /// audit record follows a write that succeeded, so a redelivered message that changes nothing records nothing.
 /// </summary>
-internal sealed class CaseOpener(CaseStore store, CaseDirectory directory, ReviewAllowlist allowlist, AuditLog audit, TimeProvider time,
-    Microsoft.Extensions.Options.IOptions<Sweeps.SweepOptions> sweepOptions, ILogger<CaseOpener> logger) : IScreeningResultConsumer
+internal sealed class CaseOpener(CaseStore store, CaseDirectory directory, ReviewAllowlist allowlist, AuditLog audit, ResultStore stored,
+    TimeProvider time, Microsoft.Extensions.Options.IOptions<Sweeps.SweepOptions> sweepOptions, ILogger<CaseOpener> logger) : IScreeningResultConsumer
 {
     private const int Attempts = 8;
+
+    /// <summary>A flagged result opens or joins a case, and a known case's host adds to its history: both whole.</summary>
+    public bool NeedsWhole(ScreeningResult result) =>
+        result is { Status: ScreeningResult.Completed, Verdict: { } verdict } && (CaseRules.IsFlagged(verdict.Band) || directory.MayHave(result.RegistrableDomain));
 
     public async Task ConsumeAsync(ScreenedBatch batch, CancellationToken cancellationToken)
     {
@@ -28,6 +32,13 @@ internal sealed class CaseOpener(CaseStore store, CaseDirectory directory, Revie
             .GroupBy(r => r.RegistrableDomain, StringComparer.Ordinal)
             .Select(g => (CaseId: g.Key, Results: g.OrderBy(r => r.ScreenedAt).ToList()))
             .ToList();
+        foreach (var (_, results) in groups)
+        {
+            for (var i = 0; i < results.Count; i++)
+            {
+                if (results[i].IsAbridged) results[i] = await WholeAsync(results[i], batch.Request, cancellationToken).ConfigureAwait(false);
+            }
+        }
         // Domains with no case yet are opened together, a transaction for several cases; a conflict (one of them was
         // opened meanwhile) sends that group's domains down the one-by-one path, which joins the existing case.
         var fresh = groups.Where(g => !known.Contains(g.CaseId) && allowlist.Match(g.CaseId) is null).ToList();
@@ -176,6 +187,17 @@ internal sealed class CaseOpener(CaseStore store, CaseDirectory directory, Revie
         throw new InvalidOperationException($"case {caseId}: still conflicting after {Attempts} attempts; the message will be retried");
     }
 
+    /// <summary>
+    /// The stored whole of a result the batch holds abridged — its case became known after its screen ended (opened
+    /// meanwhile by another message, or the directory not yet loaded): a case's latest row keeps the whole result.
+    /// </summary>
+    private async Task<ScreeningResult> WholeAsync(ScreeningResult abridged, ScreenRequest request, CancellationToken cancellationToken)
+    {
+        if (await stored.GetAsync(abridged.Domain, request.RequestedAt, abridged.RequestId, cancellationToken).ConfigureAwait(false) is { } whole) return whole;
+        logger.LogWarning("{Domain}: the result request {RequestId} stored was not found; the case gets its abridged form", abridged.Domain, abridged.RequestId);
+        return abridged;
+    }
+
     // History only for the case's own hosts (an unflagged host not in the case is none of its business).
     private static List<CaseStore.HistoryRow> History(CaseRecord c, IEnumerable<ScreeningResult> results, ScreenRequest request) =>
         results.Where(r => c.Hosts.Any(h => h.Host == r.Domain)).Select(r => new CaseStore.HistoryRow(Verdict(r), request.RequestedAt)).ToList();
@@ -238,6 +260,9 @@ internal sealed class CaseDirectory(CaseStore store, TimeProvider time) : IDispo
     }
 
     public void Dispose() => _load.Dispose();
+
+    /// <summary>Whether <paramref name="caseId"/> may have a case: true when known, and before the first load.</summary>
+    public bool MayHave(string caseId) => _ids is not { } ids || ids.ContainsKey(caseId);
 
     /// <summary>Records a case this instance opened (before the directory's first load it is in the load anyway).</summary>
     public void Add(string caseId) => _ids?.TryAdd(caseId, 0);

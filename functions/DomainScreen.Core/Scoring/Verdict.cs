@@ -36,4 +36,8 @@ public sealed record Verdict(
     string CatalogVersion,
     string PolicyVersion,
     IReadOnlyList<string>? Functions = null,
-    Domains.NameMarks? Name = null);
+    Domains.NameMarks? Name = null)
+{
+    /// <summary>Without the contributions and notes (<see cref="Screening.ScreeningResult.Abridged"/>).</summary>
+    public Verdict Abridged() => this with { Evidence = [], Notes = [] };
+}

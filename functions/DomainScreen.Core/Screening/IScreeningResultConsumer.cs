@@ -1,6 +1,10 @@
 namespace DomainScreen.Core.Screening;
 
-/// <summary>A screened queue message: the request, every result (already stored), and the names that could not be read.</summary>
+/// <summary>
+/// A screened queue message: the request, every result (already stored), and the names that could not be read. A result
+/// no consumer asked to see whole (<see cref="IScreeningResultConsumer.NeedsWhole"/>) comes abridged
+/// (<see cref="ScreeningResult.Abridged"/>); its stored copy is whole.
+/// </summary>
 /// <param name="Unchanged">
 /// Domains whose result has the digest the sweep queued them with (<see cref="ScreenRequest.Known"/>): their stored result
 /// already says this, so it was not written again and consumers that keep per-domain history need not add to it.
@@ -23,4 +27,14 @@ public sealed record RejectedName(string Input, string Reason);
 public interface IScreeningResultConsumer
 {
     Task ConsumeAsync(ScreenedBatch batch, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Whether this consumer will read more of <paramref name="result"/> than its abridged form
+    /// (<see cref="ScreeningResult.Abridged"/>); unchanged results (<see cref="ScreenedBatch.Unchanged"/>) always come
+    /// abridged. Asked as each changed screen ends, seconds before the batch is handed over: a
+    /// consumer whose answer may change meanwhile must cope with an abridged result (read the stored one). A batch holds
+    /// every other result abridged while its slowest screen runs, so memory follows how many names are in flight at a
+    /// few hundred bytes each rather than 3–9 KB.
+    /// </summary>
+    bool NeedsWhole(ScreeningResult result) => false;
 }

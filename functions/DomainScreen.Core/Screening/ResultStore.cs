@@ -65,7 +65,12 @@ public sealed class ResultStore(StorageClients storage, IOptions<ScreeningOption
     private readonly Queue<string> _partitions = new(); // partitions with waiting results, the longest waiting first
     private int _inFlight;
 
-    private sealed record PendingResult(string Domain, TableEntity Latest, TableEntity History, int Bytes)
+    /// <summary>
+    /// A result waiting for its transaction: the history row only — its latest row is made from it when the transaction
+    /// is (<see cref="LatestOf"/>). Under load thousands wait (the backlog that lets transactions carry many domains of
+    /// one partition), and a second entity each was ≈ 1 KB of dictionary apiece.
+    /// </summary>
+    private sealed record PendingResult(string Domain, TableEntity History, int Bytes)
     {
         public TaskCompletionSource Stored { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
@@ -84,10 +89,7 @@ public sealed class ResultStore(StorageClients storage, IOptions<ScreeningOption
             var partition = PartitionOf(result.Domain);
             var historyKey = HistoryKey(result.Domain, requestedAt, result.RequestId);
             var history = ToEntity(result, partition, historyKey, json);
-            // The pointer and the row it names go in one transaction: a latest row never names a row that is not there.
-            var latest = Summary(result, partition, LatestKey(result.Domain));
-            latest[HistoryColumn] = historyKey;
-            pending = new PendingResult(result.Domain, latest, history, EstimatedBytes(latest) + EstimatedBytes(history));
+            pending = new PendingResult(result.Domain, history, EstimatedBytes(LatestOf(history, result.Domain)) + EstimatedBytes(history));
         }
         catch (Exception e)
         {
@@ -95,7 +97,7 @@ public sealed class ResultStore(StorageClients storage, IOptions<ScreeningOption
         }
         lock (_gate)
         {
-            var partition = pending.Latest.PartitionKey;
+            var partition = pending.History.PartitionKey;
             if (!_waiting.TryGetValue(partition, out var queue))
             {
                 _waiting[partition] = queue = new Queue<PendingResult>();
@@ -192,7 +194,8 @@ public sealed class ResultStore(StorageClients storage, IOptions<ScreeningOption
         var actions = new List<TableTransactionAction>(group.Count * 2);
         foreach (var pending in group)
         {
-            actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, pending.Latest));
+            // The pointer and the row it names go in one transaction: a latest row never names a row that is not there.
+            actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, LatestOf(pending.History, pending.Domain)));
             actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, pending.History));
         }
         // Not the caller's token: the transaction may carry other messages' results.
@@ -304,6 +307,14 @@ public sealed class ResultStore(StorageClients storage, IOptions<ScreeningOption
         if (legacy is not null) yield return legacy;
     }
 
+    /// <summary>The result one request stored for <paramref name="domain"/> (its history row), or null.</summary>
+    public async Task<ScreeningResult?> GetAsync(string domain, DateTimeOffset requestedAt, string requestId, CancellationToken cancellationToken)
+    {
+        var row = await storage.Results.GetEntityIfExistsAsync<TableEntity>(PartitionOf(domain), HistoryKey(domain, requestedAt, requestId),
+            cancellationToken: cancellationToken).ConfigureAwait(false);
+        return row.HasValue ? Read(row.Value!) : null;
+    }
+
     /// <summary>Newest first, at most <paramref name="limit"/> (rows of both layouts).</summary>
     public async Task<IReadOnlyList<ScreeningResult>> GetHistoryAsync(string domain, int limit, CancellationToken cancellationToken)
     {
@@ -342,6 +353,17 @@ public sealed class ResultStore(StorageClients storage, IOptions<ScreeningOption
         var entity = Summary(result, partition, rowKey);
         JsonChunks.Write(entity, json);
         return entity;
+    }
+
+    private static readonly string[] SummaryColumns = ["Stage", "Status", "ScreenedAt", "RequestId", "Source", "RunId"];
+
+    /// <summary>A domain's latest row naming <paramref name="history"/>: its status fields, not a second copy of the result.</summary>
+    private static TableEntity LatestOf(TableEntity history, string domain)
+    {
+        var latest = new TableEntity(history.PartitionKey, LatestKey(domain));
+        foreach (var column in SummaryColumns) latest[column] = history[column];
+        latest[HistoryColumn] = history.RowKey;
+        return latest;
     }
 
     private static TableEntity Summary(ScreeningResult result, string partition, string rowKey) => new(partition, rowKey)

@@ -84,6 +84,36 @@ public sealed class CaseFlowTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(["case.reopened", "case.decision", "case.opened"], JsonSerializer.Deserialize(audit, CoreJson.Default.AuditPage)!.Entries.Select(e => e.Action));
     }
 
+    /// <summary>
+    /// A known case's host whose batch held its result abridged (the case was opened after that screen ended): the case's
+    /// latest result is read back whole from the result store, not kept without its evidence detail.
+    /// </summary>
+    [Fact]
+    public async Task AnAbridgedResultOfAKnownCase_ReachesTheCaseWhole()
+    {
+        var domain = Fresh("abridged");
+        await ConsumeAsync(_harness, "r1", Result(domain, "block", 90));
+        _harness.Time.Advance(TimeSpan.FromMinutes(5));
+        var whole = Result(domain, "clear", 0, [], at: _harness.Time.GetUtcNow()) with
+        {
+            RequestId = "r2",
+            Fetch = new Core.Fetching.FetchEvidence
+            {
+                Outcome = "ok", BodySha256 = "page-2", Headers = new Dictionary<string, string> { ["server"] = "nginx" },
+                Attempts = [new("http://" + domain + "/", "ok", null, [new("http://" + domain + "/", 200, null, "192.0.2.1", false, 3)])],
+            },
+        };
+        await _harness.Get<Core.Screening.ResultStore>().SaveAsync(whole, _harness.Time.GetUtcNow(), CancellationToken.None);
+
+        await ConsumeAsync(_harness, "r2", whole.Abridged());
+
+        var (_, c, _) = await GetCaseAsync(_harness, domain);
+        Assert.Equal(2, c!.History.Count);
+        Assert.Equal("page-2", c.Latest!.Fetch!.BodySha256);
+        Assert.Equal("nginx", c.Latest.Fetch.Headers["server"]);
+        Assert.Single(c.Latest.Fetch.Attempts);
+    }
+
     [Fact]
     public async Task TwoReviewersDecidingTheSameVersion_OneWinsTheOtherGets412()
     {

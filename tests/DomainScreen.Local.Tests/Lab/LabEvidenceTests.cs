@@ -85,6 +85,44 @@ public sealed class LabEvidenceTests(LocalWorldFixture world)
         Assert.Equal(0, memory.Waiting);
     }
 
+    /// <summary>
+    /// Through the queue path: a batch holds and hands over an unflagged result abridged (no DNS answer records, hops,
+    /// headers or contributions) while storing it whole, and keeps a flagged one — which opens a case — whole.
+    /// </summary>
+    [Fact]
+    public async Task ABatch_HandsOverUnflaggedResultsAbridged_AndStoresThemWhole()
+    {
+        var processor = world.App.Services.GetRequiredService<ScreenBatchProcessor>();
+        var stored = world.App.Services.GetRequiredService<ResultStore>();
+        var requestedAt = new DateTimeOffset(2026, 12, 5, 10, 0, 0, TimeSpan.Zero);
+        string Message(string id) => System.Text.Json.JsonSerializer.Serialize(new ScreenRequest(1, id, ScreenRequest.SubmissionSource, "abridged",
+            ["news-daily.test", "comfy-ui.test"], requestedAt), DomainScreen.Core.CoreJson.Default.ScreenRequest);
+        // The first batch loads the case directory; until then any result may belong to a case and is kept whole.
+        await processor.ProcessAsync(Message("abridged-0"), CancellationToken.None);
+
+        var results = await processor.ProcessAsync(Message("abridged-1"), CancellationToken.None);
+
+        var news = results.Single(r => r.Domain == "news-daily.test");
+        Assert.Equal(DomainScreen.Core.Scoring.Bands.Clear, news.Verdict!.Band);
+        Assert.True(news.IsAbridged);
+        Assert.Empty(news.Dns!.Answers);
+        Assert.Empty(news.Fetch!.Headers);
+        Assert.Empty(news.Fetch.Attempts);
+        var whole = await stored.GetAsync("news-daily.test", requestedAt, "abridged-1", CancellationToken.None);
+        Assert.False(whole!.IsAbridged);
+        Assert.NotEmpty(whole.Dns!.Answers);
+        Assert.NotEmpty(whole.Fetch!.Headers);
+        Assert.NotEmpty(whole.Fetch.Attempts);
+        Assert.Equal((whole.Verdict!.Score, whole.Verdict.Band, whole.Fetch.BodySha256, whole.Dns.Status, whole.Fetch.Outcome),
+            (news.Verdict.Score, news.Verdict.Band, news.Fetch.BodySha256, news.Dns.Status, news.Fetch.Outcome));
+
+        var comfy = results.Single(r => r.Domain == "comfy-ui.test");
+        Assert.True(DomainScreen.Core.Review.CaseRules.IsFlagged(comfy.Verdict!.Band));
+        Assert.False(comfy.IsAbridged);
+        Assert.NotEmpty(comfy.Fetch!.Headers);
+        Assert.NotEmpty(comfy.Verdict.Evidence);
+    }
+
     [Fact]
     public async Task GzipBomb_DecompressesOnlyUpToTheCap()
     {
@@ -264,7 +302,9 @@ public sealed class LabEvidenceTests(LocalWorldFixture world)
         var result = Assert.Single(await processor.ProcessAsync(Message("content-test-00001", new Dictionary<string, string> { ["city-bank.test"] = digest }),
             CancellationToken.None));
 
-        Assert.Equal(digest, ResultDigest.Of(result)); // the screen did come out unchanged
+        // The screen did come out unchanged: no result row for this request (the batch hands it over abridged).
+        Assert.True(result.IsAbridged);
+        Assert.Null(await world.App.Services.GetRequiredService<ResultStore>().GetAsync("city-bank.test", DateTimeOffset.UnixEpoch, "content-test-00001", CancellationToken.None));
         Assert.Null(await evidence.GetAsync(direct.BodySha256!, CancellationToken.None));
         Assert.Null(await evidence.GetAsync(direct.Favicon!.Sha256!, CancellationToken.None));
     }
