@@ -33,7 +33,13 @@ public sealed class GuardedConnector(IDnsResolver resolver, IOptions<FetchOption
     // Endpoints that just refused a TCP connection (nothing listening): shared hosting puts thousands of sites on
     // one address, so an https attempt against a closed port 443 is answered from here instead of by a failed
     // connect and its exception.
-    private readonly MemoryCache _refused = new(new MemoryCacheOptions { SizeLimit = 100_000 });
+    private readonly MemoryCache _refused = new(new MemoryCacheOptions { SizeLimit = 100_000, ExpirationScanFrequency = ExpiredScan });
+
+    /// <summary>
+    /// How often the two caches drop expired entries (MemoryCache's default is a minute: with 30 s entries a sweep at
+    /// 450 names/s held ≈ 40,000 resolutions, most of them expired).
+    /// </summary>
+    private static readonly TimeSpan ExpiredScan = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// True when every address <paramref name="host"/> resolves to (and the guard allows) refused a connection on
@@ -50,7 +56,7 @@ public sealed class GuardedConnector(IDnsResolver resolver, IOptions<FetchOption
 
     // Recent resolutions by host (see FetchOptions.ResolutionMemorySeconds): the addresses, not the decision, so
     // every connect still runs them through the guard.
-    private readonly MemoryCache _resolved = new(new MemoryCacheOptions { SizeLimit = 100_000 });
+    private readonly MemoryCache _resolved = new(new MemoryCacheOptions { SizeLimit = 100_000, ExpirationScanFrequency = ExpiredScan });
 
     public void Dispose()
     {

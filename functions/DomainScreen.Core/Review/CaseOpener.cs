@@ -18,9 +18,14 @@ internal sealed class CaseOpener(CaseStore store, CaseDirectory directory, Revie
 {
     private const int Attempts = 8;
 
-    /// <summary>A flagged result opens or joins a case, and a known case's host adds to its history: both whole.</summary>
+    /// <summary>
+    /// A flagged result opens or joins a case, and a known case's host adds to its history: both whole. Before the
+    /// directory's first load (a process's first batches) only flagged ones: keeping every result whole until then held
+    /// ≈ 12,000 whole results at the start of a large sweep, its memory peak; a known case's host screened then is read
+    /// back whole when its batch is consumed (<see cref="WholeAsync"/>).
+    /// </summary>
     public bool NeedsWhole(ScreeningResult result) =>
-        result is { Status: ScreeningResult.Completed, Verdict: { } verdict } && (CaseRules.IsFlagged(verdict.Band) || directory.MayHave(result.RegistrableDomain));
+        result is { Status: ScreeningResult.Completed, Verdict: { } verdict } && (CaseRules.IsFlagged(verdict.Band) || directory.Knows(result.RegistrableDomain));
 
     public async Task ConsumeAsync(ScreenedBatch batch, CancellationToken cancellationToken)
     {
@@ -188,7 +193,7 @@ internal sealed class CaseOpener(CaseStore store, CaseDirectory directory, Revie
     }
 
     /// <summary>
-    /// The stored whole of a result the batch holds abridged — its case became known after its screen ended (opened
+    /// The stored whole of a result the batch holds abridged — its case was not known when its screen ended (opened
     /// meanwhile by another message, or the directory not yet loaded): a case's latest row keeps the whole result.
     /// </summary>
     private async Task<ScreeningResult> WholeAsync(ScreeningResult abridged, ScreenRequest request, CancellationToken cancellationToken)
@@ -261,8 +266,8 @@ internal sealed class CaseDirectory(CaseStore store, TimeProvider time) : IDispo
 
     public void Dispose() => _load.Dispose();
 
-    /// <summary>Whether <paramref name="caseId"/> may have a case: true when known, and before the first load.</summary>
-    public bool MayHave(string caseId) => _ids is not { } ids || ids.ContainsKey(caseId);
+    /// <summary>Whether <paramref name="caseId"/> is known to have a case; false before the first load.</summary>
+    public bool Knows(string caseId) => _ids is { } ids && ids.ContainsKey(caseId);
 
     /// <summary>Records a case this instance opened (before the directory's first load it is in the load anyway).</summary>
     public void Add(string caseId) => _ids?.TryAdd(caseId, 0);

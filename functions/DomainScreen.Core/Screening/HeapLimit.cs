@@ -17,15 +17,22 @@ namespace DomainScreen.Core.Screening;
 /// </remarks>
 public static class HeapLimit
 {
-    /// <summary>What the process holds besides fetched bodies: catalog, caches, messages, results, and room to allocate.</summary>
-    public const int BaseMiB = 256;
+    /// <summary>
+    /// What the process holds besides fetched bodies: catalog, caches, messages, results, and room to allocate. 256 until
+    /// the twenty-ninth session, when a sweep's live data fell by a third (batches hold their stored results abridged,
+    /// a result waiting for its transaction one entity, shorter-lived DNS caches: 138 MB live mid-way through a 30k sweep
+    /// against 203 MB, docs/benchmarks.md).
+    /// </summary>
+    public const int BaseMiB = 192;
 
     /// <summary>
-    /// The least heap a long sweep has been seen to need whatever the page budget: 320 MiB ran a 100k sweep out of
-    /// memory with a 128 MiB page budget and again with a 64 MiB one (live data 176–221 MB either way; most of it is
-    /// not page bodies) — docs/reliability.md, finding 24. A smaller page budget does not lower the limit below this.
+    /// The least heap a long sweep has been seen to need whatever the page budget. 384 until the twenty-ninth session:
+    /// 320 MiB had run a 100k sweep out of memory with a 128 MiB page budget and again with a 64 MiB one (live data
+    /// 176–221 MB either way; most of it not page bodies) — docs/reliability.md, finding 24; with the live data a
+    /// third lower, 100k sweeps finish under 320 MiB at the throughput they had under 384. A smaller page budget does
+    /// not lower the limit below this.
     /// </summary>
-    public const int FloorMiB = 384;
+    public const int FloorMiB = 320;
 
     private const long MiB = 1024 * 1024;
 
@@ -48,7 +55,7 @@ public static class HeapLimit
     /// <summary>
     /// A warning for a configured limit below <see cref="SafeMiB"/> (<see cref="BaseMiB"/> + the page-memory budget,
     /// at least <see cref="FloorMiB"/>), or null: the screens' bodies may take the whole budget on top of a long
-    /// sweep's ≈ 170–220 MB of live data, and sweeps under 320 MiB ran out of memory (docs/reliability.md, finding 24).
+    /// sweep's ≈ 110–170 MB of live data, and sweeps under 320 MiB ran out of memory (docs/reliability.md, finding 24).
     /// </summary>
     public static string? Warning(int? configuredMiB, int pageMemoryMiB) =>
         configuredMiB is > 0 and var n && n < SafeMiB(pageMemoryMiB)

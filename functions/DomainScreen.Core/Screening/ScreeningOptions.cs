@@ -63,12 +63,12 @@ public sealed class ScreeningOptions
     public int MaxConcurrentResultWrites { get; set; } = 4;
 
     /// <summary>
-    /// The GC heap limit a screening process sets for itself at start, MiB (<see cref="HeapLimit"/>). Unset: 256 +
-    /// <c>Fetching:PageMemoryMiB</c>, at least 384 (384 with the defaults) — what the screens in flight hold is bounded by that
+    /// The GC heap limit a screening process sets for itself at start, MiB (<see cref="HeapLimit"/>). Unset: 192 +
+    /// <c>Fetching:PageMemoryMiB</c>, at least 320 (320 with the defaults; 384 before the twenty-ninth session) — what the screens in flight hold is bounded by that
     /// budget, and a capped heap is what keeps a long sweep's memory flat instead of growing with the collector's room.
     /// 0: leave the runtime's own limit (a container's, or none). A lower limit the runtime already has (a container's
     /// memory limit, <c>DOTNET_GCHeapHardLimit</c>) is kept. A value below that is applied but warned about at start:
-    /// 320 ran a 100k sweep out of memory with a 128 and with a 64 MiB page budget.
+    /// before batches held their results abridged, 320 ran a 100k sweep out of memory.
     /// </summary>
     [Range(0, 1024 * 1024)]
     public int? HeapLimitMiB { get; set; }

@@ -97,9 +97,6 @@ public sealed class LabEvidenceTests(LocalWorldFixture world)
         var requestedAt = new DateTimeOffset(2026, 12, 5, 10, 0, 0, TimeSpan.Zero);
         string Message(string id) => System.Text.Json.JsonSerializer.Serialize(new ScreenRequest(1, id, ScreenRequest.SubmissionSource, "abridged",
             ["news-daily.test", "comfy-ui.test"], requestedAt), DomainScreen.Core.CoreJson.Default.ScreenRequest);
-        // The first batch loads the case directory; until then any result may belong to a case and is kept whole.
-        await processor.ProcessAsync(Message("abridged-0"), CancellationToken.None);
-
         var results = await processor.ProcessAsync(Message("abridged-1"), CancellationToken.None);
 
         var news = results.Single(r => r.Domain == "news-daily.test");
