@@ -164,7 +164,8 @@ else
 fi
 # HARNESS_ENV: variables for the harness process alone, e.g. "DOTNET_JitDisasmSummary=1 DOTNET_JitStdOutFile=/tmp/jit.txt"
 # to list the methods the JIT compiles (the build above would otherwise write to the same file).
-( cd "$ROOT" && env ${HARNESS_ENV:-} "${harness[@]}" sweep \
+# MALLOC_ARENA_MAX: 2 as the Bicep deployment gives the worker (glibc's default is 8 per core: MALLOC_ARENA_MAX=16 here).
+( cd "$ROOT" && env MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" ${HARNESS_ENV:-} "${harness[@]}" sweep \
     --domains "$WORK/domains.txt" --dns "127.0.0.1:$DNS_PORT" --http-port "$HTTP_PORT" \
     --bootstrap "http://rdap.bench.test/dns.json" --out "$WORK/sweep.json" ${HARNESS_ARGS:-} )
 nginx_rss=$(awk '/VmHWM/ {print $2/1024}' /proc/$(cat "$WORK/nginx/nginx.pid")/status 2>/dev/null || echo 0)

@@ -170,7 +170,8 @@ public sealed partial class InfraTests
 
     private static bool IsPlatformSetting(string name) =>
         name.StartsWith("APPLICATIONINSIGHTS_", StringComparison.Ordinal) || name.StartsWith("FUNCTIONS_", StringComparison.Ordinal)
-        || name.StartsWith("WEBSITE_", StringComparison.Ordinal) || name == "AzureWebJobsStorage__credential";
+        || name.StartsWith("WEBSITE_", StringComparison.Ordinal) || name == "AzureWebJobsStorage__credential"
+        || name == "MALLOC_ARENA_MAX"; // the C library's, read by the worker process at start
 
     private static async Task<(int Exit, string Output, string Error)> RunAsync(string exe, params string[] args)
     {

@@ -71,18 +71,10 @@ public static class HeapLimit
         return (true, $"heap limited to {wanted / MiB} MiB (the runtime allowed {runtimeLimit / MiB} MiB)");
     }
 
-    /// <summary>
-    /// Applies the configured limit to this process, and the malloc arena limit (<see cref="MallocArenas"/>); returns
-    /// the sentence to log.
-    /// </summary>
+    /// <summary>Applies the configured limit to this process; returns the sentence to log.</summary>
     public static string Apply(IConfiguration configuration)
     {
         var screening = configuration.GetSection(ScreeningOptions.Section).Get<ScreeningOptions>() ?? new ScreeningOptions();
-        return $"{ApplyLimit(configuration, screening)}; {MallocArenas.Apply(screening.MallocArenas)}";
-    }
-
-    private static string ApplyLimit(IConfiguration configuration, ScreeningOptions screening)
-    {
         var fetching = configuration.GetSection(FetchOptions.Section).Get<FetchOptions>() ?? new FetchOptions();
         var wanted = Wanted(screening.HeapLimitMiB, fetching.PageMemoryMiB);
         var (apply, reason) = Decide(wanted, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, ExplicitRuntimeSetting());

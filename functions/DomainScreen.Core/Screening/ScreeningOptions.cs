@@ -73,13 +73,6 @@ public sealed class ScreeningOptions
     [Range(0, 1024 * 1024)]
     public int? HeapLimitMiB { get; set; }
 
-    /// <summary>
-    /// glibc malloc arenas a screening process allows itself, set at start with the heap limit (<see cref="MallocArenas"/>).
-    /// Unset: 2. 0: the C library's default (eight per core). An explicit <c>MALLOC_ARENA_MAX</c> wins.
-    /// </summary>
-    [Range(0, 1024)]
-    public int? MallocArenas { get; set; }
-
     /// <summary>Upper bound on one domain's whole screen, seconds. Default 30.</summary>
     [Range(1, 600)]
     public int DomainTimeoutSeconds { get; set; } = 30;
