@@ -33,8 +33,8 @@ public interface IScreeningResultConsumer
     /// (<see cref="ScreeningResult.Abridged"/>); unchanged results (<see cref="ScreenedBatch.Unchanged"/>) always come
     /// abridged. Asked as each changed screen ends, seconds before the batch is handed over: a
     /// consumer whose answer may change meanwhile must cope with an abridged result (read the stored one). A batch holds
-    /// every other result abridged while its slowest screen runs, so memory follows how many names are in flight at a
-    /// few hundred bytes each rather than 3–9 KB.
+    /// every other result abridged while its slowest screen runs, so memory follows how many names are in flight at
+    /// about a kilobyte each rather than 3–9 KB.
     /// </summary>
     bool NeedsWhole(ScreeningResult result) => false;
 }

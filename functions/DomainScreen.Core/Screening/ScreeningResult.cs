@@ -48,7 +48,7 @@ public sealed record ScreeningResult(
     /// certificate, the verdict's contributions and notes — keeping everything a consumer of a screened batch reads:
     /// names, status, stage, times, request, DNS and fetch outcomes, addresses, page and favicon hashes, registration,
     /// score, band, categories, products, filings and functions. A batch holds its stored results this way while its
-    /// slowest screen runs (<see cref="ScreenBatchProcessor"/>): a few hundred bytes each instead of 3–9 KB.
+    /// slowest screen runs (<see cref="ScreenBatchProcessor"/>): about a kilobyte each instead of 3–9 KB.
     /// </summary>
     public ScreeningResult Abridged() => IsAbridged
         ? this
