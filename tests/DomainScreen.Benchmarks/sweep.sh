@@ -11,6 +11,8 @@
 # /tmp/domainscreen-bench-N). /etc/hosts gets the WhatWeb sample's names for the run and is restored on exit.
 # LAB_NAMES=mixed puts a random prefix before each name (k3x9q-slow-17.test): in name order the kinds are then mixed,
 # and first characters spread, as unseen real names are, instead of every slow host (or every NXDOMAIN) in one block.
+# PAGE_PAD_KB=N pads every lab page with an N KiB HTML comment before </html> (pages past the fetcher's free 64 KiB draw
+# on the page-memory budget, as real sites' pages do; the lab's own are 1–60 KB).
 # SLOW_PCT / GONE_PCT (default 5 / 5): the share of slow hosts and of NXDOMAIN names (the issue's own measurement used
 # 2 % slow, 5 % NXDOMAIN); the other kinds share the rest in their weights.
 set -euo pipefail
@@ -37,6 +39,16 @@ fi
 
 rm -rf "$WORK" && mkdir -p "$WORK/www" "$WORK/knot" "$WORK/nginx"
 cp "$PAGES"/*.html "$PAGES"/ollama.txt "$WORK/www/"
+if [ "${PAGE_PAD_KB:-0}" -gt 0 ]; then
+  python3 - "$WORK/www" "$PAGE_PAD_KB" <<'PY'
+import pathlib, sys
+pad = "<!-- " + "padding " * (int(sys.argv[2]) * 1024 // 8) + "-->\n"
+for page in pathlib.Path(sys.argv[1]).glob("*.html"):
+    text = page.read_text(encoding="utf-8")
+    at = text.rfind("</html>")
+    page.write_text(text[:at] + pad + text[at:] if at >= 0 else text + pad, encoding="utf-8")
+PY
+fi
 python3 - "$WORK" "$N" "${LAB_NAMES:-}" "${SLOW_PCT:-5}" "${GONE_PCT:-5}" <<'PY'
 import random, sys, json
 work, n, mixed = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "mixed"
