@@ -89,7 +89,7 @@ public sealed class ResultStore(StorageClients storage, IOptions<ScreeningOption
             var partition = PartitionOf(result.Domain);
             var historyKey = HistoryKey(result.Domain, requestedAt, result.RequestId);
             var history = ToEntity(result, partition, historyKey, json);
-            pending = new PendingResult(result.Domain, history, EstimatedBytes(LatestOf(history, result.Domain)) + EstimatedBytes(history));
+            pending = new PendingResult(result.Domain, history, EstimatedLatestBytes(history) + EstimatedBytes(history));
         }
         catch (Exception e)
         {
@@ -205,18 +205,30 @@ public sealed class ResultStore(StorageClients storage, IOptions<ScreeningOption
     /// <summary>A generous estimate of an entity's share of a transaction's request body (binary goes as Base64).</summary>
     private static int EstimatedBytes(TableEntity entity)
     {
-        var bytes = 512;
-        foreach (var (key, value) in entity)
-        {
-            bytes += key.Length + 64 + value switch
-            {
-                byte[] binary => (binary.Length + 2) / 3 * 4,
-                string text => text.Length * 6, // JSON escapes of non-ASCII text
-                _ => 32,
-            };
-        }
+        var bytes = EntityBytes;
+        foreach (var (key, value) in entity) bytes += PropertyBytes(key, value);
         return bytes;
     }
+
+    /// <summary>
+    /// <see cref="EstimatedBytes"/> of the latest row <see cref="LatestOf"/> will make from <paramref name="history"/>,
+    /// without making it (it is made when the transaction is).
+    /// </summary>
+    private static int EstimatedLatestBytes(TableEntity history)
+    {
+        var bytes = EntityBytes + PropertyBytes(HistoryColumn, history.RowKey);
+        foreach (var column in SummaryColumns) bytes += PropertyBytes(column, history[column]);
+        return bytes;
+    }
+
+    private const int EntityBytes = 512;
+
+    private static int PropertyBytes(string key, object? value) => key.Length + 64 + value switch
+    {
+        byte[] binary => (binary.Length + 2) / 3 * 4,
+        string text => text.Length * 6, // JSON escapes of non-ASCII text
+        _ => 32,
+    };
 
     public async Task<ScreeningResult?> GetLatestAsync(string domain, CancellationToken cancellationToken)
     {
