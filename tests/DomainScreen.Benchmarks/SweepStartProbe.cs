@@ -12,8 +12,10 @@ using Microsoft.Extensions.Logging;
 namespace DomainScreen.Benchmarks;
 
 /// <summary>
-/// <c>dotnet run -c Release -- sweepstart [candidates…]</c>: a sweep start over N candidates in Azurite (in memory),
-/// with nothing consuming the queue, for each N given (default 100000 1000000). Prints the time to queue every batch,
+/// <c>dotnet run -c Release -- sweepstart [mixed] [candidates…]</c>: a sweep start over N candidates in Azurite (in memory),
+/// with nothing consuming the queue, for each N given (default 100000 1000000). The names are <c>cand{i}.example.com</c>
+/// added in name order (a zone file's shape); with <c>mixed</c> each starts with four random characters and they are added
+/// in random order (the shape of names from certificate logs and lookalike scans). Prints the time to queue every batch,
 /// batches/s, and this process's managed heap and working set sampled while it queued: they must not grow with N
 /// (candidates are streamed a page at a time; the cursor is stored as batches go).
 /// </summary>
@@ -21,6 +23,8 @@ internal static class SweepStartProbe
 {
     public static async Task<int> RunAsync(string[] args)
     {
+        var mixed = args.Length > 0 && args[0] == "mixed";
+        if (mixed) args = args[1..];
         var sizes = args.Length > 0 ? args.Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToArray() : [100_000, 1_000_000];
         await using var azurite = await AzuriteProcess.StartAsync(log: Console.Error.WriteLine);
         var prefix = 0;
@@ -30,7 +34,7 @@ internal static class SweepStartProbe
             var storage = services.GetRequiredService<StorageClients>();
             await storage.EnsureCreatedAsync();
             var fill = Stopwatch.StartNew();
-            await FillAsync(services, size);
+            await FillAsync(services, size, mixed);
             fill.Stop();
 
             // Peers in the same run: reading every candidate page alone, and sending as many messages alone (16 at a time).
@@ -122,15 +126,19 @@ internal static class SweepStartProbe
     }
 
     // Candidates in chunks of 10,000 names from one source, 8 chunks at a time (the fill is not what is measured).
-    private static async Task FillAsync(IServiceProvider services, int size)
+    private static async Task FillAsync(IServiceProvider services, int size, bool mixed)
     {
         var parser = services.GetRequiredService<DomainParser>();
         var store = services.GetRequiredService<CandidateStore>();
-        var chunks = Enumerable.Range(0, (size + 9_999) / 10_000);
-        await Parallel.ForEachAsync(chunks, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (chunk, ct) =>
+        var random = new Random(20261205);
+        const string alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+        var order = Enumerable.Range(0, size).ToArray();
+        if (mixed) random.Shuffle(order);
+        var chunks = order.Chunk(10_000).Select(chunk => chunk.Select(i => parser.TryParse(mixed
+            ? string.Create(CultureInfo.InvariantCulture, $"{alphabet[i % 36]}{alphabet[i / 36 % 36]}{alphabet[i / 1296 % 36]}q-cand{i:x7}.example.com")
+            : string.Create(CultureInfo.InvariantCulture, $"cand{i:x7}.example.com")).Name!).ToList());
+        await Parallel.ForEachAsync(chunks, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (names, ct) =>
         {
-            var names = Enumerable.Range(chunk * 10_000, Math.Min(10_000, size - (chunk * 10_000)))
-                .Select(i => parser.TryParse(string.Create(CultureInfo.InvariantCulture, $"cand{i:x7}.example.com")).Name!).ToList();
             await store.AddAsync(names, "feed:bench", ct);
         });
     }

@@ -27,11 +27,7 @@ public sealed class DigestStore(StorageClients storage)
     public async IAsyncEnumerable<(string Domain, string Digest)> StreamAsync(string? after,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var filter = after is null
-            ? TableClient.CreateQueryFilter($"PartitionKey eq {Partition}")
-            : TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and RowKey gt {after}");
-        await foreach (var e in storage.Candidates.QueryAsync<TableEntity>(filter, maxPerPage: PageSize, select: ["RowKey", "Digest"], cancellationToken: cancellationToken)
-            .ConfigureAwait(false))
+        await foreach (var e in KeyOrderStream.ReadAsync(storage.Candidates, Partition, after, PageSize, ["RowKey", "Digest"], cancellationToken).ConfigureAwait(false))
         {
             if (e.GetString("Digest") is { } digest) yield return (e.RowKey, digest);
         }

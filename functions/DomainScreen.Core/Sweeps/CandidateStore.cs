@@ -70,10 +70,7 @@ public sealed class CandidateStore(StorageClients storage, TimeProvider time)
     /// <summary>Every candidate in name order from after <paramref name="after"/>, read a page at a time (bounded memory).</summary>
     public async IAsyncEnumerable<Candidate> StreamAsync(string? after, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var filter = after is null
-            ? TableClient.CreateQueryFilter($"PartitionKey eq {Partition}")
-            : TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and RowKey gt {after}");
-        await foreach (var e in storage.Candidates.QueryAsync<TableEntity>(filter, maxPerPage: PageSize, cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var e in KeyOrderStream.ReadAsync(storage.Candidates, Partition, after, PageSize, null, cancellationToken).ConfigureAwait(false))
         {
             yield return Read(e);
         }

@@ -1,0 +1,103 @@
+using Azure.Core.Pipeline;
+using Azure.Data.Tables;
+using DomainScreen.Core.Domains;
+using DomainScreen.Core.Screening;
+using DomainScreen.Core.Storage;
+using DomainScreen.Core.Sweeps;
+using DomainScreen.Core.Tests.Dns;
+using DomainScreen.Functions.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DomainScreen.Functions.Tests.Sweeps;
+
+/// <summary>
+/// A partition read in key order a page at a time, by first-character windows once it holds more than a page — against
+/// Azurite: every row after the given key, each once, in order, wherever the key falls.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class KeyOrderStreamTests(AzuriteFixture azurite) : IAsyncLifetime
+{
+    private readonly CountingPolicy _reads = new("Candidates", writes: false);
+    private FunctionsHarness _harness = null!;
+
+    // Keys around and inside every window edge: before "0", digits, the gap between "9" and "a" (upper case, ':'), letters,
+    // IDNA names, and after "z".
+    private static readonly string[] Keys =
+    [
+        "-lead", "0", "0a.test", "09.test", "1.test", "9z.test", "9~", ":colon", "Ab.test", "a", "a-b.test", "a.test", "az.test", "b",
+        "m.test", "xn--fiq228c.test", "xn--zz", "y~", "z", "z.test", "zz.test", "{brace", "~tilde",
+    ];
+
+    public async Task InitializeAsync()
+    {
+        _harness = new FunctionsHarness(azurite, new FakeDnsResolver(), configure: s => s.AddSingleton<HttpPipelinePolicy>(_reads));
+        await _harness.InitializeAsync();
+        var table = _harness.Get<StorageClients>().Candidates;
+        await table.SubmitTransactionAsync(Keys.Select(k => new TableTransactionAction(TableTransactionActionType.Add, new TableEntity("stream-test", k))));
+        await table.AddEntityAsync(new TableEntity("stream-tesu", "a.test")); // the next partition: never read
+    }
+
+    public Task DisposeAsync() => _harness.DisposeAsync().AsTask();
+
+    private async Task<List<string>> ReadAsync(string? after, int pageSize)
+    {
+        var keys = new List<string>();
+        await foreach (var row in KeyOrderStream.ReadAsync(_harness.Get<StorageClients>().Candidates, "stream-test", after, pageSize, ["RowKey"], CancellationToken.None))
+        {
+            keys.Add(row.RowKey);
+        }
+        return keys;
+    }
+
+    public static TheoryData<string?> Afters() =>
+    [
+        null, "", "-", "-lead", "0", "05", "09.test", "9", "9z.test", "9~", ":", "A", "Zzz", "a", "a.test", "azz", "b", "c", "xn--", "y~", "z", "z.test",
+        "zz.test", "{", "~tilde", "\uffff",
+    ];
+
+    [Theory]
+    [MemberData(nameof(Afters))]
+    public async Task EveryRowAfterTheKey_ComesOnceAndInOrder_WhenThePartitionOutgrowsThePage(string? after)
+    {
+        var expected = Keys.Where(k => after is null || string.CompareOrdinal(k, after) > 0).Order(StringComparer.Ordinal).ToList();
+
+        Assert.Equal(expected, await ReadAsync(after, pageSize: 4)); // windows after the first page
+        Assert.Equal(expected, await ReadAsync(after, pageSize: 1000)); // one page
+    }
+
+    [Fact]
+    public async Task APartitionThatFitsInAPage_IsOneRequest_AndALargerOneIsReadByWindows()
+    {
+        var before = _reads.Count;
+        Assert.Equal(Keys.Length, (await ReadAsync(null, pageSize: 1000)).Count);
+        Assert.Equal(1, _reads.Count - before);
+
+        before = _reads.Count;
+        Assert.Equal(Keys.Length, (await ReadAsync(null, pageSize: 4)).Count);
+        // The first page (four rows, to "09.test"), then the 36 windows from "0" on, and a second page of the window from
+        // "z" (five rows).
+        Assert.Equal(1 + 36 + 1, _reads.Count - before);
+    }
+
+    [Fact]
+    public async Task TheSweepsStreams_ReadEveryCandidateAndDigestOfALargeTable_InNameOrder()
+    {
+        // More than a page (1,000) of names over every first character, so both streams go past their first page.
+        var parser = _harness.Get<DomainParser>();
+        const string firsts = "0123456789abcdefghijklmnopqrstuvwxyz";
+        var names = Enumerable.Range(0, 1_300).Select(i => $"{firsts[i * 7 % firsts.Length]}{i:D4}.test").ToList();
+        await _harness.Get<CandidateStore>().AddAsync(names.Select(n => parser.Parse(n)), "test", CancellationToken.None);
+        await _harness.Get<DigestStore>().SetManyAsync(names.Where((_, i) => i % 3 == 0).Select(n => (n, "d-" + n)).ToList(), _harness.Time.GetUtcNow(),
+            CancellationToken.None);
+        var ordered = names.Order(StringComparer.Ordinal).ToList();
+        var after = ordered[400];
+
+        var candidates = new List<string>();
+        await foreach (var c in _harness.Get<CandidateStore>().StreamAsync(after, CancellationToken.None)) candidates.Add(c.Domain);
+        var digests = new List<(string, string)>();
+        await foreach (var d in _harness.Get<DigestStore>().StreamAsync(null, CancellationToken.None)) digests.Add(d);
+
+        Assert.Equal(ordered.Skip(401), candidates);
+        Assert.Equal(names.Where((_, i) => i % 3 == 0).Order(StringComparer.Ordinal).Select(n => (n, "d-" + n)), digests);
+    }
+}
