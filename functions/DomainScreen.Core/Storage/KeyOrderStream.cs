@@ -9,8 +9,8 @@ namespace DomainScreen.Core.Storage;
 /// (<c>RowKey ge 'a' and RowKey lt 'b'</c>, …), consecutive windows covering every possible key. Table Storage pages
 /// a range the same either way; the storage emulator (Azurite) does not: it filters every row of the table and sorts
 /// every row the filter matched before it takes a page, so paging 100,000 names in one range sorted 5 million rows
-/// (100 pages × the rest of the partition, 7.4 s of the emulator's one thread, and quadratic in the partition's size) where
-/// windows sort each row about once.
+/// (100 pages × the rest of the partition, quadratic in the partition's size): 21–31 s of the emulator's one thread for
+/// names added in random order, 5–8 s by windows (docs/benchmarks.md, "Thirtieth session").
 /// </summary>
 internal static class KeyOrderStream
 {
