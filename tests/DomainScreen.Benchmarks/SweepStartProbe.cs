@@ -14,7 +14,7 @@ namespace DomainScreen.Benchmarks;
 /// <summary>
 /// <c>dotnet run -c Release -- sweepstart [mixed] [candidates…]</c>: a sweep start over N candidates in Azurite (in memory),
 /// with nothing consuming the queue, for each N given (default 100000 1000000). The names are <c>cand{i}.example.com</c>
-/// added in name order (a zone file's shape); with <c>mixed</c> each starts with four random characters and they are added
+/// added in name order (a zone file's shape); with <c>mixed</c> each starts with three characters spread over letters and digits (then "q-") and they are added
 /// in random order (the shape of names from certificate logs and lookalike scans). Prints the time to queue every batch,
 /// batches/s, and this process's managed heap and working set sampled while it queued: they must not grow with N
 /// (candidates are streamed a page at a time; the cursor is stored as batches go).
