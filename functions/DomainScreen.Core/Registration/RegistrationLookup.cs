@@ -26,7 +26,8 @@ public sealed class RegistrationLookup(
 {
     private static readonly RegistrationEvidence Absent = new() { Domain = "", Source = "none", Outcome = "absent" };
     private readonly ConcurrentDictionary<string, Lazy<Task<RegistrationEvidence>>> _inFlight = new(StringComparer.Ordinal);
-    private readonly Microsoft.Extensions.Caching.Memory.MemoryCache _memory = new(new Microsoft.Extensions.Caching.Memory.MemoryCacheOptions { SizeLimit = 20_000 });
+    internal const int MemoryEntries = 20_000;
+    private readonly Microsoft.Extensions.Caching.Memory.MemoryCache _memory = new(new Microsoft.Extensions.Caching.Memory.MemoryCacheOptions { SizeLimit = MemoryEntries });
     private readonly ConcurrentQueue<RegistrationEvidence> _unsaved = new();
     private readonly ConcurrentDictionary<string, RateLimiter> _limiters = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _queuedUntil = new(StringComparer.Ordinal);
@@ -79,12 +80,21 @@ public sealed class RegistrationLookup(
     private bool Fresh(RegistrationEvidence e) =>
         time.GetUtcNow() - e.FetchedAt < TimeSpan.FromHours(_o.CacheHours) && e.Outcome != RegistrationOutcomes.RateLimited;
 
-    private void Remember(string domain, RegistrationEvidence evidence, TimeSpan? ttl = null) =>
+    /// <summary>
+    /// A full <see cref="MemoryCache"/> does not make room for a new entry: it drops the entry and compacts in the
+    /// background. In a sweep of more names than it holds, that dropped the "not stored" marks a batch's prefetch had just
+    /// set, and each of those screens read the store again (12–14 thousand point reads in a 100k sweep, none in a 10k).
+    /// So room is made first: the least recently used quarter goes once the cache is nearly full.
+    /// </summary>
+    private void Remember(string domain, RegistrationEvidence evidence, TimeSpan? ttl = null)
+    {
+        if (_memory.Count >= MemoryEntries - MemoryEntries / 20) _memory.Compact(0.25);
         _memory.Set(domain, evidence, new Microsoft.Extensions.Caching.Memory.MemoryCacheEntryOptions
         {
             Size = 1,
             AbsoluteExpirationRelativeToNow = ttl ?? TimeSpan.FromHours(Math.Max(1, Math.Min(_o.CacheHours, 24))),
         });
+    }
 
     // Not tied to one caller's token: other screens of the same domain may be waiting on it.
     private async Task<RegistrationEvidence> LookupUncachedAsync(string domain, string suffix)

@@ -326,6 +326,41 @@ public sealed class LabEvidenceTests(LocalWorldFixture world)
         public Task SetManyAsync(IReadOnlyCollection<RegistrationEvidence> evidence, CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
+    /// <summary>A store with nothing in it that counts the reads of one domain (a screen's own read, not a batch's prefetch).</summary>
+    private sealed class CountingEmptyCache : IRegistrationCache
+    {
+        private int _singleReads;
+
+        public int SingleReads => Volatile.Read(ref _singleReads);
+
+        public Task<IReadOnlyList<RegistrationEvidence>> GetManyAsync(IReadOnlyCollection<string> domains, CancellationToken cancellationToken)
+        {
+            if (domains.Count == 1) Interlocked.Increment(ref _singleReads);
+            return Task.FromResult<IReadOnlyList<RegistrationEvidence>>([]);
+        }
+
+        public Task SetManyAsync(IReadOnlyCollection<RegistrationEvidence> evidence, CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task Registration_PrefetchedAsNotStored_IsNotReadAgain_WhenTheLookupsMemoryIsFull()
+    {
+        var services = world.App.Services;
+        var cache = new CountingEmptyCache();
+        using var lookup = ActivatorUtilities.CreateInstance<RegistrationLookup>(services, (IRegistrationCache)cache);
+        // Earlier batches of a long sweep: as many registrable domains as the lookup keeps in memory.
+        foreach (var chunk in Enumerable.Range(0, RegistrationLookup.MemoryEntries).Chunk(50))
+        {
+            await lookup.PrefetchAsync(chunk.Select(i => $"earlier-{i}.test"), CancellationToken.None);
+        }
+        await lookup.PrefetchAsync(["faceswap-studio.test", "news-daily.test"], CancellationToken.None);
+
+        var evidence = await lookup.LookupAsync(services.GetRequiredService<DomainParser>().Parse("faceswap-studio.test"), CancellationToken.None);
+
+        Assert.Equal(0, cache.SingleReads); // the prefetch's "not stored" mark was kept: straight to RDAP
+        Assert.Equal(("faceswap-studio.test", "rdap"), (evidence.Domain, evidence.Source));
+    }
+
     [Fact]
     public async Task Registration_StillQueuedAfterTheRestOfTheEvidence_DoesNotHoldTheScreen()
     {
