@@ -29,6 +29,7 @@ public sealed class RegistrationLookup(
     internal const int MemoryEntries = 20_000;
     private readonly Microsoft.Extensions.Caching.Memory.MemoryCache _memory = new(new Microsoft.Extensions.Caching.Memory.MemoryCacheOptions { SizeLimit = MemoryEntries });
     private readonly ConcurrentQueue<RegistrationEvidence> _unsaved = new();
+    private int _compacting;
     private readonly ConcurrentDictionary<string, RateLimiter> _limiters = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _queuedUntil = new(StringComparer.Ordinal);
     private readonly RegistrationOptions _o = options.Value;
@@ -88,7 +89,19 @@ public sealed class RegistrationLookup(
     /// </summary>
     private void Remember(string domain, RegistrationEvidence evidence, TimeSpan? ttl = null)
     {
-        if (_memory.Count >= MemoryEntries - MemoryEntries / 20) _memory.Compact(0.25);
+        // One compaction at a time (screens remember concurrently; several at once would empty the cache); the 5 % left
+        // free takes the entries added meanwhile.
+        if (_memory.Count >= MemoryEntries - MemoryEntries / 20 && Interlocked.Exchange(ref _compacting, 1) == 0)
+        {
+            try
+            {
+                _memory.Compact(0.25);
+            }
+            finally
+            {
+                Volatile.Write(ref _compacting, 0);
+            }
+        }
         _memory.Set(domain, evidence, new Microsoft.Extensions.Caching.Memory.MemoryCacheEntryOptions
         {
             Size = 1,
