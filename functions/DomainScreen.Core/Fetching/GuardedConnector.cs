@@ -33,7 +33,8 @@ public sealed class GuardedConnector(IDnsResolver resolver, IOptions<FetchOption
     // Endpoints that just refused a TCP connection (nothing listening): shared hosting puts thousands of sites on
     // one address, so an https attempt against a closed port 443 is answered from here instead of by a failed
     // connect and its exception.
-    private readonly MemoryCache _refused = new(new MemoryCacheOptions { SizeLimit = 100_000, ExpirationScanFrequency = ExpiredScan });
+    private const int Entries = 100_000;
+    private readonly MemoryCache _refused = new(new MemoryCacheOptions { SizeLimit = Entries, ExpirationScanFrequency = ExpiredScan });
 
     /// <summary>
     /// How often the two caches drop expired entries (MemoryCache's default is a minute: with 30 s entries a sweep at
@@ -56,7 +57,7 @@ public sealed class GuardedConnector(IDnsResolver resolver, IOptions<FetchOption
 
     // Recent resolutions by host (see FetchOptions.ResolutionMemorySeconds): the addresses, not the decision, so
     // every connect still runs them through the guard.
-    private readonly MemoryCache _resolved = new(new MemoryCacheOptions { SizeLimit = 100_000, ExpirationScanFrequency = ExpiredScan });
+    private readonly MemoryCache _resolved = new(new MemoryCacheOptions { SizeLimit = Entries, ExpirationScanFrequency = ExpiredScan });
 
     public void Dispose()
     {
@@ -111,7 +112,7 @@ public sealed class GuardedConnector(IDnsResolver resolver, IOptions<FetchOption
                 last = ex;
                 if (ex is SocketException { SocketErrorCode: SocketError.ConnectionRefused })
                 {
-                    _refused.Set(new IPEndPoint(address, port), true, new MemoryCacheEntryOptions
+                    _refused.SetMakingRoom(Entries, new IPEndPoint(address, port), true, new MemoryCacheEntryOptions
                     {
                         Size = 1,
                         AbsoluteExpirationRelativeToNow = RefusalMemory,
@@ -135,7 +136,7 @@ public sealed class GuardedConnector(IDnsResolver resolver, IOptions<FetchOption
             .ToArray();
         if (memory > 0 && RememberFor(a.Result, aaaa.Result, memory) is { } lifetime)
         {
-            _resolved.Set(host, addresses, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = lifetime });
+            _resolved.SetMakingRoom(Entries, host, addresses, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = lifetime });
         }
         return addresses;
     }

@@ -11,7 +11,8 @@ namespace DomainScreen.Core.Fetching;
 /// </summary>
 public sealed class TlsObservations : IDisposable
 {
-    private readonly MemoryCache _seen = new(new MemoryCacheOptions { SizeLimit = 50_000 });
+    private const int Entries = 50_000;
+    private readonly MemoryCache _seen = new(new MemoryCacheOptions { SizeLimit = Entries });
     private static readonly TimeSpan Keep = TimeSpan.FromMinutes(10);
 
     /// <summary>For <see cref="SslClientAuthenticationOptions.RemoteCertificateValidationCallback"/>.</summary>
@@ -39,7 +40,7 @@ public sealed class TlsObservations : IDisposable
             chainErrors,
             Convert.ToHexStringLower(SHA256.HashData(cert.RawData)),
             null);
-        _seen.Set(host, evidence, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = Keep });
+        _seen.SetMakingRoom(Entries, host, evidence, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = Keep });
         return true;
     }
 

@@ -29,7 +29,6 @@ public sealed class RegistrationLookup(
     internal const int MemoryEntries = 20_000;
     private readonly Microsoft.Extensions.Caching.Memory.MemoryCache _memory = new(new Microsoft.Extensions.Caching.Memory.MemoryCacheOptions { SizeLimit = MemoryEntries });
     private readonly ConcurrentQueue<RegistrationEvidence> _unsaved = new();
-    private int _compacting;
     private readonly ConcurrentDictionary<string, RateLimiter> _limiters = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _queuedUntil = new(StringComparer.Ordinal);
     private readonly RegistrationOptions _o = options.Value;
@@ -82,32 +81,15 @@ public sealed class RegistrationLookup(
         time.GetUtcNow() - e.FetchedAt < TimeSpan.FromHours(_o.CacheHours) && e.Outcome != RegistrationOutcomes.RateLimited;
 
     /// <summary>
-    /// A full <see cref="MemoryCache"/> does not make room for a new entry: it drops the entry and compacts in the
-    /// background. In a sweep of more names than it holds, that dropped the "not stored" marks a batch's prefetch had just
-    /// set, and each of those screens read the store again (12–14 thousand point reads in a 100k sweep, none in a 10k).
-    /// So room is made first: the least recently used quarter goes once the cache is nearly full.
+    /// Made room for (<see cref="MemoryCacheRoom"/>): a full cache dropped the "not stored" marks a batch's prefetch had
+    /// just set, and each of those screens read the store again (12–14 thousand point reads in a 100k sweep, none in a 10k).
     /// </summary>
-    private void Remember(string domain, RegistrationEvidence evidence, TimeSpan? ttl = null)
-    {
-        // One compaction at a time (screens remember concurrently; several at once would empty the cache); the 5 % left
-        // free takes the entries added meanwhile.
-        if (_memory.Count >= MemoryEntries - MemoryEntries / 20 && Interlocked.Exchange(ref _compacting, 1) == 0)
-        {
-            try
-            {
-                _memory.Compact(0.25);
-            }
-            finally
-            {
-                Volatile.Write(ref _compacting, 0);
-            }
-        }
-        _memory.Set(domain, evidence, new Microsoft.Extensions.Caching.Memory.MemoryCacheEntryOptions
+    private void Remember(string domain, RegistrationEvidence evidence, TimeSpan? ttl = null) =>
+        _memory.SetMakingRoom(MemoryEntries, domain, evidence, new Microsoft.Extensions.Caching.Memory.MemoryCacheEntryOptions
         {
             Size = 1,
             AbsoluteExpirationRelativeToNow = ttl ?? TimeSpan.FromHours(Math.Max(1, Math.Min(_o.CacheHours, 24))),
         });
-    }
 
     // Not tied to one caller's token: other screens of the same domain may be waiting on it.
     private async Task<RegistrationEvidence> LookupUncachedAsync(string domain, string suffix)

@@ -13,7 +13,8 @@ namespace DomainScreen.Core.Storage;
 public sealed class EvidenceStore(StorageClients storage) : IDisposable
 {
     // Hashes this process stored recently: a page seen again (parking pages, shared templates) costs no request.
-    private readonly Microsoft.Extensions.Caching.Memory.MemoryCache _stored = new(new Microsoft.Extensions.Caching.Memory.MemoryCacheOptions { SizeLimit = 20_000 });
+    private const int StoredEntries = 20_000;
+    private readonly Microsoft.Extensions.Caching.Memory.MemoryCache _stored = new(new Microsoft.Extensions.Caching.Memory.MemoryCacheOptions { SizeLimit = StoredEntries });
 
     // Uploads under way: 250 screens that meet the same parking page at once make one upload, not 250 (249 of which
     // would each end in a 409 and an exception).
@@ -87,6 +88,6 @@ public sealed class EvidenceStore(StorageClients storage) : IDisposable
         {
             // Content-addressed: already stored by an earlier screen.
         }
-        _stored.Set(sha256, true, new Microsoft.Extensions.Caching.Memory.MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = TimeSpan.FromHours(12) });
+        _stored.SetMakingRoom(StoredEntries, sha256, true, new Microsoft.Extensions.Caching.Memory.MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = TimeSpan.FromHours(12) });
     }
 }
