@@ -102,6 +102,8 @@ public static class SweepHarness
         var parsed = names.Select(n => parser.TryParse(n).Name).OfType<DomainName>().ToList();
         Console.Error.WriteLine($"Loading {parsed.Count} candidates...");
         await app.Services.GetRequiredService<CandidateStore>().AddAsync(parsed, "bench", CancellationToken.None);
+        Console.Error.WriteLine(FormattableString.Invariant(
+            $"Loaded: RSS {RssMb(Environment.ProcessId, "VmRSS:")} MB, peak {PeakRssMb(Environment.ProcessId)} MB, GC committed {GC.GetGCMemoryInfo().TotalCommittedBytes / 1e6:F1} MB, heap {GC.GetGCMemoryInfo().HeapSizeBytes / 1e6:F1} MB"));
 
         // --repeat 2: the same candidates swept again with the stored results in place (the nightly case: most
         // results unchanged), each pass reported on its own.
