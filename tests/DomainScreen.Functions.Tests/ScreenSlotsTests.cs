@@ -176,6 +176,71 @@ public sealed class SlowLaneTests(AzuriteFixture azurite) : GatedScreensTest(azu
 }
 
 /// <summary>
+/// A screen that moves to the slow lane gives its place in the message back (Screening:Parallelism counts the main lane
+/// only): a message whose names all hang on one slow provider starts every name within the lane's bound instead of
+/// four at a time (Parallelism 4 here), each four waiting out their fetch budget.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class SlowLanePlacesTests(AzuriteFixture azurite) : GatedScreensTest(azurite, maxSlowScreens: 8)
+{
+    [Fact]
+    public async Task AMessagesSlowScreens_GiveTheirPlacesToItsOtherNames()
+    {
+        await Harness.Storage.EnsureCreatedAsync();
+        var processor = Harness.Get<ScreenBatchProcessor>();
+        var slots = Harness.Get<ScreenSlots>();
+        var domains = string.Join(",", Enumerable.Range(0, 7).Select(i => $"\"s{i}.slots6.test\""));
+        var batch = processor.ProcessAsync($$"""{"v":1,"requestId":"places-1","source":"sweep","runId":"places","domains":[{{domains}}],"requestedAt":"2026-12-01T10:00:00Z"}""",
+            CancellationToken.None);
+
+        // Every host is held at DNS until released. Move the clock past SlowScreenSeconds until all seven wait at once
+        // (they can only if the screens that moved to the slow lane let the message start more); the guard fails the
+        // test instead of hanging.
+        var guard = Task.Delay(TimeSpan.FromSeconds(30));
+        int waiting, slow;
+        try
+        {
+            while (Dns.WaitingNow < 7 && !guard.IsCompleted && !batch.IsCompleted)
+            {
+                Harness.Time.Advance(TimeSpan.FromSeconds(1));
+                await Task.Delay(10);
+            }
+            (waiting, slow) = (Dns.WaitingNow, slots.SlowInUse);
+        }
+        finally
+        {
+            await Dns.ReleaseUntilAsync(batch);
+        }
+        Assert.Equal(7, waiting);
+        Assert.InRange(slow, 5, 7); // at most two screens in the main lane (MaxConcurrentScreens 2)
+
+        var results = await batch.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(7, results.Count);
+        Assert.Equal((0, 0), (slots.InUse, slots.SlowInUse));
+    }
+
+    [Fact]
+    public async Task AMessageCancelledWhileItsNamesWait_FailsAsCancelled_AndGivesEverySlotBack()
+    {
+        await Harness.Storage.EnsureCreatedAsync();
+        var processor = Harness.Get<ScreenBatchProcessor>();
+        var slots = Harness.Get<ScreenSlots>();
+        var domains = string.Join(",", Enumerable.Range(0, 7).Select(i => $"\"s{i}.slots5.test\""));
+        using var cancel = new CancellationTokenSource();
+        var batch = processor.ProcessAsync($$"""{"v":1,"requestId":"places-2","source":"sweep","runId":"places","domains":[{{domains}}],"requestedAt":"2026-12-01T10:00:00Z"}""",
+            cancel.Token);
+        // Two names hold both slots at DNS, two more wait for a slot, three have not started: cancelled then, the message
+        // must fail (and be delivered again), not return the names it screened.
+        Assert.True(await Dns.Arrivals.WaitAsync(TimeSpan.FromMinutes(1)) && await Dns.Arrivals.WaitAsync(TimeSpan.FromMinutes(1)));
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => batch.WaitAsync(TimeSpan.FromMinutes(1)));
+        Assert.Equal((0, 0), (slots.InUse, slots.SlowInUse));
+        Assert.Null(await Harness.Get<ResultStore>().GetLatestAsync("s6.slots5.test", CancellationToken.None));
+    }
+}
+
+/// <summary>
 /// A result is stored as soon as its screen ends, not when the message's slowest screen does; the message's digests
 /// follow all its results (a digest never claims a result that is not stored).
 /// </summary>

@@ -17,7 +17,10 @@ public sealed class ScreeningOptions
     [Range(1, 200)]
     public int DomainsPerMessage { get; set; } = 50;
 
-    /// <summary>Domains of one message screened at the same time. Default 16.</summary>
+    /// <summary>
+    /// Domains of one message screened at the same time in the main lane. Default 16. A screen that moves to the slow
+    /// lane (<see cref="SlowScreenSeconds"/>) gives its place back, so slow hosts of one message do not hold the rest.
+    /// </summary>
     [Range(1, 256)]
     public int Parallelism { get; set; } = 16;
 
