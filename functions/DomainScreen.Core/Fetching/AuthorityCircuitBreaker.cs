@@ -22,7 +22,8 @@ internal sealed class AuthorityCircuitBreaker : IDisposable
         public DateTimeOffset OpenUntil;
     }
 
-    private readonly MemoryCache _states = new(new MemoryCacheOptions { SizeLimit = 20_000 });
+    internal const int Entries = 20_000;
+    private readonly MemoryCache _states = new(new MemoryCacheOptions { SizeLimit = Entries });
     private readonly TimeProvider _time;
 
     public AuthorityCircuitBreaker(TimeProvider time) => _time = time;
@@ -36,12 +37,14 @@ internal sealed class AuthorityCircuitBreaker : IDisposable
     public void Failed(string authority)
     {
         var now = _time.GetUtcNow();
-        var state = _states.GetOrCreate(authority, e =>
+        // Made room for (MemoryCacheRoom): GetOrCreate on a full cache hands back a state it does not keep, so once
+        // 20,000 authorities had failed within two minutes a new one's failures were never counted and its circuit never
+        // opened. (Two first failures of one authority at the same moment may each start a state; one count is lost.)
+        if (!_states.TryGetValue(authority, out State? state) || state is null)
         {
-            e.Size = 1;
-            e.SlidingExpiration = TimeSpan.FromMinutes(2);
-            return new State { WindowStart = now };
-        })!;
+            state = new State { WindowStart = now };
+            _states.SetMakingRoom(Entries, authority, state, new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = TimeSpan.FromMinutes(2) });
+        }
         lock (state)
         {
             if (now - state.WindowStart > Window)

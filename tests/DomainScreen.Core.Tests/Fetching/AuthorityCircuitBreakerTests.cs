@@ -42,4 +42,17 @@ public sealed class AuthorityCircuitBreakerTests
         await Assert.ThrowsAsync<HttpRequestException>(() => deadClient.GetAsync(new Uri("http://dead.example.com/")));
         Assert.Equal(AuthorityCircuitBreaker.FailureThreshold + 1, dead.Sent);
     }
+
+    [Fact]
+    public void ANewAuthoritysFailures_AreCounted_WhenTheBreakersMemoryIsFull()
+    {
+        var time = new FakeTimeProvider();
+        using var breaker = new AuthorityCircuitBreaker(time);
+        // A long sweep's worth of authorities that each failed once, recently: the memory is full.
+        for (var i = 0; i < AuthorityCircuitBreaker.Entries; i++) breaker.Failed($"dead-{i}.example:80");
+
+        for (var i = 0; i < AuthorityCircuitBreaker.FailureThreshold; i++) breaker.Failed("new-dead.example:80");
+
+        Assert.True(breaker.IsOpen("new-dead.example:80"));
+    }
 }
