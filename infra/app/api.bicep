@@ -92,6 +92,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Fetching__MaxBodyBytes: '2097152'
     Screening__DomainsPerMessage: '50'
     Screening__Parallelism: '16'
+    Screening__SubmissionParallelism: '50'
     Registration__BootstrapUrl: 'https://data.iana.org/rdap/dns.json'
     Registration__RequestsPerSecondPerServer: '2'
     Catalog__Container: 'catalog'

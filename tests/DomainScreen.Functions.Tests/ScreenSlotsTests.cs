@@ -220,6 +220,33 @@ public sealed class SlowLanePlacesTests(AzuriteFixture azurite) : GatedScreensTe
     }
 
     [Fact]
+    public async Task ASubmissionMessage_StartsEveryNameAtOnce_WithinTheProcessSlots()
+    {
+        await Harness.Storage.EnsureCreatedAsync();
+        var processor = Harness.Get<ScreenBatchProcessor>();
+        var slots = Harness.Get<ScreenSlots>();
+        var domains = string.Join(",", Enumerable.Range(0, 7).Select(i => $"\"s{i}.slots4.test\""));
+        var batch = processor.ProcessAsync($$"""{"v":1,"requestId":"places-3","source":"submission","runId":"places","domains":[{{domains}}],"requestedAt":"2026-12-01T10:00:00Z"}""",
+            CancellationToken.None);
+
+        // Screening:SubmissionParallelism (default 50), not Parallelism (4 here): two names hold both slots at DNS and
+        // the other five wait for a slot, all started. The clock does not move, so none reaches the slow lane.
+        var guard = Task.Delay(TimeSpan.FromSeconds(30)); // failure guard only
+        int inUse, waiting;
+        try
+        {
+            while ((slots.InUse < 2 || slots.Waiting < 5) && !guard.IsCompleted && !batch.IsCompleted) await Task.Delay(10);
+            (inUse, waiting) = (slots.InUse, slots.Waiting);
+        }
+        finally
+        {
+            await Dns.ReleaseUntilAsync(batch);
+        }
+        Assert.Equal((2, 5), (inUse, waiting));
+        Assert.Equal(7, (await batch.WaitAsync(TimeSpan.FromSeconds(5))).Count);
+    }
+
+    [Fact]
     public async Task AMessageCancelledWhileItsNamesWait_FailsAsCancelled_AndGivesEverySlotBack()
     {
         await Harness.Storage.EnsureCreatedAsync();

@@ -94,12 +94,13 @@ public sealed class ScreenBatchProcessor(
         // a 30k first sweep against the emulator fell from ≈ 240 to 170–210 domains/s with ≈ 750 writes open at once)
         // and writes the results that wait meanwhile together; all are awaited below, before the digests.
         var saves = new List<Task>(names.Count);
-        // The message's places (Screening:Parallelism) are held by screens in the main lane only: a screen that moves
-        // to the slow lane gives its place back with its slot, so a message whose names share one slow provider
-        // (names in name order often do) goes on starting its other names instead of waiting 16 at a time for their
-        // fetch budgets (a 10k submission with its 2 % slow hosts in four messages took 81 s instead of 29).
+        // The message's places (Screening:Parallelism; SubmissionParallelism for an analyst's submission) are held by
+        // screens in the main lane only: a screen that moves to the slow lane gives its place back with its slot, so a
+        // message whose names share one slow provider (names in name order often do) goes on starting its other names
+        // instead of waiting 16 at a time for their fetch budgets (a 10k submission with its 2 % slow hosts in four
+        // messages took 78 s, against 31 s where they were spread).
         // The slow lane's own bound (Screening:MaxSlowScreens) is process-wide.
-        using var places = new SemaphoreSlim(options.Value.Parallelism);
+        using var places = new SemaphoreSlim(request.Source == ScreenRequest.SubmissionSource ? options.Value.SubmissionParallelism : options.Value.Parallelism);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         async Task ScreenOneAsync(int i, CancellationToken ct)
         {
