@@ -28,8 +28,8 @@ public sealed class ScreeningOptions
     /// <see cref="Parallelism"/> for an analyst's submission: default 50, a whole message at once (within
     /// <see cref="MaxConcurrentScreens"/>). An analyst waits for a submission, and its names often come in runs of one
     /// provider's domains: when those are slow, 16 at a time entered the slow lane only 3 s apart per group (a 10,000-name
-    /// submission with its 2 % slow hosts together: 228–246 domains/s at 16, 307 at 50; no difference where slow hosts are
-    /// spread). Sweeps keep <see cref="Parallelism"/>.
+    /// submission with its 2 % slow hosts together: 228–246 domains/s at 16, 275–307 at 50; with them spread 306.7 at 50
+    /// against 312.6 at 16 — docs/benchmarks.md). Sweeps keep <see cref="Parallelism"/> (50 measured slower for them).
     /// </summary>
     [Range(1, 500)]
     public int SubmissionParallelism { get; set; } = 50;
