@@ -183,15 +183,24 @@ public sealed class SlowLaneTests(AzuriteFixture azurite) : GatedScreensTest(azu
 [Collection(AzuriteCollection.Name)]
 public sealed class SlowLanePlacesTests(AzuriteFixture azurite) : GatedScreensTest(azurite, maxSlowScreens: 8)
 {
+    private ScreenSlots Slots => Harness.Get<ScreenSlots>();
+
+    /// <summary>Starts one message of seven held names s0…s6 in <paramref name="zone"/>.</summary>
+    private async Task<Task<IReadOnlyList<ScreeningResult>>> StartSevenAsync(string requestId, string source, string zone,
+        CancellationToken cancellationToken = default)
+    {
+        await Harness.Storage.EnsureCreatedAsync();
+        var domains = string.Join(",", Enumerable.Range(0, 7).Select(i => $"\"s{i}.{zone}.test\""));
+        return Harness.Get<ScreenBatchProcessor>().ProcessAsync(
+            $$"""{"v":1,"requestId":"{{requestId}}","source":"{{source}}","runId":"places","domains":[{{domains}}],"requestedAt":"2026-12-01T10:00:00Z"}""",
+            cancellationToken);
+    }
+
     [Fact]
     public async Task AMessagesSlowScreens_GiveTheirPlacesToItsOtherNames()
     {
-        await Harness.Storage.EnsureCreatedAsync();
-        var processor = Harness.Get<ScreenBatchProcessor>();
-        var slots = Harness.Get<ScreenSlots>();
-        var domains = string.Join(",", Enumerable.Range(0, 7).Select(i => $"\"s{i}.slots6.test\""));
-        var batch = processor.ProcessAsync($$"""{"v":1,"requestId":"places-1","source":"sweep","runId":"places","domains":[{{domains}}],"requestedAt":"2026-12-01T10:00:00Z"}""",
-            CancellationToken.None);
+        var slots = Slots;
+        var batch = await StartSevenAsync("places-1", "sweep", "slots6");
 
         // Every host is held at DNS until released. Move the clock past SlowScreenSeconds until all seven wait at once
         // (they can only if the screens that moved to the slow lane let the message start more); the guard fails the
@@ -222,12 +231,8 @@ public sealed class SlowLanePlacesTests(AzuriteFixture azurite) : GatedScreensTe
     [Fact]
     public async Task ASubmissionMessage_StartsEveryNameAtOnce_WithinTheProcessSlots()
     {
-        await Harness.Storage.EnsureCreatedAsync();
-        var processor = Harness.Get<ScreenBatchProcessor>();
-        var slots = Harness.Get<ScreenSlots>();
-        var domains = string.Join(",", Enumerable.Range(0, 7).Select(i => $"\"s{i}.slots4.test\""));
-        var batch = processor.ProcessAsync($$"""{"v":1,"requestId":"places-3","source":"submission","runId":"places","domains":[{{domains}}],"requestedAt":"2026-12-01T10:00:00Z"}""",
-            CancellationToken.None);
+        var slots = Slots;
+        var batch = await StartSevenAsync("places-3", "submission", "slots4");
 
         // Screening:SubmissionParallelism (default 50), not Parallelism (4 here): two names hold both slots at DNS and
         // the other five wait for a slot, all started. The clock does not move, so none reaches the slow lane.
@@ -249,13 +254,9 @@ public sealed class SlowLanePlacesTests(AzuriteFixture azurite) : GatedScreensTe
     [Fact]
     public async Task AMessageCancelledWhileItsNamesWait_FailsAsCancelled_AndGivesEverySlotBack()
     {
-        await Harness.Storage.EnsureCreatedAsync();
-        var processor = Harness.Get<ScreenBatchProcessor>();
-        var slots = Harness.Get<ScreenSlots>();
-        var domains = string.Join(",", Enumerable.Range(0, 7).Select(i => $"\"s{i}.slots5.test\""));
+        var slots = Slots;
         using var cancel = new CancellationTokenSource();
-        var batch = processor.ProcessAsync($$"""{"v":1,"requestId":"places-2","source":"sweep","runId":"places","domains":[{{domains}}],"requestedAt":"2026-12-01T10:00:00Z"}""",
-            cancel.Token);
+        var batch = await StartSevenAsync("places-2", "sweep", "slots5", cancel.Token);
         // Two names hold both slots at DNS, two more wait for a slot, three have not started: cancelled then, the message
         // must fail (and be delivered again), not return the names it screened.
         Assert.True(await Dns.Arrivals.WaitAsync(TimeSpan.FromMinutes(1)) && await Dns.Arrivals.WaitAsync(TimeSpan.FromMinutes(1)));

@@ -107,11 +107,51 @@ public sealed class ScreenBatchProcessor(
             var holdsPlace = true;
             try
             {
-                await ScreenAndKeepAsync(i, ct, () =>
+                ScreeningResult result;
+                await slots.WaitAsync(ticket, ct).ConfigureAwait(false);
+                // The screen's bodies count against the page-memory budget until they are let go below.
+                using var memory = pageMemory.Open();
+                var slow = false;
+                try
                 {
-                    holdsPlace = false;
-                    places.Release();
-                }).ConfigureAwait(false);
+                    var screening = screener.ScreenAsync(names[i], request, snapshot, ct, memory);
+                    slow = await MovedToSlowLaneAsync(screening, ct).ConfigureAwait(false);
+                    if (slow)
+                    {
+                        // The message's place goes back with the slot (the slow lane has its own bound).
+                        holdsPlace = false;
+                        places.Release();
+                    }
+                    result = await screening.ConfigureAwait(false);
+                }
+                finally
+                {
+                    if (slow) slots.ReleaseSlow();
+                    else slots.Release();
+                }
+                digest[i] = ResultDigest.Of(result);
+                unchangedAt[i] = request.Known?.GetValueOrDefault(result.Domain) == digest[i];
+                // A changed result's evidence is stored now, while the message's other screens run, and then the page
+                // text and bytes are let go: until the batch is written a message holds results of a few KB, not every
+                // page it fetched (up to MaxBodyBytes each), so memory does not grow with how long the writes wait.
+                // Blobs are content-addressed, so storing them before the digests and results is safe to repeat.
+                if (result.Fetch is { } fetch)
+                {
+                    if (!unchangedAt[i]) await evidence.SaveAsync(fetch, ct).ConfigureAwait(false);
+                    result = result with { Fetch = fetch.WithoutContent() };
+                }
+                if (!unchangedAt[i])
+                {
+                    // The message's token, not the loop's: the write outlives this iteration. The store serializes the
+                    // result before it returns, so the whole result need not be kept for it.
+                    var save = results.SaveAsync(result, request.RequestedAt, cancellationToken);
+                    lock (saves) saves.Add(save);
+                }
+                // Until the batch is handed over — after its slowest screen and its writes — it keeps only what its
+                // consumers read: with 32 + 224 messages of 50 names in flight, whole results were most of a sweep's
+                // live heap.
+                // An unchanged result adds to nothing (ScreenedBatch.Unchanged): it is always abridged.
+                screened[i] = !unchangedAt[i] && NeedsWhole(result) ? result : result.Abridged();
             }
             catch
             {
@@ -140,48 +180,6 @@ public sealed class ScreenBatchProcessor(
                 // A failed screen's exception, not the cancellation it caused, is the one that surfaces.
                 await Task.WhenAll(started).ConfigureAwait(false);
             }
-        }
-        async Task ScreenAndKeepAsync(int i, CancellationToken ct, Action movedToSlowLane)
-        {
-            ScreeningResult result;
-            await slots.WaitAsync(ticket, ct).ConfigureAwait(false);
-            // The screen's bodies count against the page-memory budget until they are let go below.
-            using var memory = pageMemory.Open();
-            var slow = false;
-            try
-            {
-                var screening = screener.ScreenAsync(names[i], request, snapshot, ct, memory);
-                slow = await MovedToSlowLaneAsync(screening, ct).ConfigureAwait(false);
-                if (slow) movedToSlowLane();
-                result = await screening.ConfigureAwait(false);
-            }
-            finally
-            {
-                if (slow) slots.ReleaseSlow();
-                else slots.Release();
-            }
-            digest[i] = ResultDigest.Of(result);
-            unchangedAt[i] = request.Known?.GetValueOrDefault(result.Domain) == digest[i];
-            // A changed result's evidence is stored now, while the message's other screens run, and then the page text
-            // and bytes are let go: until the batch is written a message holds results of a few KB, not every page it
-            // fetched (up to MaxBodyBytes each), so memory does not grow with how long the writes wait. Blobs are
-            // content-addressed, so storing them before the digests and results is safe to repeat.
-            if (result.Fetch is { } fetch)
-            {
-                if (!unchangedAt[i]) await evidence.SaveAsync(fetch, ct).ConfigureAwait(false);
-                result = result with { Fetch = fetch.WithoutContent() };
-            }
-            if (!unchangedAt[i])
-            {
-                // The message's token, not the loop's: the write outlives this iteration. The store serializes the
-                // result before it returns, so the whole result need not be kept for it.
-                var save = results.SaveAsync(result, request.RequestedAt, cancellationToken);
-                lock (saves) saves.Add(save);
-            }
-            // Until the batch is handed over — after its slowest screen and its writes — it keeps only what its consumers
-            // read: with 32 + 224 messages of 50 names in flight, whole results were most of a sweep's live heap.
-            // An unchanged result adds to nothing (ScreenedBatch.Unchanged): it is always abridged.
-            screened[i] = !unchangedAt[i] && NeedsWhole(result) ? result : result.Abridged();
         }
         var loop = ScreenAllAsync();
         try
