@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Caching.Memory;
 
 namespace DomainScreen.Core;
@@ -9,13 +10,26 @@ namespace DomainScreen.Core;
 /// recently used quarter goes (one compaction at a time; the 5 % left free takes what others add meanwhile). For caches
 /// whose entries all have <c>Size = 1</c> and whose <c>SizeLimit</c> is <c>limit</c>.
 /// </summary>
+/// <remarks>
+/// How full the cache is, is looked at once every <see cref="Stride"/> sets, not on each: <see cref="MemoryCache.Count"/>
+/// is <see cref="System.Collections.Concurrent.ConcurrentDictionary{TKey, TValue}.Count"/>, which takes every lock of
+/// the table — 1,024 of them once it holds thousands of entries. Looked at on every set it was ≈ 5 % of a sweep's CPU
+/// (docs/benchmarks.md, "Thirty-third session"). Between two looks at most a stride (1 % of the limit) is added, so a
+/// cache seen below 95 % cannot fill before the next look.
+/// </remarks>
 public static class MemoryCacheRoom
 {
+    private static readonly ConditionalWeakTable<MemoryCache, StrongBox<uint>> Sets = new();
+
+    /// <summary>Sets between two looks at a cache's count: 1 % of its limit (every set for a limit under 200).</summary>
+    internal static int Stride(int limit) => Math.Max(1, limit / 100);
+
     public static void SetMakingRoom<TKey, TValue>(this MemoryCache cache, int limit, TKey key, TValue value, MemoryCacheEntryOptions options)
         where TKey : notnull
     {
+        var sets = Sets.GetValue(cache, static _ => new StrongBox<uint>());
         // The cache is a private field of its owner, never locked by anyone else.
-        if (cache.Count >= limit - limit / 20 && Monitor.TryEnter(cache))
+        if (Interlocked.Increment(ref sets.Value) % (uint)Stride(limit) == 0 && cache.Count >= limit - limit / 20 && Monitor.TryEnter(cache))
         {
             try
             {

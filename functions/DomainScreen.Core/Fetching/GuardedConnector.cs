@@ -36,6 +36,10 @@ public sealed class GuardedConnector(IDnsResolver resolver, IOptions<FetchOption
     private const int Entries = 100_000;
     private readonly MemoryCache _refused = new(new MemoryCacheOptions { SizeLimit = Entries, ExpirationScanFrequency = ExpiredScan });
 
+    // Whether any refusal was ever remembered: the fast "none" answer without MemoryCache.Count, which takes every lock
+    // of the cache's table (see MemoryCacheRoom).
+    private volatile bool _anyRefused;
+
     /// <summary>
     /// How often the two caches drop expired entries (MemoryCache's default is a minute: with 30 s entries a sweep at
     /// 450 names/s held ≈ 40,000 resolutions, most of them expired).
@@ -48,7 +52,7 @@ public sealed class GuardedConnector(IDnsResolver resolver, IOptions<FetchOption
     /// </summary>
     public async ValueTask<bool> KnownRefusedAsync(string host, int port, CancellationToken cancellationToken)
     {
-        if (_refused.Count == 0) return false;
+        if (!_anyRefused) return false;
         var mapped = options.Value.MapPort(port);
         var addresses = IPAddress.TryParse(host.Trim('[', ']'), out var literal) ? [literal] : await ResolveAsync(host, cancellationToken).ConfigureAwait(false);
         var allowed = addresses.Where(a => AddressGuard.IsAllowed(a, options.Value.AllowLoopback)).Take(MaxAddressesTried).ToList();
@@ -112,6 +116,7 @@ public sealed class GuardedConnector(IDnsResolver resolver, IOptions<FetchOption
                 last = ex;
                 if (ex is SocketException { SocketErrorCode: SocketError.ConnectionRefused })
                 {
+                    _anyRefused = true;
                     _refused.SetMakingRoom(Entries, new IPEndPoint(address, port), true, new MemoryCacheEntryOptions
                     {
                         Size = 1,

@@ -149,6 +149,24 @@ public sealed class GuardedConnectorTests
     }
 
     [Fact]
+    public async Task RefusedEndpoint_IsKnownRefused_ForEveryNameOnItsAddress_AndOnlyOnItsPort()
+    {
+        var options = new FetchOptions { AllowLoopback = true };
+        options.PortMap["80"] = ClosedPort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var resolver = new FakeDnsResolver()
+            .Add("first.example.com", DnsRecordType.A, FakeDnsResolver.A("first.example.com", "127.0.0.1"))
+            .Add("second.example.com", DnsRecordType.A, FakeDnsResolver.A("second.example.com", "127.0.0.1"));
+        using var connector = new GuardedConnector(resolver, Options.Create(options));
+        Assert.False(await connector.KnownRefusedAsync("second.example.com", 80, CancellationToken.None)); // nothing refused yet
+
+        await ConnectTwiceAsync(connector, "http://first.example.com/");
+
+        Assert.True(await connector.KnownRefusedAsync("second.example.com", 80, CancellationToken.None)); // same address and port
+        Assert.True(await connector.KnownRefusedAsync("127.0.0.1", 80, CancellationToken.None));
+        Assert.False(await connector.KnownRefusedAsync("second.example.com", 8081, CancellationToken.None)); // another port
+    }
+
+    [Fact]
     public async Task RememberedAddress_IsStillCheckedByTheGuard()
     {
         var resolver = new FakeDnsResolver().Add("inside.example.com", DnsRecordType.A, FakeDnsResolver.A("inside.example.com", "10.1.2.3"));
