@@ -133,7 +133,7 @@ public sealed class CompiledCatalog
     private const int TitleEquals = 0, GradioTitleEquals = 1, ElemIdEquals = 2; // positions in IndexedEqualsFields
     private readonly Dictionary<string, SignatureSpec> _signaturesById;
     private readonly FrozenSet<int> _faviconHashes;
-    private readonly SearchValues<string> _brandNames;
+    private readonly BrandNameFilter _brandNames;
     // Marks: the fixed texts one of which every match of a pattern term starts with (.exe; .apk and .apK) are literals
     // of the scan too, which notes where each first occurs in the page: the pattern runs from the first of its marks,
     // and not at all on a page with none. (Page regex rules are not marked: their texts — download, src= — are common
@@ -220,8 +220,7 @@ public sealed class CompiledCatalog
                 .GetAlternateLookup<ReadOnlySpan<char>>();
         }
         _expensiveRules = byKind[RuleKind.Expensive].ToArray();
-        _brandNames = SearchValues.Create(Brands.SelectMany(b => b.Names).Where(n => n.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToArray(),
-            StringComparison.OrdinalIgnoreCase);
+        _brandNames = new BrandNameFilter(Brands.SelectMany(b => b.Names));
     }
 
     public string Version { get; }
@@ -763,7 +762,7 @@ public sealed class CompiledCatalog
     private static readonly IReadOnlyList<BrandClaim> NoClaims = [];
 
     // The value, trimmed, when some brand's name is in it; else null.
-    private string? Naming(string? value) => value?.Trim() is { } text && text.AsSpan().IndexOfAny(_brandNames) >= 0 ? text : null;
+    private string? Naming(string? value) => value?.Trim() is { } text && _brandNames.MayName(text) ? text : null;
 
     /// <summary>
     /// The name is the page's own: the field is the name, leads with it followed by a separator ("DeepSeek - 探索未至之境",
