@@ -6,6 +6,7 @@ using DomainScreen.Benchmarks;
 if (args.Length > 0 && args[0] == "sweep") return await SweepHarness.RunAsync(args[1..]);
 if (args.Length > 0 && args[0] == "sweep-worker") return await SweepHarness.WorkerAsync(args[1..]);
 if (args.Length > 0 && args[0] == "profile") return Profile.Run(args[1..]);
+if (args.Length > 0 && args[0] == "engineab") return EngineAb.Run(args[1..]);
 if (args.Length > 0 && args[0] == "azurite") return await AzuriteProbe.RunAsync(args[1..]);
 if (args.Length > 0 && args[0] == "dns") return await DnsProbe.RunAsync(args[1..]);
 if (args.Length > 0 && args[0] == "zone") return await ZoneFeedProbe.RunAsync(args[1..]);

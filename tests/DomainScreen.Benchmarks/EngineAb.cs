@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using System.Linq.Expressions;
+using System.Reflection;
+using System.Runtime.Loader;
+using DomainScreen.Core.Fingerprints;
+
+namespace DomainScreen.Benchmarks;
+
+/// <summary>
+/// `engineab`: this build's engine against another build's in one process, rounds alternated — for changes of a few
+/// per cent, which two processes on this shared host cannot see (runs of the same build move ± 10–40 % between
+/// processes minutes apart; in one process the two sides share every moment of the host's speed).
+/// </summary>
+/// <remarks>
+/// The other build's <c>DomainScreen.Core.dll</c> is loaded into a load context of its own (every other assembly comes
+/// from this process), and both engines compile this build's built-in catalog and read the same pages. Both are called
+/// through the same compiled expression, so the call costs the same on either side.
+/// <code>
+/// git worktree add --detach /tmp/wt-old &lt;commit&gt; &amp;&amp; dotnet build -c Release /tmp/wt-old/functions/DomainScreen.Core
+/// dotnet run -c Release --project tests/DomainScreen.Benchmarks -- engineab /tmp/wt-old/functions/DomainScreen.Core/bin/Release/net10.0 [bytes] [page,page…] [rounds]
+/// </code>
+/// </remarks>
+public static class EngineAb
+{
+    public static int Run(string[] args)
+    {
+        if (args.Length < 1 || !File.Exists(Path.Combine(args[0], "DomainScreen.Core.dll")))
+        {
+            Console.Error.WriteLine("usage: engineab <directory of the other build's DomainScreen.Core.dll> [bytes=5120] [pages=faceswap-studio.html,news-daily.html,sd-webui.html] [rounds=40]");
+            return 2;
+        }
+        var bytes = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5120;
+        var pages = args.Length > 2 ? args[2].Split(',') : ["faceswap-studio.html", "news-daily.html", "sd-webui.html"];
+        var rounds = args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 40;
+        var otherPath = Path.GetFullPath(Path.Combine(args[0], "DomainScreen.Core.dll"));
+        var other = new OtherBuild(otherPath).LoadFromAssemblyPath(otherPath);
+        var files = CatalogProvider.BuiltInFiles().ToArray();
+        var engines = new[] { ("other", Engine(other, files)), ("this", Engine(typeof(CompiledCatalog).Assembly, files)) };
+        Console.WriteLine($"other: {otherPath}");
+        Console.WriteLine("| page | bytes | other: best / median | this: best / median | this / other (best, median) |");
+        Console.WriteLine("|---|---|---|---|---|");
+        foreach (var page in pages)
+        {
+            var html = File.Exists(page) ? File.ReadAllText(page) : Corpus.PageOfSize(Corpus.LabPages().Single(p => p.Name == page).Html, bytes);
+            var runs = engines.Select(e => e.Item2(html)).ToArray();
+            var times = new List<double>[] { [], [] };
+            foreach (var run in runs)
+            {
+                for (var i = 0; i < 200; i++) run(); // warm, and let the JIT finish with both
+            }
+            for (var round = 0; round < rounds; round++)
+            {
+                // The order swapped every round: neither side always runs first after the other warmed the caches.
+                for (var k = 0; k < 2; k++)
+                {
+                    var side = (round + k) % 2;
+                    var sw = Stopwatch.StartNew();
+                    var n = 0;
+                    while (sw.Elapsed.TotalMilliseconds < 25) { runs[side](); n++; }
+                    times[side].Add(sw.Elapsed.TotalMilliseconds * 1000 / n);
+                }
+            }
+            double Best(int side) => times[side].Min();
+            double Median(int side) => times[side].Order().ElementAt(times[side].Count / 2);
+            var utf8 = System.Text.Encoding.UTF8.GetByteCount(html);
+            Console.WriteLine($"| {Path.GetFileName(page)} | {utf8:N0} | {Best(0):0.00} / {Median(0):0.00} µs | {Best(1):0.00} / {Median(1):0.00} µs | {Best(1) / Best(0):0.000}, {Median(1) / Median(0):0.000} |");
+        }
+        return 0;
+    }
+
+    /// <summary>For a page, a call that runs the assembly's engine over its facts (read once).</summary>
+    private static Func<string, Action> Engine(Assembly assembly, (string File, string Json)[] files)
+    {
+        var loader = assembly.GetType("DomainScreen.Core.Fingerprints.CatalogLoader", throwOnError: true)!;
+        var facts = assembly.GetType("DomainScreen.Core.Fingerprints.PageFacts", throwOnError: true)!;
+        var catalog = loader.GetMethod("Compile", [typeof(IEnumerable<(string, string)>)])!.Invoke(null, [files])!;
+        var fromHtml = facts.GetMethods(BindingFlags.Public | BindingFlags.Static).Single(m => m.Name == "FromHtml");
+        var run = catalog.GetType().GetMethod("Run", [facts])!;
+        return html =>
+        {
+            var read = fromHtml.Invoke(null, fromHtml.GetParameters().Select((p, i) => i == 0 ? html : p.DefaultValue).ToArray())!;
+            var call = Expression.Lambda<Action>(Expression.Call(Expression.Constant(catalog), run, Expression.Constant(read, facts))).Compile();
+            return call;
+        };
+    }
+
+    /// <summary>Loads the other build's engine assembly apart; everything it depends on comes from this process.</summary>
+    private sealed class OtherBuild(string path) : AssemblyLoadContext($"other build: {path}")
+    {
+        protected override Assembly? Load(AssemblyName assemblyName) => null;
+    }
+}
