@@ -30,7 +30,9 @@ public static class EngineAb
             return 2;
         }
         var bytes = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5120;
-        var pages = args.Length > 2 ? args[2].Split(',') : ["faceswap-studio.html", "news-daily.html", "sd-webui.html"];
+        // "all": every lab page the corpus loads.
+        var pages = args.Length <= 2 ? ["faceswap-studio.html", "news-daily.html", "sd-webui.html"]
+            : args[2] == "all" ? Corpus.LabPages().Select(p => p.Name).ToArray() : args[2].Split(',');
         var rounds = args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 40;
         var otherPath = Path.GetFullPath(Path.Combine(args[0], "DomainScreen.Core.dll"));
         var other = new OtherBuild(otherPath).LoadFromAssemblyPath(otherPath);
@@ -39,6 +41,7 @@ public static class EngineAb
         Console.WriteLine($"other: {otherPath}");
         Console.WriteLine("| page | bytes | other: best / median | this: best / median | this / other (best, median) |");
         Console.WriteLine("|---|---|---|---|---|");
+        var summary = new List<(double Other, double This, double MbPerSecond)>();
         foreach (var page in pages)
         {
             var html = File.Exists(page) ? File.ReadAllText(page) : Corpus.PageOfSize(Corpus.LabPages().Single(p => p.Name == page).Html, bytes);
@@ -64,6 +67,14 @@ public static class EngineAb
             double Median(int side) => times[side].Order().ElementAt(times[side].Count / 2);
             var utf8 = System.Text.Encoding.UTF8.GetByteCount(html);
             Console.WriteLine($"| {Path.GetFileName(page)} | {utf8:N0} | {Best(0):0.00} / {Median(0):0.00} µs | {Best(1):0.00} / {Median(1):0.00} µs | {Best(1) / Best(0):0.000}, {Median(1) / Median(0):0.000} |");
+            summary.Add((Best(0), Best(1), utf8 / Best(1)));
+        }
+        if (summary.Count > 3)
+        {
+            var mb = summary.Select(s => s.MbPerSecond).Order().ToArray();
+            var ratio = Math.Exp(summary.Average(s => Math.Log(s.This / s.Other)));
+            Console.WriteLine($"{summary.Count} pages: this build's best median {mb[mb.Length / 2]:0} MB/s (lowest {mb[0]:0}), " +
+                $"{mb.Count(m => m >= 500)} at 500 MB/s or more; this / other geometric mean {ratio:0.000}");
         }
         return 0;
     }
