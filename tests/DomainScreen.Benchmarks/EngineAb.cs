@@ -37,13 +37,13 @@ public static class EngineAb
         var otherPath = Path.GetFullPath(Path.Combine(args[0], "DomainScreen.Core.dll"));
         var other = new OtherBuild(otherPath).LoadFromAssemblyPath(otherPath);
         var files = CatalogProvider.BuiltInFiles().ToArray();
-        var engines = new[] { ("other", Engine(other, files)), ("this", Engine(typeof(CompiledCatalog).Assembly, files)) };
+        var engines = new[] { Engine(other, files), Engine(typeof(CompiledCatalog).Assembly, files) }; // side 0: other, 1: this
         Console.WriteLine($"other: {otherPath}");
         Console.WriteLine("| page | bytes | other: best / median | this: best / median | this / other (best, median) |");
         Console.WriteLine("|---|---|---|---|---|");
         var summary = new List<(double Other, double This, double MbPerSecond)>();
         var htmls = pages.Select(page => File.Exists(page) ? File.ReadAllText(page) : Corpus.PageOfSize(Corpus.LabPages().Single(p => p.Name == page).Html, bytes)).ToArray();
-        var allRuns = htmls.Select(html => engines.Select(e => e.Item2(html)).ToArray()).ToArray();
+        var allRuns = htmls.Select(html => engines.Select(engine => engine(html)).ToArray()).ToArray();
         // Warm every page on both sides for a few seconds first: the framework's precompiled code is compiled again once
         // hot (tiered compilation, in the background), and pages measured in the first second ran up to 2× slower.
         for (var warm = Stopwatch.StartNew(); warm.Elapsed.TotalSeconds < 3;)
