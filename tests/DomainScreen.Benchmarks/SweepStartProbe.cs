@@ -42,6 +42,19 @@ internal static class SweepStartProbe
             var streamed = 0;
             await foreach (var _ in services.GetRequiredService<CandidateStore>().StreamAsync(null, CancellationToken.None)) streamed++;
             read.Stop();
+            // GET /api/candidates's way: pages of 1,000 (the most it gives), each from where the last ended.
+            var paging = Stopwatch.StartNew();
+            var (paged, pages, slowest) = (0, 0, 0.0);
+            for (string? after = null; ;)
+            {
+                var page = Stopwatch.StartNew();
+                var (list, last) = await services.GetRequiredService<CandidateStore>().PageAsync(after, 1000, null, null, null, CancellationToken.None);
+                slowest = Math.Max(slowest, page.Elapsed.TotalSeconds);
+                (paged, pages, after) = (paged + list.Count, pages + 1, last);
+                if (after is null) break;
+            }
+            paging.Stop();
+            if (paged != streamed) throw new InvalidOperationException($"paged {paged} of {streamed} candidates");
             var send = Stopwatch.StartNew();
             var message = new string('x', 1200);
             var perMessage = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DomainScreen.Core.Screening.ScreeningOptions>>().Value.DomainsPerMessage;
@@ -91,6 +104,7 @@ internal static class SweepStartProbe
                 $"({queued:N0} messages) in {clock.Elapsed.TotalSeconds:0.0} s = {status.Batches / clock.Elapsed.TotalSeconds:N0} batches/s, " +
                 $"{status.Total / clock.Elapsed.TotalSeconds:N0} names/s; managed heap peak {peak.Heap / 1e6:0} MB (before {baseline.Heap / 1e6:0} MB), " +
                 $"working set peak {peak.Ws / 1e6:0} MB (before {baseline.Ws / 1e6:0} MB); peers: reading the candidates alone {read.Elapsed.TotalSeconds:0.0} s, " +
+                $"paging them as GET /api/candidates does {paging.Elapsed.TotalSeconds:0.0} s ({pages:N0} pages, slowest {slowest:0.00} s), " +
                 $"sending {messages:N0} messages alone {send.Elapsed.TotalSeconds:0.0} s"));
 
             // The API's way (POST /api/sweeps): the request creates the sweep and sends its start; the sweep-starts

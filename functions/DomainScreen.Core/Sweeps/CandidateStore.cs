@@ -49,20 +49,37 @@ public sealed class CandidateStore(StorageClients storage, TimeProvider time)
     }
 
     /// <summary>One page in name order after <paramref name="after"/>, optionally filtered.</summary>
+    /// <remarks>
+    /// The first page, and any page of names starting with a prefix, is one query. A later page of the whole list reads
+    /// from where the last one ended one first-character window at a time (<see cref="KeyOrderStream.Windows"/>): the
+    /// storage emulator sorts every row a filter matches before it takes a page, so "every name after this one" sorted
+    /// the rest of a 100,000-name list for each page of 1,000 (0.1–0.3 s of its one thread a page, late in the list).
+    /// </remarks>
     public async Task<(List<Candidate> Candidates, string? Last)> PageAsync(string? after, int top, string? prefix, string? source, string? tag,
         CancellationToken cancellationToken)
     {
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition}");
-        if (after is not null) filter += " and " + TableClient.CreateQueryFilter($"RowKey gt {after}");
-        if (prefix is { Length: > 0 }) filter += " and " + TableClient.CreateQueryFilter($"RowKey ge {prefix} and RowKey lt {prefix + "~"}");
-        if (source is not null) filter += $" and {Property("s", source)} eq '{Quote(source)}'";
-        if (tag is not null) filter += $" and {Property("t", tag)} eq '{Quote(tag)}'";
-        var list = new List<Candidate>();
-        await foreach (var e in storage.Candidates.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(top + 1, PageSize), cancellationToken: cancellationToken)
-            .ConfigureAwait(false))
+        var only = "";
+        if (source is not null) only += $" and {Property("s", source)} eq '{Quote(source)}'";
+        if (tag is not null) only += $" and {Property("t", tag)} eq '{Quote(tag)}'";
+        IEnumerable<string> filters;
+        if (after is null || prefix is { Length: > 0 })
         {
-            if (list.Count == top) return (list, list[^1].Domain);
-            list.Add(Read(e));
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition}");
+            if (after is not null) filter += " and " + TableClient.CreateQueryFilter($"RowKey gt {after}");
+            if (prefix is { Length: > 0 }) filter += " and " + TableClient.CreateQueryFilter($"RowKey ge {prefix} and RowKey lt {prefix + "~"}");
+            filters = [filter + only];
+        }
+        else filters = KeyOrderStream.Windows(Partition, after).Select(window => window + only);
+        var list = new List<Candidate>();
+        foreach (var filter in filters)
+        {
+            // One more than the page holds: whether there is a next page.
+            await foreach (var e in storage.Candidates.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(top + 1 - list.Count, PageSize), cancellationToken: cancellationToken)
+                .ConfigureAwait(false))
+            {
+                if (list.Count == top) return (list, list[^1].Domain);
+                list.Add(Read(e));
+            }
         }
         return (list, null);
     }

@@ -100,4 +100,43 @@ public sealed class KeyOrderStreamTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(ordered.Skip(401), candidates);
         Assert.Equal(names.Where((_, i) => i % 3 == 0).Order(StringComparer.Ordinal).Select(n => (n, "d-" + n)), digests);
     }
+
+    [Fact]
+    public async Task TheApisPagesAfterTheFirst_AreReadByWindows_InNameOrder_WithTheirFilters()
+    {
+        var parser = _harness.Get<DomainParser>();
+        var store = _harness.Get<CandidateStore>();
+        const string firsts = "0123456789abcdefghijklmnopqrstuvwxyz";
+        var names = Enumerable.Range(0, 90).Select(i => $"{firsts[i * 7 % firsts.Length]}{i:D2}.test").Append("xn--fiq228c.test").ToList();
+        await store.AddAsync(names.Select(n => parser.Parse(n)), "all", CancellationToken.None);
+        var quarter = names.Where((_, i) => i % 4 == 0).ToList();
+        await store.AddAsync(quarter.Select(n => parser.Parse(n)), "quarter", CancellationToken.None, ["q"]);
+
+        async Task<List<string>> EveryPageAsync(int top, string? source, string? tag)
+        {
+            var all = new List<string>();
+            for (string? after = null; ;)
+            {
+                var (page, last) = await store.PageAsync(after, top, null, source, tag, CancellationToken.None);
+                all.AddRange(page.Select(c => c.Domain));
+                if (last is null) return all;
+                Assert.Equal(top, page.Count);
+                Assert.Equal(page[^1].Domain, last);
+                after = last;
+            }
+        }
+
+        Assert.Equal(names.Order(StringComparer.Ordinal), await EveryPageAsync(7, null, null));
+        Assert.Equal(quarter.Order(StringComparer.Ordinal), await EveryPageAsync(3, "quarter", null));
+        Assert.Equal(quarter.Order(StringComparer.Ordinal), await EveryPageAsync(5, null, "q"));
+        Assert.Equal(quarter.Order(StringComparer.Ordinal), await EveryPageAsync(quarter.Count, "quarter", "q")); // a last page that is exactly full
+
+        // A page after "m" reads the windows from "m" on (12 letters to "y", then "z" on), not one range of every name
+        // after it, which the emulator sorts whole for each page.
+        var before = _reads.Count;
+        var (rest, end) = await store.PageAsync("m", 1000, null, null, null, CancellationToken.None);
+        Assert.Equal(names.Where(n => string.CompareOrdinal(n, "m") > 0).Order(StringComparer.Ordinal), rest.Select(c => c.Domain));
+        Assert.Null(end);
+        Assert.Equal(14, _reads.Count - before);
+    }
 }
