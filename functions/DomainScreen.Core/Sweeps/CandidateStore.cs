@@ -53,7 +53,8 @@ public sealed class CandidateStore(StorageClients storage, TimeProvider time)
     /// The first page, and any page of names starting with a prefix, is one query. A later page of the whole list reads
     /// from where the last one ended one first-character window at a time (<see cref="KeyOrderStream.Windows"/>): the
     /// storage emulator sorts every row a filter matches before it takes a page, so "every name after this one" sorted
-    /// the rest of a 100,000-name list for each page of 1,000 (0.1–0.3 s of its one thread a page, late in the list).
+    /// the rest of the list for each page: paging through 100,000 names 1,000 at a time took 58.6 s, by windows 11.6 s
+    /// (docs/benchmarks.md, "Thirty-fifth session").
     /// </remarks>
     public async Task<(List<Candidate> Candidates, string? Last)> PageAsync(string? after, int top, string? prefix, string? source, string? tag,
         CancellationToken cancellationToken)

@@ -131,8 +131,8 @@ public sealed class KeyOrderStreamTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(quarter.Order(StringComparer.Ordinal), await EveryPageAsync(5, null, "q"));
         Assert.Equal(quarter.Order(StringComparer.Ordinal), await EveryPageAsync(quarter.Count, "quarter", "q")); // a last page that is exactly full
 
-        // A page after "m" reads the windows from "m" on (12 letters to "y", then "z" on), not one range of every name
-        // after it, which the emulator sorts whole for each page.
+        // A page after "m" reads the windows from "m" on (the 13 from "m" to "y", then "z" on), not one range of every
+        // name after it, which the emulator sorts whole for each page.
         var before = _reads.Count;
         var (rest, end) = await store.PageAsync("m", 1000, null, null, null, CancellationToken.None);
         Assert.Equal(names.Where(n => string.CompareOrdinal(n, "m") > 0).Order(StringComparer.Ordinal), rest.Select(c => c.Domain));
