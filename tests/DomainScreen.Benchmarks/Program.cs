@@ -12,5 +12,6 @@ if (args.Length > 0 && args[0] == "dns") return await DnsProbe.RunAsync(args[1..
 if (args.Length > 0 && args[0] == "zone") return await ZoneFeedProbe.RunAsync(args[1..]);
 if (args.Length > 0 && args[0] == "enginepeer") return EnginePeerProbe.Run(args[1..]);
 if (args.Length > 0 && args[0] == "sweepstart") return await SweepStartProbe.RunAsync(args[1..]);
+if (args.Length > 0 && args[0] == "caselist") return await CaseListProbe.RunAsync(args[1..]);
 BenchmarkSwitcher.FromAssembly(typeof(Corpus).Assembly).Run(args);
 return 0;

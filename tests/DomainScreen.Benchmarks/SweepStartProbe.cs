@@ -127,7 +127,7 @@ internal static class SweepStartProbe
         return 0;
     }
 
-    private static ServiceProvider Build(string connection, string tablePrefix)
+    internal static ServiceProvider Build(string connection, string tablePrefix)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
