@@ -4,9 +4,10 @@ using Azure.Data.Tables;
 namespace DomainScreen.Core.Storage;
 
 /// <summary>
-/// Every row of one partition in row-key order after a given key, a page at a time. The first page is one query over
-/// the whole remainder; once a partition holds more than a page, the rest is read one first-character window at a time
-/// (<c>RowKey ge 'a' and RowKey lt 'b'</c>, …), consecutive windows covering every possible key. Table Storage pages
+/// Every row of one partition (or of one range of keys in it, a <see cref="KeySpace"/>) in row-key order after a given
+/// key, a page at a time. The first page is one query over the whole remainder; once there is more than a page, the
+/// rest is read one window at a time — for names, by first character (<c>RowKey ge 'a' and RowKey lt 'b'</c>, …);
+/// for the review queue, by score —, consecutive windows covering every possible key. Table Storage pages
 /// a range the same either way; the storage emulator (Azurite) does not: it filters every row of the table and sorts
 /// every row the filter matched before it takes a page, so paging 100,000 names in one range sorted 5 million rows
 /// (100 pages × the rest of the partition, quadratic in the partition's size): 21–31 s of the emulator's one thread for
@@ -14,17 +15,29 @@ namespace DomainScreen.Core.Storage;
 /// </summary>
 internal static class KeyOrderStream
 {
-    /// <summary>Window bounds: the keys read this way are canonical ASCII names, which begin with a digit or a letter.</summary>
-    private const string Bounds = "0123456789abcdefghijklmnopqrstuvwxyz";
+    /// <summary>
+    /// A range of row keys, [<paramref name="From"/>, <paramref name="To"/>) (null: unbounded), cut into windows at
+    /// <paramref name="Bounds"/> (in order, each inside the range): the first window ends at the first bound, the last
+    /// starts at the last one.
+    /// </summary>
+    internal sealed record KeySpace(string? From, string? To, IReadOnlyList<string> Bounds);
 
-    public static async IAsyncEnumerable<TableEntity> ReadAsync(TableClient table, string partition, string? after, int pageSize,
-        IEnumerable<string>? select, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>A whole partition of canonical ASCII names, which begin with a digit or a letter: a window per first character.</summary>
+    internal static readonly KeySpace Names = new(null, null, "0123456789abcdefghijklmnopqrstuvwxyz".Select(c => c.ToString()).ToArray());
+
+    public static IAsyncEnumerable<TableEntity> ReadAsync(TableClient table, string partition, string? after, int pageSize,
+        IEnumerable<string>? select, CancellationToken cancellationToken) =>
+        ReadAsync(table, partition, Names, after, pageSize, select, null, cancellationToken);
+
+    /// <param name="only">More conditions every row must meet (" and …"), or null.</param>
+    public static async IAsyncEnumerable<TableEntity> ReadAsync(TableClient table, string partition, KeySpace space, string? after, int pageSize,
+        IEnumerable<string>? select, string? only, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var columns = select?.ToList();
         string? last = null;
         var full = false;
-        // One page first: a partition that fits in it costs one request, as before.
-        await foreach (var page in table.QueryAsync<TableEntity>(Filter(partition, after, null, null), maxPerPage: pageSize, select: columns,
+        // One page first: a range that fits in it costs one request, as before.
+        await foreach (var page in table.QueryAsync<TableEntity>(Filter(partition, after, space.From, space.To) + only, maxPerPage: pageSize, select: columns,
             cancellationToken: cancellationToken).AsPages(pageSizeHint: pageSize).ConfigureAwait(false))
         {
             foreach (var row in page.Values)
@@ -36,9 +49,9 @@ internal static class KeyOrderStream
             break;
         }
         if (!full) yield break;
-        foreach (var filter in Windows(partition, last ?? after))
+        foreach (var filter in Windows(partition, space, last ?? after))
         {
-            await foreach (var row in table.QueryAsync<TableEntity>(filter, maxPerPage: pageSize, select: columns, cancellationToken: cancellationToken)
+            await foreach (var row in table.QueryAsync<TableEntity>(filter + only, maxPerPage: pageSize, select: columns, cancellationToken: cancellationToken)
                 .ConfigureAwait(false))
             {
                 yield return row;
@@ -50,12 +63,15 @@ internal static class KeyOrderStream
     /// The filters of the windows that can hold keys after <paramref name="after"/>, in key order: (−∞, "0"), ["0", "1"),
     /// …, ["y", "z"), ["z", ∞) — nothing between two windows, nothing before the first or after the last.
     /// </summary>
-    internal static IEnumerable<string> Windows(string partition, string? after)
+    internal static IEnumerable<string> Windows(string partition, string? after) => Windows(partition, Names, after);
+
+    /// <summary>The filters of the windows of <paramref name="space"/> that can hold keys after <paramref name="after"/>, in key order.</summary>
+    internal static IEnumerable<string> Windows(string partition, KeySpace space, string? after)
     {
-        for (var i = 0; i <= Bounds.Length; i++)
+        for (var i = 0; i <= space.Bounds.Count; i++)
         {
-            var low = i == 0 ? null : Bounds[i - 1].ToString();
-            var high = i == Bounds.Length ? null : Bounds[i].ToString();
+            var low = i == 0 ? space.From : space.Bounds[i - 1];
+            var high = i == space.Bounds.Count ? space.To : space.Bounds[i];
             if (high is not null && after is not null && string.CompareOrdinal(high, after) <= 0) continue; // every key here is at or before after
             yield return after is not null && (low is null || string.CompareOrdinal(after, low) >= 0)
                 ? Filter(partition, after, null, high)

@@ -51,7 +51,7 @@ public sealed class CandidateStore(StorageClients storage, TimeProvider time)
     /// <summary>One page in name order after <paramref name="after"/>, optionally filtered.</summary>
     /// <remarks>
     /// The first page, and any page of names starting with a prefix, is one query. A later page of the whole list reads
-    /// from where the last one ended one first-character window at a time (<see cref="KeyOrderStream.Windows"/>): the
+    /// from where the last one ended one first-character window at a time (<see cref="KeyOrderStream.Windows(string, string?)"/>): the
     /// storage emulator sorts every row a filter matches before it takes a page, so "every name after this one" sorted
     /// the rest of the list for each page: paging through 100,000 names 1,000 at a time took 58.6 s, by windows 11.6 s
     /// (docs/benchmarks.md, "Thirty-fifth session").

@@ -52,6 +52,20 @@ public sealed class CasePagingTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(1000, seen.Select(c => c.CaseId).Distinct().Count());
         // Highest score first; among equal scores the newest first.
         Assert.Equal(seen.OrderByDescending(c => c.Score).ThenByDescending(c => c.UpdatedAt).Select(c => c.CaseId), seen.Select(c => c.CaseId));
+
+        // A filter holds on every page (later pages read the queue's windows from where the last ended).
+        var blocks = new List<CaseSummary>();
+        token = null;
+        do
+        {
+            var path = $"/api/cases?q={stem}&band=block&top=60" + (token is null ? "" : "&continuationToken=" + Uri.EscapeDataString(token));
+            var page = JsonSerializer.Deserialize((await _harness.Http("GET", path, key: ReaderKey)).Body, CoreJson.Default.CaseList)!;
+            blocks.AddRange(page.Cases);
+            token = page.ContinuationToken;
+        }
+        while (token is not null);
+        Assert.All(blocks, c => Assert.Equal("block", c.Band));
+        Assert.Equal(seen.Where(c => c.Band == "block").Select(c => c.CaseId), blocks.Select(c => c.CaseId));
     }
 
     [Fact]

@@ -139,4 +139,61 @@ public sealed class KeyOrderStreamTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Null(end);
         Assert.Equal(14, _reads.Count - before);
     }
+
+    [Fact]
+    public async Task AKeySpaceWithinAPartition_IsReadByItsOwnWindows_AndNothingOutsideIt()
+    {
+        // Keys like the review queue's ("q|{100-score:D3}|…") among other rows of the partition, windows per score.
+        var space = new KeyOrderStream.KeySpace("q|", "q}", ["q|001", "q|050", "q|100"]);
+        string[] inside = ["q|", "q|000|a", "q|000|b", "q|001", "q|001|a", "q|049|z", "q|050|a", "q|099|~", "q|100|a", "q|100|b", "q|~"];
+        string[] outside = ["p~", "q", "q{", "q}", "q}|a", "r|a"];
+        var ordered = inside.Order(StringComparer.Ordinal).ToList();
+        var kept = ordered.Where((_, i) => i % 2 == 0).ToList(); // every other key inside, and every key outside
+        var table = _harness.Get<StorageClients>().Candidates;
+        await table.SubmitTransactionAsync(inside.Concat(outside).Select(k => new TableTransactionAction(TableTransactionActionType.Add,
+            new TableEntity("space-test", k) { ["Kept"] = !inside.Contains(k) || kept.Contains(k) })));
+
+        async Task<List<string>> ReadAsync(string? after, int pageSize, string? only = null)
+        {
+            var keys = new List<string>();
+            await foreach (var row in KeyOrderStream.ReadAsync(table, "space-test", space, after, pageSize, ["RowKey"], only, CancellationToken.None)) keys.Add(row.RowKey);
+            return keys;
+        }
+
+        Assert.Equal(ordered, await ReadAsync(null, 1000));
+        Assert.Equal(ordered, await ReadAsync(null, 2)); // windows after the first page
+        Assert.Equal(ordered.Where(k => string.CompareOrdinal(k, "q|001|a") > 0), await ReadAsync("q|001|a", 2));
+        Assert.Equal(kept, await ReadAsync(null, 2, " and Kept eq true")); // more conditions on every window
+        // The windows after any key hold the keys of the space after it, each once, in order — none outside the space.
+        var all = inside.Concat(outside).Order(StringComparer.Ordinal).ToList();
+        foreach (var after in new[] { "a", "q", "q|", "q|000|b", "q|050", "q|099|~", "q|100|b", "q|~", "q}" })
+        {
+            Assert.Equal(ordered.Where(k => string.CompareOrdinal(k, after) > 0), KeyOrderStreamWindowsOf(space, after, all));
+        }
+    }
+
+    // Which of the keys the windows after a key would hold, in the windows' order (each window's keys in key order).
+    private static List<string> KeyOrderStreamWindowsOf(KeyOrderStream.KeySpace space, string after, List<string> keys)
+    {
+        var held = new List<string>();
+        foreach (var window in KeyOrderStream.Windows("space-test", space, after))
+        {
+            held.AddRange(keys.Where(k => Holds(window, k)));
+        }
+        return held;
+    }
+
+    // Evaluates a window's filter ("RowKey gt/ge/lt '…'" clauses joined by "and") for one key.
+    private static bool Holds(string filter, string key)
+    {
+        foreach (var clause in filter.Split(" and "))
+        {
+            var parts = clause.Split(' ', 3);
+            if (parts[0] != "RowKey") continue;
+            var value = parts[2].Trim('\'').Replace("''", "'");
+            var c = string.CompareOrdinal(key, value);
+            if (!(parts[1] switch { "gt" => c > 0, "ge" => c >= 0, "lt" => c < 0, _ => throw new InvalidOperationException(clause) })) return false;
+        }
+        return true;
+    }
 }
