@@ -123,13 +123,8 @@ internal sealed class CaseStore(StorageClients storage)
         if (query.Band is { } band) filter += " and " + TableClient.CreateQueryFilter($"Band eq {band}");
         var cases = new List<CaseSummary>();
         string? last = null, more = null;
-        // The first page is one query; a later one reads the windows from where the last page ended (one query from
-        // there to the end would sort the rest of the queue in the emulator).
-        var rows = after is null
-            ? storage.Cases.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and RowKey ge {Queue.From} and RowKey lt {Queue.To}") + filter,
-                maxPerPage: Math.Min(top + 1, 1000), cancellationToken: cancellationToken)
-            : WindowsAsync(after, filter, Math.Min(top + 1, 1000), cancellationToken);
-        await foreach (var e in rows.ConfigureAwait(false))
+        await foreach (var e in KeyOrderStream.PageAsync(storage.Cases, Partition, Queue, after, Math.Min(top + 1, 1000), filter, cancellationToken)
+            .ConfigureAwait(false))
         {
             if (cases.Count == top)
             {
@@ -140,18 +135,6 @@ internal sealed class CaseStore(StorageClients storage)
             cases.Add(Summary(e));
         }
         return (cases, more, await countsTask.ConfigureAwait(false));
-    }
-
-    private async IAsyncEnumerable<TableEntity> WindowsAsync(string after, string only, int pageSize,
-        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        foreach (var window in KeyOrderStream.Windows(Partition, Queue, after))
-        {
-            await foreach (var e in storage.Cases.QueryAsync<TableEntity>(window + only, maxPerPage: pageSize, cancellationToken: cancellationToken).ConfigureAwait(false))
-            {
-                yield return e;
-            }
-        }
     }
 
     public async Task<IReadOnlyList<CaseVerdict>> HistoryAsync(string caseId, int limit, CancellationToken cancellationToken)

@@ -60,12 +60,30 @@ internal static class KeyOrderStream
     }
 
     /// <summary>
-    /// The filters of the windows that can hold keys after <paramref name="after"/>, in key order: (−∞, "0"), ["0", "1"),
-    /// …, ["y", "z"), ["z", ∞) — nothing between two windows, nothing before the first or after the last.
+    /// The rows of one page of an API list in key order, for the caller to take as many as it needs: the first page
+    /// (no <paramref name="after"/>) is one query over the range, so a short list costs one request; a later page reads
+    /// the windows from where the last one ended, not one query to the end of the range (which the emulator sorts whole
+    /// for every page).
     /// </summary>
-    internal static IEnumerable<string> Windows(string partition, string? after) => Windows(partition, Names, after);
+    /// <param name="only">More conditions every row must meet (" and …"), or null.</param>
+    public static async IAsyncEnumerable<TableEntity> PageAsync(TableClient table, string partition, KeySpace space, string? after, int pageSize,
+        string? only, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var filters = after is null ? [Filter(partition, null, space.From, space.To)] : Windows(partition, space, after);
+        foreach (var filter in filters)
+        {
+            await foreach (var row in table.QueryAsync<TableEntity>(filter + only, maxPerPage: pageSize, cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                yield return row;
+            }
+        }
+    }
 
-    /// <summary>The filters of the windows of <paramref name="space"/> that can hold keys after <paramref name="after"/>, in key order.</summary>
+    /// <summary>
+    /// The filters of the windows of <paramref name="space"/> that can hold keys after <paramref name="after"/>, in key
+    /// order — for <see cref="Names"/>: (−∞, "0"), ["0", "1"), …, ["y", "z"), ["z", ∞) —, nothing between two windows,
+    /// nothing before the first or after the last.
+    /// </summary>
     internal static IEnumerable<string> Windows(string partition, KeySpace space, string? after)
     {
         for (var i = 0; i <= space.Bounds.Count; i++)
