@@ -45,15 +45,17 @@ public static class MemoryCacheRoom
     internal static int CompactPoint(int limit) => limit - limit / 5;
 
     /// <summary>The object a cache's looks lock (for tests that hold it, as a descheduled thread would).</summary>
-    internal static object LockOf(MemoryCache cache) => Rooms.GetValue(cache, static _ => new Room());
+    internal static object LockOf(MemoryCache cache) => RoomOf(cache);
 
     /// <summary>Sets made on a cache so far.</summary>
-    internal static long SetsOf(MemoryCache cache) => Volatile.Read(ref Rooms.GetValue(cache, static _ => new Room()).Sets);
+    internal static long SetsOf(MemoryCache cache) => Volatile.Read(ref RoomOf(cache).Sets);
+
+    private static Room RoomOf(MemoryCache cache) => Rooms.GetValue(cache, static _ => new Room());
 
     public static void SetMakingRoom<TKey, TValue>(this MemoryCache cache, int limit, TKey key, TValue value, MemoryCacheEntryOptions options)
         where TKey : notnull
     {
-        var room = Rooms.GetValue(cache, static _ => new Room());
+        var room = RoomOf(cache);
         if (room.Compacting)
         {
             lock (room)
