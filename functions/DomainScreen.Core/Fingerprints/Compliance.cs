@@ -68,13 +68,42 @@ internal static partial class Compliance
         try
         {
             // ICP备 is a filing, ICP证 a licence: each pattern runs only where its character follows (after up to two spaces).
-            foreach (var m in Near(IcpPattern(), at?.Icp, "ICP", 3, 40, '备'))
+            if (at is null)
             {
-                Add(Icp, $"{m.Groups[1].Value}ICP备{m.Groups[2].Value}号" + (m.Groups[3].Success ? "-" + m.Groups[3].Value : ""), m.Index);
+                foreach (Match m in IcpPattern().Matches(text))
+                {
+                    Add(Icp, $"{m.Groups[1].Value}ICP备{m.Groups[2].Value}号" + (m.Groups[3].Success ? "-" + m.Groups[3].Value : ""), m.Index);
+                }
+                foreach (Match m in IcpLicensePattern().Matches(text)) Add(IcpLicense, $"{m.Groups[1].Value}ICP证{m.Groups[2].Value}号", m.Index);
             }
-            foreach (var m in Near(IcpLicensePattern(), at?.Icp, "ICP", 3, 30, '证')) Add(IcpLicense, $"{m.Groups[1].Value}ICP证{m.Groups[2].Value}号", m.Index);
+            else
+            {
+                // The commonest filings, read in place at each fixed part (what the patterns match, without a regex run each:
+                // starting one cost more than reading the few dozen characters).
+                foreach (var i in at.Icp)
+                {
+                    if (Read(text, i, "ICP", '备', 6, 12) is var (start, digits, end))
+                    {
+                        Add(Icp, $"{text[start]}ICP备{digits}号" + (Suffix(text, end) is { } suffix ? "-" + suffix : ""), start);
+                    }
+                }
+                foreach (var i in at.Icp)
+                {
+                    if (Read(text, i, "ICP", '证', 6, 12) is var (start, digits, _)) Add(IcpLicense, $"{text[start]}ICP证{digits}号", start);
+                }
+            }
             foreach (var m in Near(B2Pattern(), at?.B2, "B2", 3, 16)) Add(VasLicense, $"{m.Groups[1].Value}B2-{m.Groups[2].Value}", m.Index);
-            foreach (var m in Near(PsbPattern(), at?.Psb, "公网安备", 3, 24)) Add(Psb, $"{m.Groups[1].Value}公网安备{m.Groups[2].Value}号", m.Index);
+            if (at is null)
+            {
+                foreach (Match m in PsbPattern().Matches(text)) Add(Psb, $"{m.Groups[1].Value}公网安备{m.Groups[2].Value}号", m.Index);
+            }
+            else
+            {
+                foreach (var i in at.Psb)
+                {
+                    if (Read(text, i, "公网安备", '\0', 14, 14) is var (start, digits, _)) Add(Psb, $"{text[start]}公网安备{digits}号", start);
+                }
+            }
             foreach (var m in Near(AlgorithmPattern(), at?.Algorithm, "网信算备", 0, 32)) Add(Algorithm, $"网信算备{m.Groups[1].Value}号", m.Index);
             if (at?.SaysFiledOrOnline ?? (text.Contains("备案", StringComparison.Ordinal) || text.Contains("上线", StringComparison.Ordinal)))
             {
@@ -202,6 +231,54 @@ internal static partial class Compliance
                 Add(ref _modelDate, pos);
             }
         }
+    }
+
+    /// <summary>
+    /// What <c>([province])\s{0,2}ANCHOR\s{0,2}THEN\s{0,2}(\d{min,max})</c> matches around the anchor at
+    /// <paramref name="anchor"/> (<paramref name="then"/> '\0': none, and no spaces for it): where the match starts (the
+    /// province), its digits, and where they end; null where it does not match. Digits and white space as the regex
+    /// reads them (<see cref="char.IsDigit(char)"/>: any decimal digit; <see cref="char.IsWhiteSpace(char)"/>), the digits greedy.
+    /// </summary>
+    private static (int Start, string Digits, int End)? Read(string text, int anchor, string fixedText, char then, int min, int max)
+    {
+        var start = anchor - 1;
+        for (var spaces = 0; spaces < 2 && start >= 0 && char.IsWhiteSpace(text[start]); spaces++) start--;
+        if (start < 0 || !Provinces.Contains(text[start])) return null;
+        var at = anchor + fixedText.Length;
+        if (then != '\0')
+        {
+            at = SkipSpaces(text, at);
+            if (at >= text.Length || text[at] != then) return null;
+            at++;
+        }
+        at = SkipSpaces(text, at);
+        var digits = DigitsAt(text, at, max);
+        return digits < min ? null : (start, text.Substring(at, digits), at + digits);
+    }
+
+    /// <summary>The ICP filing's site number after its digits: <c>\s{0,2}号?(?:\s{0,2}-\s{0,2}(\d{1,4}))?</c>'s group, or null.</summary>
+    private static string? Suffix(string text, int at)
+    {
+        at = SkipSpaces(text, at);
+        if (at < text.Length && text[at] == '号') at++;
+        at = SkipSpaces(text, at);
+        if (at >= text.Length || text[at] != '-') return null;
+        at = SkipSpaces(text, at + 1);
+        var digits = DigitsAt(text, at, 4);
+        return digits == 0 ? null : text.Substring(at, digits);
+    }
+
+    private static int SkipSpaces(string text, int at)
+    {
+        for (var spaces = 0; spaces < 2 && at < text.Length && char.IsWhiteSpace(text[at]); spaces++) at++;
+        return at;
+    }
+
+    private static int DigitsAt(string text, int at, int max)
+    {
+        var n = 0;
+        while (n < max && at + n < text.Length && char.IsDigit(text[at + n])) n++;
+        return n;
     }
 
     /// <summary>

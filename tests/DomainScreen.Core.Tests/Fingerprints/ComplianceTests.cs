@@ -84,6 +84,25 @@ public sealed class ComplianceTests
         AssertSameAsWholeText(pieces, 20261204, 3000, Compliance.Find, minWithFilings: 300);
     }
 
+    /// <summary>
+    /// The ICP and public-security filings are read in place, not by their patterns: what the patterns call digits and
+    /// white space (any decimal digit, ideographic and no-break spaces, a line break), runs of digits longer than the
+    /// number, site numbers after it with and without 号 and spaces, read as the whole-text scan reads them.
+    /// </summary>
+    [Fact]
+    public void Find_OnFilingsWithUnicodeDigitsSpacesAndLongRuns_ReadsThemAsThePatternsDo()
+    {
+        string[] pieces =
+        [
+            "京", "沪", "粤", "蒙", "ICP", "ICP备", "ICP证", "备", "证", "号", "公网安备", "-", " ", "\u3000", "\u00A0", "\n", "\t",
+            "1", "12", "12345", "123456", "12345678", "1234567890123", "１２３４５６７８", "٣٤٥", "11010502030000", "110105020300001234",
+            "号-", "号 - ", "-12345", "x", "ICP 备", "<br>",
+        ];
+        AssertSameAsWholeText(pieces, 20261206, 4000, Compliance.Find, minWithFilings: 400);
+        var catalog = CatalogLoader.Compile(CatalogProvider.BuiltInFiles());
+        AssertSameAsWholeText(pieces, 20261207, 1000, text => catalog.Run(PageFacts.FromHtml(text)).Filings, minWithFilings: 100);
+    }
+
     [Fact]
     public void FilingsOfACatalogRun_FromTheAnchorsItsScanNoted_AreWhatTheWholeTextGives()
     {
