@@ -97,6 +97,9 @@ public sealed class CompiledCatalog
     {
         public bool IsCue { get; } = !Categories.All.Contains(Category);
 
+        /// <summary>Of a lexicon category, not only a cue (what lets the price patterns run).</summary>
+        public bool OfCategory { get; } = !Categories.Cues.Contains(Category);
+
         private readonly (string[]? Leadings, (string, SearchValues<char>, int)? Anchor) _start = StartOf(Spec.Pattern, Pattern);
 
         /// <summary>Texts one of which every match of <see cref="Pattern"/> starts with (<c>.exe</c>; <c>.apk</c> and <c>.ap</c>K), or null.</summary>
@@ -129,6 +132,20 @@ public sealed class CompiledCatalog
     // The equals rules over the title, the Gradio title and the Gradio element ids (a third of the rules a page's own
     // fields run), by field and the value they test for, ignoring case: one lookup per value instead of a comparison per rule.
     private readonly FrozenDictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>>[] _equalsByField = new FrozenDictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>>[3];
+
+    /// <summary>
+    /// By indexed field, the lengths of its rules' values (<see cref="LengthBit"/>): a value equals one ignoring case only
+    /// at its length, so most element ids of a Gradio page (dozens) are ruled out without the dictionary's hashing.
+    /// </summary>
+    private readonly ulong[] _equalsLengths = new ulong[3];
+
+    private static ulong LengthBit(int length) => 1UL << Math.Min(length, 63);
+
+    /// <summary>
+    /// Every text one of which a title regex rule needs (<see cref="Rule.Required"/>), in one search: a title with none
+    /// of them (most) rules out those rules in one call instead of one search per rule and text.
+    /// </summary>
+    private readonly SearchValues<string>? _titleRequired;
     private static readonly FieldKind[] IndexedEqualsFields = [FieldKind.Title, FieldKind.GradioTitle, FieldKind.GradioElemId];
     private const int TitleEquals = 0, GradioTitleEquals = 1, ElemIdEquals = 2; // positions in IndexedEqualsFields
     private readonly Dictionary<string, SignatureSpec> _signaturesById;
@@ -218,8 +235,12 @@ public sealed class CompiledCatalog
                 .GroupBy(i => _rules[i].Spec.Value ?? "", StringComparer.OrdinalIgnoreCase)
                 .ToFrozenDictionary(g => g.Key, g => g.ToArray(), StringComparer.OrdinalIgnoreCase)
                 .GetAlternateLookup<ReadOnlySpan<char>>();
+            foreach (var key in _equalsByField[f].Dictionary.Keys) _equalsLengths[f] |= LengthBit(key.Length);
         }
         _expensiveRules = byKind[RuleKind.Expensive].ToArray();
+        var titleRequired = byKind[RuleKind.Cheap].Where(i => _rules[i].Field == FieldKind.Title && _rules[i].Required is not null)
+            .SelectMany(i => _rules[i].Required!).Select(n => n.Value).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+        _titleRequired = titleRequired.Length > 0 ? SearchValues.Create(titleRequired, StringComparison.OrdinalIgnoreCase) : null;
         _brandNames = new BrandNameFilter(Brands.SelectMany(b => b.Names));
     }
 
@@ -387,22 +408,16 @@ public sealed class CompiledCatalog
         public bool HasTerm(int term) => Terms[term] is not null;
 
         /// <summary>Records the term's hit unless it has one already.</summary>
-        public void AddTerm(int term, TermHit hit)
+        public void AddTerm(int term, TermHit hit, bool ofCategory)
         {
             if (Terms[term] is not null) return;
             Terms[term] = hit;
             TermsHit.Add(term);
+            HasCategoryTerm |= ofCategory;
         }
 
         /// <summary>True when a term of the lexicon categories (not only cues) was found.</summary>
-        public bool HasCategoryTerm()
-        {
-            foreach (var t in TermsHit)
-            {
-                if (!Categories.Cues.Contains(Terms[t]!.Category)) return true;
-            }
-            return false;
-        }
+        public bool HasCategoryTerm { get; private set; }
 
         public void Return()
         {
@@ -411,6 +426,7 @@ public sealed class CompiledCatalog
             Array.Clear(HasEvidence); // a flag per signature: a few hundred bytes
             Hit.Clear();
             TermsHit.Clear();
+            HasCategoryTerm = false;
             Array.Fill(MarkAt, -1);
             FilingAnchors.Clear();
             GradioInPage = null;
@@ -444,7 +460,13 @@ public sealed class CompiledCatalog
         foreach (var (field, rules) in _cheapRulesByField)
         {
             if (!Present(field, page)) continue; // no probes on a landing page, no favicon, no Gradio app: their rules cannot hold
-            foreach (var i in rules) EvaluateInto(i, page, hits, warnings);
+            var lacksRequired = field == FieldKind.Title && _titleRequired is { } required
+                && !(page.Title ?? "").AsSpan().ContainsAny(required) && !(page.Gradio?.Title ?? "").AsSpan().ContainsAny(required);
+            foreach (var i in rules)
+            {
+                if (lacksRequired && _rules[i].Required is not null) continue;
+                EvaluateInto(i, page, hits, warnings);
+            }
         }
         foreach (var i in _expensiveRules)
         {
@@ -456,7 +478,7 @@ public sealed class CompiledCatalog
         }
 
         // Pattern terms (prices) are cues: they only matter on a page that already names a category or a tool.
-        if (_patternTerms.Count > 0 && (hits.Hit.Count > 0 || hits.HasCategoryTerm())) ScanPatterns(page.Html, hits, warnings, firstAnchor);
+        if (_patternTerms.Count > 0 && (hits.Hit.Count > 0 || hits.HasCategoryTerm)) ScanPatterns(page.Html, hits, warnings, firstAnchor);
 
         // Products in catalog order, each with its hits in rule order: a signature's rules are consecutive (added
         // signature by signature), so the hit rules sorted are grouped by signature.
@@ -492,7 +514,9 @@ public sealed class CompiledCatalog
     {
         void Test(int field, string? value, string hitField)
         {
-            if (value is null || !_equalsByField[field].TryGetValue(value.AsSpan().Trim(), out var rules)) return;
+            if (value is null) return;
+            var trimmed = value.AsSpan().Trim();
+            if ((_equalsLengths[field] & LengthBit(trimmed.Length)) == 0 || !_equalsByField[field].TryGetValue(trimmed, out var rules)) return;
             foreach (var i in rules)
             {
                 if (hits.IsHit(i)) continue;
@@ -661,7 +685,7 @@ public sealed class CompiledCatalog
                 negated = true;
                 continue;
             }
-            hits.AddTerm(index, new TermHit(term.Spec.Id!, term.Category, term.Spec.Kind, term.Spec.Weight, field, matched ??= Spelled(), Offset()));
+            hits.AddTerm(index, new TermHit(term.Spec.Id!, term.Category, term.Spec.Kind, term.Spec.Weight, field, matched ??= Spelled(), Offset()), term.OfCategory);
         }
         return !negated && !notAWord && filingAnchor < 0 && !gradioPending;
     }
@@ -697,7 +721,7 @@ public sealed class CompiledCatalog
                     from = Math.Max(0, firstAnchor + at - offset);
                 }
                 var m = regex.Match(text, from);
-                if (m.Success) hits.AddTerm(i, new TermHit(term.Spec.Id!, term.Category, term.Spec.Kind, term.Spec.Weight, Fields.Html, m.Value.Length <= 200 ? m.Value : m.Value[..200], m.Index));
+                if (m.Success) hits.AddTerm(i, new TermHit(term.Spec.Id!, term.Category, term.Spec.Kind, term.Spec.Weight, Fields.Html, m.Value.Length <= 200 ? m.Value : m.Value[..200], m.Index), term.OfCategory);
             }
             catch (RegexMatchTimeoutException)
             {
