@@ -98,10 +98,19 @@ internal static class Unmasking
         var bom = Vector512.Create((ushort)0xFEFF);
         var found = anchor;
         lanes = 0;
+        // Everything masking is '&' or outside ASCII, and so are the price patterns' currency signs but '$': where every
+        // anchor is too, a vector of ASCII text without '$' or '&' — most of a page — is passed over after two comparisons
+        // ('$' and '&' are one with bit 1 set), not eight.
+        var quick = true;
+        foreach (var c in anchors) quick &= c is '$' or '&' or > '\u007F';
+        var two = Vector512.Create((ushort)2);
+        var dollarOrAmpersand = Vector512.Create((ushort)'&');
+        var ascii = Vector512.Create((ushort)0x7F);
         var i = from;
         for (; i < span.Length - Vector512<ushort>.Count; i += Vector512<ushort>.Count)
         {
             var v = Vector512.LoadUnsafe(ref units, (nuint)i);
+            if (quick && (Vector512.Equals(v | two, dollarOrAmpersand) | Vector512.GreaterThan(v, ascii)) == Vector512<ushort>.Zero) continue;
             if (found < 0)
             {
                 var anchorLanes = (Vector512.Equals(v, a0) | Vector512.Equals(v, a1) | Vector512.Equals(v, a2) | Vector512.Equals(v, a3) | Vector512.Equals(v, a4)).ExtractMostSignificantBits();

@@ -124,10 +124,11 @@ public class UnmaskingTests
     {
         // References to words and to punctuation, invisible characters and their neighbours, currency signs and '#',
         // '&' apart: the pass's masking position must leave Unmask's result unchanged (and be -1 exactly when Unmask
-        // finds nothing), its anchor must be the first anchor character; lengths cross 32-unit vectors.
+        // finds nothing), its anchor must be the first anchor character; lengths cross 32-unit vectors. Anchors in ASCII
+        // other than '$' and '&' ("b") turn off the pass's shortcut over ASCII vectors.
         string[] pieces = ["&#25442;", "&#x6362;", "&#39;", "&#160;", "&#x2019;", "&#65;", "&#", "&", "#", ";", "¥", "￥", "$", "€", "£", "换脸", "ab", " ", "x"];
         var random = new Random(17);
-        foreach (var anchors in new[] { "¥￥$€£", "$", "" })
+        foreach (var anchors in new[] { "¥￥$€£", "$", "", "€b", "&" })
         {
             for (var round = 0; round < 2000; round++)
             {
@@ -151,5 +152,8 @@ public class UnmaskingTests
                 if (masked >= 0) Assert.Equal(whole, Unmasking.Unmask(text, masked));
             }
         }
+        // An ASCII anchor in a vector of nothing but plain ASCII.
+        var plain = new string('x', 100) + "b" + new string('x', 100);
+        if (Unmasking.FirstMaskedAndAnchor(plain, "€b") is var (none, b)) Assert.Equal((-1, 100), (none, b));
     }
 }
