@@ -146,6 +146,19 @@ public sealed class CompiledCatalog
     /// of them (most) rules out those rules in one call instead of one search per rule and text.
     /// </summary>
     private readonly SearchValues<string>? _titleRequired;
+    private readonly IgnoreCase.Needle[] _titleRequiredOthers;
+
+    /// <summary>Whether the title has none of the texts the title regex rules need.</summary>
+    private bool LacksTitleRequired(string? title)
+    {
+        if (title is null) return true;
+        if (title.AsSpan().ContainsAny(_titleRequired!)) return false;
+        foreach (var needle in _titleRequiredOthers)
+        {
+            if (IgnoreCase.IndexOf(title, needle) >= 0) return false;
+        }
+        return true;
+    }
     private static readonly FieldKind[] IndexedEqualsFields = [FieldKind.Title, FieldKind.GradioTitle, FieldKind.GradioElemId];
     private const int TitleEquals = 0, GradioTitleEquals = 1, ElemIdEquals = 2; // positions in IndexedEqualsFields
     private readonly Dictionary<string, SignatureSpec> _signaturesById;
@@ -238,9 +251,14 @@ public sealed class CompiledCatalog
             foreach (var key in _equalsByField[f].Dictionary.Keys) _equalsLengths[f] |= LengthBit(key.Length);
         }
         _expensiveRules = byKind[RuleKind.Expensive].ToArray();
+        // A text that contains another ("· LobeChat", "LobeChat") is found wherever that one is: the shorter serves. The
+        // rest in ASCII in one search (its fast path); any others one by one (the runtime's search for a set with a
+        // character outside ASCII takes a slow path, slower than the searches it replaces).
         var titleRequired = byKind[RuleKind.Cheap].Where(i => _rules[i].Field == FieldKind.Title && _rules[i].Required is not null)
             .SelectMany(i => _rules[i].Required!).Select(n => n.Value).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
-        _titleRequired = titleRequired.Length > 0 ? SearchValues.Create(titleRequired, StringComparison.OrdinalIgnoreCase) : null;
+        titleRequired = titleRequired.Where(t => !titleRequired.Any(o => o.Length < t.Length && t.Contains(o, StringComparison.OrdinalIgnoreCase))).ToArray();
+        _titleRequired = titleRequired.Length > 0 ? SearchValues.Create(titleRequired.Where(t => System.Text.Ascii.IsValid(t)).ToArray(), StringComparison.OrdinalIgnoreCase) : null;
+        _titleRequiredOthers = titleRequired.Where(t => !System.Text.Ascii.IsValid(t)).Select(IgnoreCase.Needle.Of).ToArray();
         _brandNames = new BrandNameFilter(Brands.SelectMany(b => b.Names));
     }
 
@@ -460,8 +478,7 @@ public sealed class CompiledCatalog
         foreach (var (field, rules) in _cheapRulesByField)
         {
             if (!Present(field, page)) continue; // no probes on a landing page, no favicon, no Gradio app: their rules cannot hold
-            var lacksRequired = field == FieldKind.Title && _titleRequired is { } required
-                && !(page.Title ?? "").AsSpan().ContainsAny(required) && !(page.Gradio?.Title ?? "").AsSpan().ContainsAny(required);
+            var lacksRequired = field == FieldKind.Title && _titleRequired is not null && LacksTitleRequired(page.Title) && LacksTitleRequired(page.Gradio?.Title);
             foreach (var i in rules)
             {
                 if (lacksRequired && _rules[i].Required is not null) continue;
