@@ -499,28 +499,34 @@ public sealed class CompiledCatalog
 
         // Products in catalog order, each with its hits in rule order: a signature's rules are consecutive (added
         // signature by signature), so the hit rules sorted are grouped by signature.
+        // Unless every product is asked for, those under their threshold are left out here and a specific product
+        // (FaceFusion) replaces the generic one it refines (Gradio), as Finalise does for a result made with all of them.
         var products = new List<ProductMatch>();
+        HashSet<string>? refined = null;
         hits.Hit.Sort();
         for (var k = 0; k < hits.Hit.Count;)
         {
             var s = _rules[hits.Hit[k]].Signature;
-            var ruleHits = new List<RuleHit>();
-            var evidence = 0;
-            for (; k < hits.Hit.Count && _rules[hits.Hit[k]].Signature == s; k++)
-            {
-                var h = hits.Rules[hits.Hit[k]]!;
-                ruleHits.Add(page.Gradio is { } config && gradioInPage is null && h.Field == Fields.GradioText && config.FileOffset(h.Matched, h.Offset) is { } at ? h with { Offset = at } : h);
-                evidence += h.Weight;
-            }
+            var (first, evidence) = (k, 0);
+            for (; k < hits.Hit.Count && _rules[hits.Hit[k]].Signature == s; k++) evidence += hits.Rules[hits.Hit[k]]!.Weight;
             var spec = _signatures[s];
+            if (!reportAll && evidence < spec.Threshold) continue;
+            var ruleHits = new List<RuleHit>(k - first);
+            for (var j = first; j < k; j++)
+            {
+                var h = hits.Rules[hits.Hit[j]]!;
+                ruleHits.Add(page.Gradio is { } config && gradioInPage is null && h.Field == Fields.GradioText && config.FileOffset(h.Matched, h.Offset) is { } at ? h with { Offset = at } : h);
+            }
             products.Add(new ProductMatch(spec.Id!, spec.Product!, spec.Categories, evidence, spec.Risk, ruleHits, spec.Copy, spec.Functions));
+            if (reportAll) continue;
+            foreach (var r in spec.Refines) (refined ??= new HashSet<string>(StringComparer.Ordinal)).Add(r);
         }
+        if (refined is not null) products.RemoveAll(p => refined.Contains(p.Id));
         var filings = Compliance.FindNoted(page.Html, hits.FilingAnchors);
         // Offsets of text read from the embedded Gradio config point into the page file, like every other html offset.
         var terms = SortedByOffset(hits, gradioInPage is null ? page.Gradio : null);
         hits.Return();
-        var all = new FingerprintResult(products, terms, filings, Version, warnings) { Brands = FindBrandClaims(page) };
-        return reportAll ? all : Finalise(all);
+        return new FingerprintResult(products, terms, filings, Version, warnings) { Brands = FindBrandClaims(page) };
     }
 
     /// <summary>
@@ -610,11 +616,11 @@ public sealed class CompiledCatalog
         return many ? sorted.OrderBy(t => t.Offset).ToArray() : sorted;
     }
 
-    // Keeps products that reached their threshold; a specific product (FaceFusion) replaces the generic one it refines (Gradio).
+    // Keeps products that reached their threshold; a specific product (FaceFusion) replaces the generic one it refines
+    // (Gradio). For a result made with every product (the probe planner's); Run does the same as it builds its products.
     private FingerprintResult Finalise(FingerprintResult all)
     {
         if (all.Products.Count == 0) return all;
-        // Plain loops: a page with products runs this every time, and most signatures refine none.
         var products = new List<ProductMatch>(all.Products.Count);
         HashSet<string>? refined = null;
         foreach (var p in all.Products)
