@@ -16,7 +16,13 @@ namespace DomainScreen.Core.Fingerprints;
 /// </remarks>
 internal sealed class BrandNameFilter
 {
-    private readonly SearchValues<string>? _ascii, _caseless, _other;
+    private readonly SearchValues<string>? _ascii, _other;
+
+    // The caseless runs by their first character (a bit per character says whether any starts with it): a title is a few
+    // dozen characters, and the runtime's search for many strings outside ASCII (Aho–Corasick, a dictionary read per
+    // character) cost more than reading each character's bit and comparing the few runs it starts.
+    private readonly ulong[] _caselessFirst = new ulong[65536 / 64];
+    private readonly Dictionary<char, string[]> _caselessByFirst;
 
     public BrandNameFilter(IEnumerable<string> names)
     {
@@ -29,7 +35,8 @@ internal sealed class BrandNameFilter
             else other.Add(name);
         }
         _ascii = ascii.Count > 0 ? SearchValues.Create(ascii.ToArray(), StringComparison.OrdinalIgnoreCase) : null;
-        _caseless = caseless.Count > 0 ? SearchValues.Create(caseless.Distinct(StringComparer.Ordinal).ToArray(), StringComparison.Ordinal) : null;
+        _caselessByFirst = caseless.Distinct(StringComparer.Ordinal).GroupBy(run => run[0]).ToDictionary(g => g.Key, g => g.ToArray());
+        foreach (var first in _caselessByFirst.Keys) _caselessFirst[first >> 6] |= 1UL << first;
         _other = other.Count > 0 ? SearchValues.Create(other.ToArray(), StringComparison.OrdinalIgnoreCase) : null;
     }
 
@@ -38,7 +45,21 @@ internal sealed class BrandNameFilter
     {
         if (_ascii is not null && text.IndexOfAny(_ascii) >= 0) return true;
         if (System.Text.Ascii.IsValid(text)) return false;
-        return (_caseless is not null && text.IndexOfAny(_caseless) >= 0) || (_other is not null && text.IndexOfAny(_other) >= 0);
+        return HasCaselessRun(text) || (_other is not null && text.IndexOfAny(_other) >= 0);
+    }
+
+    private bool HasCaselessRun(ReadOnlySpan<char> text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if ((_caselessFirst[c >> 6] & (1UL << c)) == 0) continue;
+            foreach (var run in _caselessByFirst[c])
+            {
+                if (text[i..].StartsWith(run, StringComparison.Ordinal)) return true;
+            }
+        }
+        return false;
     }
 
     private static string LongestCaselessRun(string name)
