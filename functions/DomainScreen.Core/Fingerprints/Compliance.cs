@@ -13,8 +13,9 @@ public sealed record Filing(string Type, string Number, int Offset);
 /// (<c>京ICP证140334号</c>, <c>浙B2-20120165</c>), public-security filing (<c>京公网安备11010502030000号</c>),
 /// algorithm / deep-synthesis filing (<c>网信算备…号</c>), generative-AI model filing
 /// (<c>ZheJiang-TongYiQianWen-20230901</c>) and registration numbers (<c>上线编号</c>). Formats per
-/// ../shared/research/ai-tool-fingerprints.md §12. Every pattern runs only in a short window around its fixed part,
-/// has only bounded quantifiers and a timeout.
+/// ../shared/research/ai-tool-fingerprints.md §12. The ICP and public-security numbers are read in place at their fixed
+/// parts (the patterns stay the reference over a whole text); every other pattern runs only in a short window around its
+/// fixed part, has only bounded quantifiers and a timeout.
 /// </summary>
 internal static partial class Compliance
 {

@@ -100,7 +100,7 @@ internal static class Unmasking
         lanes = 0;
         // Everything masking is '&' or outside ASCII, and so are the price patterns' currency signs but '$': where every
         // anchor is too, a vector of ASCII text without '$' or '&' — most of a page — is passed over after two comparisons
-        // ('$' and '&' are one with bit 1 set), not eight.
+        // (one for both: '$' with bit 1 set is '&'), not eight.
         var quick = true;
         foreach (var c in anchors) quick &= c is '$' or '&' or > '\u007F';
         var two = Vector512.Create((ushort)2);
