@@ -518,10 +518,9 @@ public sealed class CompiledCatalog
                 ruleHits.Add(page.Gradio is { } config && gradioInPage is null && h.Field == Fields.GradioText && config.FileOffset(h.Matched, h.Offset) is { } at ? h with { Offset = at } : h);
             }
             products.Add(new ProductMatch(spec.Id!, spec.Product!, spec.Categories, evidence, spec.Risk, ruleHits, spec.Copy, spec.Functions));
-            if (reportAll) continue;
-            foreach (var r in spec.Refines) (refined ??= new HashSet<string>(StringComparer.Ordinal)).Add(r);
+            if (!reportAll) NoteRefines(spec, ref refined);
         }
-        if (refined is not null) products.RemoveAll(p => refined.Contains(p.Id));
+        DropRefined(products, refined);
         var filings = Compliance.FindNoted(page.Html, hits.FilingAnchors);
         // Offsets of text read from the embedded Gradio config point into the page file, like every other html offset.
         var terms = SortedByOffset(hits, gradioInPage is null ? page.Gradio : null);
@@ -628,10 +627,22 @@ public sealed class CompiledCatalog
             var signature = Signature(p.Id);
             if (p.Evidence < signature.Threshold) continue;
             products.Add(p);
-            foreach (var r in signature.Refines) (refined ??= new HashSet<string>(StringComparer.Ordinal)).Add(r);
+            NoteRefines(signature, ref refined);
         }
-        if (refined is not null) products.RemoveAll(p => refined.Contains(p.Id));
+        DropRefined(products, refined);
         return all with { Products = products };
+    }
+
+    /// <summary>Notes the products a kept product refines (most refine none: no set is made for them).</summary>
+    private static void NoteRefines(SignatureSpec kept, ref HashSet<string>? refined)
+    {
+        foreach (var r in kept.Refines) (refined ??= new HashSet<string>(StringComparer.Ordinal)).Add(r);
+    }
+
+    /// <summary>A specific product (FaceFusion) replaces the generic one it refines (Gradio).</summary>
+    private static void DropRefined(List<ProductMatch> products, HashSet<string>? refined)
+    {
+        if (refined is not null) products.RemoveAll(p => refined.Contains(p.Id));
     }
 
     private SignatureSpec Signature(string id) => _signaturesById[id];

@@ -64,11 +64,11 @@ internal static partial class Compliance
         // Each pattern runs only in a window around each occurrence of its fixed part: most pages skip all of them,
         // and a page that shows its filing pays for a few dozen characters, not for the whole page. The fixed parts
         // are found together in one pass over the page. (Without anchors, the reference: the whole text.)
-        IEnumerable<Match> Near(Regex pattern, IReadOnlyList<int>? positions, string anchor, int before, int after, char then = '\0') =>
-            positions is null ? pattern.Matches(text) : Compliance.Near(pattern, text, positions, anchor, before, after, then);
+        IEnumerable<Match> Near(Regex pattern, IReadOnlyList<int>? positions, string anchor, int before, int after) =>
+            positions is null ? pattern.Matches(text) : Compliance.Near(pattern, text, positions, anchor, before, after);
         try
         {
-            // ICP备 is a filing, ICP证 a licence: each pattern runs only where its character follows (after up to two spaces).
+            // ICP备 is a filing, ICP证 a licence: each is read only where its character follows (after up to two spaces).
             if (at is null)
             {
                 foreach (Match m in IcpPattern().Matches(text))
@@ -285,25 +285,17 @@ internal static partial class Compliance
     /// <summary>
     /// The pattern's matches within <paramref name="before"/> characters before and <paramref name="after"/> after each
     /// occurrence of <paramref name="anchor"/> at <paramref name="positions"/> (overlapping windows are merged, so a
-    /// match is found once) — of those followed by <paramref name="then"/> after up to two white-space characters, when
-    /// given (the pattern needs it there: <c>ICP\s{0,2}备</c>).
+    /// match is found once).
     /// </summary>
-    private static IEnumerable<Match> Near(Regex pattern, string text, IReadOnlyList<int> positions, string anchor, int before, int after, char then) =>
-        positions.Count == 0 ? [] : Windows(pattern, text, positions, anchor, before, after, then); // no iterator for an anchor the page lacks
+    private static IEnumerable<Match> Near(Regex pattern, string text, IReadOnlyList<int> positions, string anchor, int before, int after) =>
+        positions.Count == 0 ? [] : Windows(pattern, text, positions, anchor, before, after); // no iterator for an anchor the page lacks
 
-    private static bool FollowedBy(string text, int at, char then)
-    {
-        for (var spaces = 0; spaces < 2 && at < text.Length && char.IsWhiteSpace(text[at]); spaces++) at++;
-        return at < text.Length && text[at] == then;
-    }
-
-    private static IEnumerable<Match> Windows(Regex pattern, string text, IReadOnlyList<int> positions, string anchor, int before, int after, char then)
+    private static IEnumerable<Match> Windows(Regex pattern, string text, IReadOnlyList<int> positions, string anchor, int before, int after)
     {
         var scannedTo = 0;
         for (var p = 0; p < positions.Count; p++)
         {
             var i = positions[p];
-            if (then != '\0' && !FollowedBy(text, i + anchor.Length, then)) continue;
             var start = Math.Max(i - before, scannedTo);
             var end = Math.Min(text.Length, i + anchor.Length + after);
             // Extend over the next anchors whose windows overlap this one.
