@@ -120,6 +120,8 @@ internal sealed class LiteralScanner
     private readonly int[] _longStart = new int[GramSlots + 1];
     private readonly Entry[] _longs;
     private readonly ulong[] _prefixes = new ulong[(1 << PrefixBits) / 64]; // the long literals' first six characters (see NextLong)
+    private readonly ulong[] _tenOnly = new ulong[(1 << PrefixBits) / 64]; // first sixes whose every literal has ten, the last four ASCII
+    private readonly ulong[] _tens = new ulong[(1 << PrefixBits) / 64]; // those literals' first ten characters
 
     // Short literals all in ASCII, found by the runtime's vectorised multi-string search (few, so it stays on its fast path).
     private readonly int[] _asciiIds, _asciiStart = new int[129]; // by lower-cased first character, longest first
@@ -151,6 +153,7 @@ internal sealed class LiteralScanner
         var pairEnds = new List<(int Slot, int Id)>();
         var longs = new List<(int Slot, int Id)>();
         var asciiShort = new List<int>();
+        var notTenOnly = new ulong[_tenOnly.Length];
         for (var id = 0; id < _literals.Length; id++)
         {
             var literal = _literals[id];
@@ -176,6 +179,15 @@ internal sealed class LiteralScanner
                 longs.Add((GramSlot(Gram(literal)), id));
                 var prefix = PrefixSlot(Gram(literal), Gram(literal.AsSpan(2)));
                 _prefixes[prefix >> 6] |= 1UL << prefix;
+                if (literal.Length >= 10 && Ascii.IsValid(literal.AsSpan(6, 4)))
+                {
+                    var ten = TenSlot(Gram(literal), Gram(literal.AsSpan(2)), Gram(literal.AsSpan(6)));
+                    _tens[ten >> 6] |= 1UL << ten;
+                }
+                else
+                {
+                    notTenOnly[prefix >> 6] |= 1UL << prefix;
+                }
                 _bitsOf[id] = bits.ToArray();
                 continue;
             }
@@ -211,6 +223,7 @@ internal sealed class LiteralScanner
             _bitsOf[id] = bits.ToArray();
         }
         _groupSizes = sizes.ToArray();
+        for (var k = 0; k < _tenOnly.Length; k++) _tenOnly[k] = _prefixes[k] & ~notTenOnly[k];
         Entry[] Entries(int[] ids) => ids.Select(id => entryOf[id]).ToArray();
         _quads = Entries(Pack(quads.OrderByDescending(t => _literals[t.Id].Length).ToList(), _quadStart));
         _tripleEnds = Entries(Pack(tripleEnds, _tripleEndStart));
@@ -261,7 +274,7 @@ internal sealed class LiteralScanner
             state.Ascii = _ascii;
             state.AsciiLive = state.AsciiSearched = _asciiAll;
             state.ShortTables = _shortFilter?.Tables;
-            var nextLong = NextLong(text, 0, tables, _prefixes, out var gram);
+            var nextLong = NextLong(text, 0, tables, out var gram);
             var next = NextCandidate(text, 0, tables, out var pair, out var triple, out var quad);
             var nextAscii = NextAscii(text, 0, state);
             while (nextLong >= 0 || next >= 0 || nextAscii >= 0)
@@ -273,7 +286,7 @@ internal sealed class LiteralScanner
                 if (pos == nextLong)
                 {
                     Try(text, pos, _longs, _longStart[gram], _longStart[gram + 1], maxHits, ref found, state);
-                    nextLong = NextLong(text, pos + 1, tables, _prefixes, out gram);
+                    nextLong = NextLong(text, pos + 1, tables, out gram);
                 }
                 if (pos == next)
                 {
@@ -497,13 +510,16 @@ internal sealed class LiteralScanner
     /// once, and a gram some long literal has at offset 0, 1 or 2 sends the scan back to check that start. No other
     /// character equals an ASCII one ignoring case (checked in the tests), so a gram with any other character in it
     /// is in no long literal. A start is returned only where its first six characters pass a second table, of the long
-    /// literals' first six (most places a literal's first four are met are words that part from it there).
+    /// literals' first six (most places a literal's first four are met are words that part from it there), and, where
+    /// every long literal with those six has ten or more (the last four ASCII), where its first ten pass a third.
     /// </summary>
-    private static int NextLong(ReadOnlySpan<char> span, int from, ulong[][] tables, ulong[] prefixes, out int gram)
+    private int NextLong(ReadOnlySpan<char> span, int from, ulong[][] tables, out int gram)
     {
         gram = -1;
         ref var text = ref MemoryMarshal.GetReference(span);
-        ref var starts = ref MemoryMarshal.GetArrayDataReference(prefixes);
+        ref var starts = ref MemoryMarshal.GetArrayDataReference(_prefixes);
+        ref var tenOnly = ref MemoryMarshal.GetArrayDataReference(_tenOnly);
+        ref var tens = ref MemoryMarshal.GetArrayDataReference(_tens);
         // A byte per slot: bit k for a long literal with this gram at offset k.
         ref var grams = ref Unsafe.As<ulong, byte>(ref MemoryMarshal.GetArrayDataReference(tables[Grams]));
         nint end = span.Length - 4, lastStart = span.Length - LongLength;
@@ -524,6 +540,16 @@ internal sealed class LiteralScanner
                 if ((third & NonAscii) != 0) continue;
                 var prefix = PrefixSlot(first | Fold, third | Fold);
                 if ((Unsafe.Add(ref starts, prefix >> 6) & (1UL << prefix)) == 0) continue;
+                // Where every long literal that starts so has ten characters, the next four in ASCII, the text's first
+                // ten as one of theirs: every "https:" of a page stops here for "https://big-agi.com", few go on to compare.
+                if ((Unsafe.Add(ref tenOnly, prefix >> 6) & (1UL << prefix)) != 0)
+                {
+                    if (start + 10 > span.Length) continue;
+                    var seventh = Read4(ref text, start + 6);
+                    if ((seventh & NonAscii) != 0) continue;
+                    var ten = TenSlot(first | Fold, third | Fold, seventh | Fold);
+                    if ((Unsafe.Add(ref tens, ten >> 6) & (1UL << ten)) == 0) continue;
+                }
                 gram = firstSlot;
                 return (int)start;
             }
@@ -553,6 +579,10 @@ internal sealed class LiteralScanner
 
     /// <summary>The slot of a six-character start read as two folded grams, at its offsets 0 and 2.</summary>
     private static int PrefixSlot(ulong first, ulong third) => (int)(((first * GramMultiplier) ^ (third * 0xC2B2AE3D27D4EB4FUL)) >> (64 - PrefixBits));
+
+    /// <summary>The slot of a ten-character start read as three folded grams, at its offsets 0, 2 and 6.</summary>
+    private static int TenSlot(ulong first, ulong third, ulong seventh) =>
+        (int)(((first * GramMultiplier) ^ (third * 0xC2B2AE3D27D4EB4FUL) ^ (seventh * 0x165667B19E3779F9UL)) >> (64 - PrefixBits));
 
     private static ulong Read4(ref char text, nint at) => Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<char, byte>(ref Unsafe.Add(ref text, at)));
 

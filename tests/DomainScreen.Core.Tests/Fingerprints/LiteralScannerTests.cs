@@ -185,6 +185,44 @@ public class LiteralScannerTests
         }
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void LongLiterals_SharingTheirFirstSixWithCommonText_AreFoundWhereTheyStand_AndAtTheEnd(bool vectorised)
+    {
+        // Where every long literal with a given first six has ten characters or more, the scan reads the text's first ten
+        // before it compares ("https:" starts every link; "https://big-agi.com" few). Each literal, in either case and cut
+        // at every length, at every phase of the scan's steps, at the text's end or before a character that ends it
+        // differently (outside ASCII too): found exactly where comparing every position finds it.
+        string[] literals =
+        [
+            "https://big-agi.com", "https://anythingllm.com", "window.gradio_config", "midjourney", "generate fake news",
+            "generated", "face swap online", "face swap", "deepswap换脸神器",
+        ];
+        var scanner = new LiteralScanner(literals, vectorised);
+        string[] tails = ["", " ", "é", "x", "/", "换脸"];
+        foreach (var literal in literals)
+        {
+            foreach (var piece in new[] { literal, literal.ToUpperInvariant() })
+            {
+                for (var cut = 6; cut <= piece.Length; cut++)
+                {
+                    for (var phase = 0; phase < 6; phase++)
+                    {
+                        foreach (var tail in tails)
+                        {
+                            var text = "<a href=\"https://example.com/x\">".PadRight(33 + phase, '.') + piece[..cut] + tail;
+                            Assert.Equal(Obvious(literals, text, int.MaxValue), Scanned(scanner, text, int.MaxValue));
+                        }
+                    }
+                }
+            }
+        }
+        // The ten read at the text's very end: a ten-character literal there is found, nine of it are not.
+        Assert.Equal([(3, 3)], Scanned(scanner, "ok MIDJOURNEY", int.MaxValue));
+        Assert.Empty(Scanned(scanner, "ok midjourne", int.MaxValue));
+    }
+
     [Fact]
     public void LongerThanTheKeys_TheRestIsCompared_ExactlyWhereItHasNoCase()
     {
