@@ -745,7 +745,28 @@ internal sealed class LiteralScanner
                 var t2 = Vector512.LoadUnsafe(ref t, 2 * Entries);
                 var t3 = Vector512.LoadUnsafe(ref t, 3 * Entries);
                 var fold = Vector512.Create((byte)0x20);
-                // Blocks of 64 positions with the three characters after them in the text; the last block overlaps.
+                // Blocks of 64 positions with a whole block after them: each block's characters are read once, their low
+                // bytes picked by one permutation, and the three views one to three characters on are taken from it and
+                // the next (the byte permutations are what bounds this loop: three fewer narrowings per block).
+                if (i + 2 * Entries <= span.Length)
+                {
+                    ref var order = ref MemoryMarshal.GetArrayDataReference(ShortOrder);
+                    var (low, on1, on2, on3) = (Vector512.LoadUnsafe(ref order), Vector512.LoadUnsafe(ref order, 64),
+                        Vector512.LoadUnsafe(ref order, 128), Vector512.LoadUnsafe(ref order, 192));
+                    var block = LowBytes(ref units, i, low) | fold;
+                    for (; i + 2 * Entries <= span.Length; i += Entries)
+                    {
+                        var after = LowBytes(ref units, i + Entries, low) | fold;
+                        var m = Avx512Vbmi.PermuteVar64x8(t0, block)
+                            & Avx512Vbmi.PermuteVar64x8(t1, Avx512Vbmi.PermuteVar64x8x2(block, on1, after))
+                            & Avx512Vbmi.PermuteVar64x8(t2, Avx512Vbmi.PermuteVar64x8x2(block, on2, after))
+                            & Avx512Vbmi.PermuteVar64x8(t3, Avx512Vbmi.PermuteVar64x8x2(block, on3, after));
+                        var found = ~Vector512.Equals(m, Vector512<byte>.Zero).ExtractMostSignificantBits();
+                        if (found != 0) return i + BitOperations.TrailingZeroCount(found);
+                        block = after;
+                    }
+                }
+                // The rest: blocks of 64 positions with the three characters after them in the text; the last block overlaps.
                 var last = span.Length - Entries - (Width - 1);
                 for (; i <= last + Entries - 1; i += Entries)
                 {
@@ -768,6 +789,17 @@ internal sealed class LiteralScanner
             }
             return -1;
         }
+
+        /// <summary>64 characters from <paramref name="at"/>, each cut to its low byte by one permutation of the two loads' bytes (<paramref name="low"/>).</summary>
+        private static Vector512<byte> LowBytes(ref ushort units, int at, Vector512<byte> low) =>
+            Avx512Vbmi.PermuteVar64x8x2(Vector512.LoadUnsafe(ref units, (nuint)at).AsByte(), low, Vector512.LoadUnsafe(ref units, (nuint)(at + 32)).AsByte());
+
+        /// <summary>
+        /// Byte permutations of two vectors (indices 64 and up pick from the second): the low bytes of 64 characters, then
+        /// a block's bytes one, two and three characters on (the last ones from the next block).
+        /// </summary>
+        private static readonly byte[] ShortOrder = Enumerable.Range(0, 64).Select(j => (byte)(2 * j))
+            .Concat(Enumerable.Range(1, 3).SelectMany(k => Enumerable.Range(0, 64).Select(j => (byte)(j + k)))).ToArray();
 
         /// <summary>64 characters from <paramref name="at"/>, each cut to its low byte (a character outside ASCII may then pass: a false start).</summary>
         private static Vector512<byte> Bytes(ref ushort units, int at) =>

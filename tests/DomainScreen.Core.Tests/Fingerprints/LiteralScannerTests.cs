@@ -166,14 +166,15 @@ public class LiteralScannerTests
     [InlineData(false)]
     public void ShortAsciiLiterals_AreFound_AtEveryPlaceInAndAcrossBlocksOf64_AndAtTheEnd(bool vectorised)
     {
-        // The vectorised search reads 64 positions and the three characters after them at once, the last block
-        // overlapping the one before; the last positions are read one by one. Each literal is put at every position of
-        // texts from 1 to 140 characters, among characters whose low byte is an ASCII letter of it (š is 0x161: 'a').
+        // The vectorised search reads 64 positions at once: while a whole block follows, the three characters after a
+        // block from the next one; then blocks with the three characters after them, the last block overlapping the one
+        // before; the last positions one by one. Each literal is put at every position of texts from 1 to 330 characters
+        // (every seventh past 70), among characters whose low byte is an ASCII letter of it (š is 0x161: 'a').
         string[] literals = ["nsfw", "scam", "gpt-4", "ab", "xyz", "abcd", "long enough"];
         var scanner = new LiteralScanner(literals, vectorised);
         foreach (var literal in literals.Where(l => l.Length < 6))
         {
-            for (var length = literal.Length; length <= 140; length++)
+            for (var length = literal.Length; length <= 330; length++)
             {
                 for (var at = 0; at + literal.Length <= length; at += length < 70 ? 1 : 7)
                 {
