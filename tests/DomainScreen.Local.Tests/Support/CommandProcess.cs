@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace DomainScreen.Local.Tests.Support;
 
@@ -160,33 +158,7 @@ public sealed class CommandProcess : IAsyncDisposable
     }
 
     /// <summary>A base port with it and the next two free (Azurite's blob, queue, table).</summary>
-    public static int FreeBasePort()
-    {
-        for (var attempt = 0; attempt < 100; attempt++)
-        {
-            var first = Random.Shared.Next(20000, 60000);
-            var listeners = new List<TcpListener>();
-            try
-            {
-                for (var p = first; p < first + 3; p++)
-                {
-                    var l = new TcpListener(IPAddress.Loopback, p);
-                    l.Start();
-                    listeners.Add(l);
-                }
-                return first;
-            }
-            catch (SocketException)
-            {
-                // Taken: try another.
-            }
-            finally
-            {
-                foreach (var l in listeners) l.Stop();
-            }
-        }
-        throw new InvalidOperationException("no three consecutive free ports");
-    }
+    public static int FreeBasePort() => DomainScreen.Local.Lab.FreePorts.Consecutive(3);
 
     public async ValueTask DisposeAsync()
     {
