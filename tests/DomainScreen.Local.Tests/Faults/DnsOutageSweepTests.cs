@@ -34,8 +34,11 @@ public sealed class DnsOutageSweepTests
     public async Task StorageStopsAndRestartsOnTheSameDisk_MidSweep_EveryCandidateAccountedForOnce()
     {
         var location = Directory.CreateTempSubdirectory("ds-azurite-fault-").FullName;
-        var first = await AzuriteProcess.StartAsync(location: location);
-        var (blob, queue, table) = (first.BlobPort, first.QueuePort, first.TablePort);
+        // Ports from below the ephemeral range: while storage is down, the runtime's reconnects draw source ports from
+        // that range and could take (or self-connect to) a port Azurite is to bind again.
+        var blob = FreePorts.Consecutive(3);
+        var (queue, table) = (blob + 1, blob + 2);
+        var first = await AzuriteProcess.StartAsync(blob, queue, table, location);
         AzuriteProcess? second = null;
         await using var lab = await LabWorld.StartAsync();
         try
