@@ -26,7 +26,7 @@ public sealed record NameMarks(IReadOnlyList<string>? MixedScript, string? Looks
 /// </summary>
 public sealed class NameInspector
 {
-    private sealed record BrandKey(BrandSpec Brand, string[] LabelSkeletons, (string Domain, string Skeleton)[] Official, string[] CjkNames);
+    private sealed record BrandKey(BrandSpec Brand, string[] LabelSkeletons, (string Domain, string Skeleton, string Label, string DotDomain)[] Official, string[] CjkNames);
 
     private static readonly HashSet<string>[] AllowedScriptSets =
     [
@@ -41,7 +41,7 @@ public sealed class NameInspector
     {
         _brands = brands.Select(b => new BrandKey(b,
             b.Labels.Select(l => IcuSpoof.Skeleton(l) ?? l).ToArray(),
-            b.Official.Select(o => (o, IcuSpoof.Skeleton(FirstLabel(o)) ?? FirstLabel(o))).ToArray(),
+            b.Official.Select(o => (o, IcuSpoof.Skeleton(FirstLabel(o)) ?? FirstLabel(o), FirstLabel(o), "." + o)).ToArray(),
             b.Names.Where(n => n.Any(c => c > 0x2E80)).ToArray())).ToList();
     }
 
@@ -70,14 +70,15 @@ public sealed class NameInspector
         var labelSkeletons = own.Select(l => l == registrableLabel ? skeleton : IcuSpoof.Skeleton(l)).ToArray();
 
         string? confusableWith = null, brand = null;
+        // Loops, not LINQ: this runs for every brand of every screened name.
         foreach (var key in _brands)
         {
-            if (key.Brand.Official.Any(o => name.RegistrableDomain == o || name.Ascii.EndsWith("." + o, StringComparison.Ordinal))) continue;
+            if (IsOfficial(name, key)) continue;
             if (skeleton is not null && confusableWith is null)
             {
-                foreach (var (domain, officialSkeleton) in key.Official)
+                foreach (var (domain, officialSkeleton, officialLabel, _) in key.Official)
                 {
-                    if (skeleton == officialSkeleton && registrableLabel != FirstLabel(domain))
+                    if (skeleton == officialSkeleton && registrableLabel != officialLabel)
                     {
                         confusableWith = domain;
                         brand = key.Brand.Id;
@@ -86,19 +87,39 @@ public sealed class NameInspector
                 }
             }
             if (brand is not null) break;
-            if (own.Select((label, i) => (label, i)).Any(x => Borrows(x.label, labelSkeletons[x.i], key)))
+            for (var i = 0; i < own.Length; i++)
             {
+                if (!Borrows(own[i], labelSkeletons[i], key)) continue;
                 brand = key.Brand.Id;
+                break;
             }
         }
         return new NameMarks(mixed, looksLike, confusableWith, brand, skeleton);
     }
 
+    /// <summary>The name is one of the brand's official domains or a host under one.</summary>
+    private static bool IsOfficial(DomainName name, BrandKey key)
+    {
+        foreach (var official in key.Official)
+        {
+            if (name.RegistrableDomain == official.Domain || name.Ascii.EndsWith(official.DotDomain, StringComparison.Ordinal)) return true;
+        }
+        return false;
+    }
+
     private static bool Borrows(string label, string? skeleton, BrandKey key)
     {
-        if (key.CjkNames.Any(n => label.Contains(n, StringComparison.Ordinal))) return true;
-        if (key.Brand.Labels.Any(l => label.Contains(l, StringComparison.Ordinal))) return true;
-        return skeleton is not null && key.LabelSkeletons.Any(s => skeleton.Contains(s, StringComparison.Ordinal));
+        if (ContainsAny(label, key.CjkNames) || ContainsAny(label, key.Brand.Labels)) return true;
+        return skeleton is not null && ContainsAny(skeleton, key.LabelSkeletons);
+    }
+
+    private static bool ContainsAny(string text, IReadOnlyList<string> parts)
+    {
+        for (var i = 0; i < parts.Count; i++)
+        {
+            if (text.Contains(parts[i], StringComparison.Ordinal)) return true;
+        }
+        return false;
     }
 
     /// <summary>The label's scripts when it mixes them beyond the highly restrictive level; null otherwise or without ICU.</summary>
