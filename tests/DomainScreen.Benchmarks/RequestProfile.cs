@@ -21,6 +21,7 @@ public sealed class RequestProfile : HttpPipelinePolicy
         public long Count;
         public long Ticks;
         public long MaxTicks;
+        public long Entities;
     }
 
     public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
@@ -40,11 +41,25 @@ public sealed class RequestProfile : HttpPipelinePolicy
     private void Record(HttpMessage message, long started)
     {
         var elapsed = Stopwatch.GetTimestamp() - started;
-        var entry = _entries.GetOrAdd(Kind(message.Request), _ => new Entry());
+        var (table, entities) = BatchOf(message.Request);
+        var entry = _entries.GetOrAdd(Kind(message.Request) + table, _ => new Entry());
         Interlocked.Increment(ref entry.Count);
+        Interlocked.Add(ref entry.Entities, entities);
         Interlocked.Add(ref entry.Ticks, elapsed);
         long max;
         while (elapsed > (max = Interlocked.Read(ref entry.MaxTicks)) && Interlocked.CompareExchange(ref entry.MaxTicks, elapsed, max) != max) { }
+    }
+
+    /// <summary>A table transaction's table and operation count, read from its multipart body (profiling only).</summary>
+    private static (string Table, int Entities) BatchOf(Request request)
+    {
+        if (!request.Uri.Path.EndsWith("$batch", StringComparison.Ordinal) || request.Content is null) return ("", 0);
+        using var body = new MemoryStream();
+        request.Content.WriteTo(body, CancellationToken.None);
+        var text = Encoding.UTF8.GetString(body.GetBuffer(), 0, (int)body.Length);
+        var operations = System.Text.RegularExpressions.Regex.Matches(text, @"^(?:POST|PUT|PATCH|MERGE|DELETE|GET) \S+/([A-Za-z0-9]+)(?:\(|\?| )",
+            System.Text.RegularExpressions.RegexOptions.Multiline);
+        return operations.Count == 0 ? ("", 0) : (" " + operations[0].Groups[1].Value, operations.Count);
     }
 
     private static string Kind(Request request)
@@ -73,11 +88,11 @@ public sealed class RequestProfile : HttpPipelinePolicy
 
     public string Report()
     {
-        var text = new StringBuilder("count,totalSeconds,meanMs,maxMs,request\n");
+        var text = new StringBuilder("count,totalSeconds,meanMs,maxMs,request,meanOperations\n");
         foreach (var (key, e) in _entries.OrderByDescending(kv => kv.Value.Ticks))
         {
             text.Append(CultureInfo.InvariantCulture,
-                $"{e.Count},{e.Ticks / (double)Stopwatch.Frequency:0.0},{e.Ticks * 1000.0 / Stopwatch.Frequency / Math.Max(1, e.Count):0.0},{e.MaxTicks * 1000.0 / Stopwatch.Frequency:0},{key}\n");
+                $"{e.Count},{e.Ticks / (double)Stopwatch.Frequency:0.0},{e.Ticks * 1000.0 / Stopwatch.Frequency / Math.Max(1, e.Count):0.0},{e.MaxTicks * 1000.0 / Stopwatch.Frequency:0},{key},{(e.Entities == 0 ? "" : (e.Entities / (double)e.Count).ToString("0.0", CultureInfo.InvariantCulture))}\n");
         }
         return text.ToString();
     }
