@@ -155,7 +155,8 @@ public static class ServiceCollectionExtensions
         // CT logs are fetched through the same SSRF guard as screening (a log URL is configuration, but a guard on
         // every outbound fetch is the rule), without redirects.
         services.AddHttpClient(Sources.CtFollower.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(60))
-            .ConfigurePrimaryHttpMessageHandler(sp => GuardedHandler(sp, LongLivedIdleTimeout));
+            .ConfigurePrimaryHttpMessageHandler(sp => GuardedHandler(sp, LongLivedIdleTimeout))
+            .RemoveAllLoggers();
         services.AddSingleton<IApiRoutes, Sources.SourceRoutes>();
         services.AddSingleton<IApiRoutes, CaseRoutes>();
         services.AddSingleton<IApiRoutes, AllowlistRoutes>();
@@ -180,9 +181,13 @@ public static class ServiceCollectionExtensions
         // response (the guard's refusals and HTTP statuses are final), and the domain's time budget as a total
         // timeout. The circuit breaker is per authority with bounded memory (AuthorityCircuitBreaker) rather than
         // SelectPipelineByAuthority, whose registry keeps one pipeline per host forever.
+        // No HttpClient request logs (RemoveAllLoggers): four Information lines and a logging scope per request — page,
+        // favicon, probes, RDAP — that the default levels of a Functions host send on to Application Insights, while
+        // each fetch's outcome is already evidence in the result. ≈ 1 % of a sweep's CPU and 1.6 % of its allocation.
         services.AddHttpClient<PageFetcher>(c => c.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(sp => GuardedHandler(sp, ScreenedHostIdleTimeout))
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+            .RemoveAllLoggers()
             .AddResilienceHandler("fetch", (builder, context) =>
             {
                 var total = TimeSpan.FromSeconds(context.ServiceProvider.GetRequiredService<IOptions<FetchOptions>>().Value.TotalTimeoutSeconds);
@@ -198,7 +203,8 @@ public static class ServiceCollectionExtensions
         services.AddHttpClient<PageFetcher>().AddHttpMessageHandler<AuthorityCircuitBreakerHandler>();
         services.AddHttpClient(RdapBootstrap.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(sp => GuardedHandler(sp, LongLivedIdleTimeout))
-            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+            .RemoveAllLoggers();
     }
 
     private static bool IsTransientConnectFailure(Exception? ex) =>
