@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -8,6 +7,7 @@ using DomainScreen.Core.Sources;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace DomainScreen.Core.Tests.Fetching;
 
@@ -19,7 +19,6 @@ namespace DomainScreen.Core.Tests.Fetching;
 public sealed class FetchLoggingTests : IDisposable
 {
     private readonly TcpListener _server = new(IPAddress.Loopback, 0);
-    private readonly Sink _logs = new();
     private readonly ServiceProvider _services;
 
     public FetchLoggingTests()
@@ -32,11 +31,13 @@ public sealed class FetchLoggingTests : IDisposable
             ["Fetching:AllowLoopback"] = "true",
         }).Build();
         var services = new ServiceCollection();
-        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(_logs));
+        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddFakeLogging());
         services.AddSingleton<IConfiguration>(configuration);
         services.AddDomainScreening(configuration);
         _services = services.BuildServiceProvider();
     }
+
+    private IEnumerable<string?> Categories => _services.GetFakeLogCollector().GetSnapshot().Select(r => r.Category);
 
     public void Dispose()
     {
@@ -55,18 +56,18 @@ public sealed class FetchLoggingTests : IDisposable
         var body = await http.GetStringAsync(new Uri($"http://127.0.0.1:{((IPEndPoint)_server.LocalEndpoint).Port}/"));
 
         Assert.Equal("ok", body);
-        Assert.DoesNotContain(_logs.Categories, c => c.StartsWith("System.Net.Http.HttpClient", StringComparison.Ordinal));
+        Assert.DoesNotContain(Categories, c => c != null && c.StartsWith("System.Net.Http.HttpClient", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task AClientRegisteredWithTheDefaults_DoesLog_SoTheSinkWouldSeeThem()
     {
-        // The control: the factory's default loggers write to this sink at Trace.
+        // The control: the factory's default loggers do write to the fake collector at Trace.
         using var http = _services.GetRequiredService<IHttpClientFactory>().CreateClient("any-other");
 
         await http.GetStringAsync(new Uri($"http://127.0.0.1:{((IPEndPoint)_server.LocalEndpoint).Port}/"));
 
-        Assert.Contains(_logs.Categories, c => c.StartsWith("System.Net.Http.HttpClient.any-other", StringComparison.Ordinal));
+        Assert.Contains(Categories, c => c != null && c.StartsWith("System.Net.Http.HttpClient.any-other", StringComparison.Ordinal));
     }
 
     private async Task ServeAsync()
@@ -97,29 +98,6 @@ public sealed class FetchLoggingTests : IDisposable
         catch (Exception ex) when (ex is ObjectDisposedException or SocketException)
         {
             // Stopped.
-        }
-    }
-
-    private sealed class Sink : ILoggerProvider
-    {
-        private readonly ConcurrentQueue<string> _categories = new();
-
-        public IReadOnlyCollection<string> Categories => _categories;
-
-        public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _categories);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(string category, ConcurrentQueue<string> written) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-                written.Enqueue(category);
         }
     }
 }
